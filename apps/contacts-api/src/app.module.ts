@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ContactsModule, ContactsReadModel1764200000200, IntercomVersionGuard } from '@app/contacts';
+import { EventLog1764200000000, EventStoreModule } from '@app/event-store';
+import { AccessTokenGuard, Workspaces1764200000100, WorkspacesModule, WorkspacesService } from '@app/workspaces';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import type { AppConfig } from './config.js';
+import { OperationsController } from './http/health.controller.js';
+import { IntercomErrorFilter } from './http/intercom-error.filter.js';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const MIGRATIONS = [EventLog1764200000000, Workspaces1764200000100, ContactsReadModel1764200000200];
+
+/** Makes sure someone can call the API: BOOTSTRAP_TOKEN's workspace, or a first dev workspace. */
+class WorkspaceBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WorkspacesService) private readonly workspaces: WorkspacesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.bootstrapToken) {
+      const { workspaceId, created } = await this.workspaces.ensureBootstrap(this.config.bootstrapToken, this.config.bootstrapClientSecret);
+      this.logger.log(`${created ? 'created' : 'found'} bootstrap workspace ${workspaceId}`);
+    } else if (!this.config.databaseUrl) {
+      const dev = await this.workspaces.ensureDevWorkspace();
+      if (dev) this.logger.warn({ dev_workspace: dev }, `created dev workspace ${dev.workspace_id}; access token (shown once): ${dev.access_token}`);
+    }
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req: IncomingMessage & { id?: unknown }) => (typeof req.id === 'string' ? req.id : randomUUID()),
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+            redact: ['req.headers.authorization'],
+          },
+        }),
+        EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize }),
+        CqrsModule.forRoot(),
+        WorkspacesModule,
+        ContactsModule,
+      ],
+      controllers: [OperationsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_GUARD, useExisting: AccessTokenGuard },
+        { provide: APP_GUARD, useClass: IntercomVersionGuard },
+        { provide: APP_FILTER, useClass: IntercomErrorFilter },
+        WorkspaceBootstrap,
+      ],
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ValidationPipe, type ValidationError, type ArgumentMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config.js';
+import { instrument } from './http/metrics.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+class RequestValidationError extends Error {
+  readonly code = 'parameter_invalid';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+function firstProblem(errors: ValidationError[], parent = ''): RequestValidationError {
+  const error = errors[0];
+  const field = parent ? `${parent}.${error.property}` : error.property;
+  if (!error.constraints && error.children?.length) return firstProblem(error.children, field);
+  return new RequestValidationError(Object.values(error.constraints ?? { invalid: `${field} is invalid` })[0], field);
+}
+
+/** The one validation pipe: unknown fields are dropped (newer clients send more), bodies must be objects. */
+class RequestPipe extends ValidationPipe {
+  constructor() {
+    super({ whitelist: true, transform: true, exceptionFactory: (errors) => firstProblem(errors) });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
+      if (value === undefined) value = {};
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new RequestValidationError('The request body must be a JSON object');
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+class InvalidJsonError extends Error {
+  readonly code = 'parameter_invalid';
+  constructor() {
+    super('The request body is not valid JSON');
+  }
+}
+
+export async function createApp(config: AppConfig & { databaseUrl: string }): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    // The same id names the request in logs (pino-http reads it from the raw request) and in error bodies.
+    genReqId: (req: IncomingMessage) => {
+      const id = randomUUID();
+      (req as { id?: unknown }).id = id;
+      return id;
+    },
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
+  configureApp(app);
+  return app;
+}
+
+/** Everything about the HTTP surface that is not a module: parsers, pipes, docs, metrics, shutdown. */
+export function configureApp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('application/json');
+  // An empty body is no body: the SDK posts archive/unarchive/block without one.
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '' || (body as string).trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new InvalidJsonError(), undefined);
+    }
+  });
+  instrument(fastify);
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new RequestPipe());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Contacts API (Intercom-compatible)')
+      .setDescription("Intercom's Contacts REST API on an event-sourced PostgreSQL store")
+      .setVersion('2.11')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}

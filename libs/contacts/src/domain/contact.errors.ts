@@ -1,0 +1,67 @@
+/** Domain errors carry Intercom's error code; the HTTP layer maps codes to statuses. */
+export abstract class ContactError extends Error {
+  abstract readonly code: string;
+  readonly field?: string;
+}
+
+export class ContactNotFoundError extends ContactError {
+  readonly code = 'not_found';
+  constructor() {
+    super('User Not Found');
+  }
+}
+
+export class UserToLeadError extends ContactError {
+  readonly code = 'client_error';
+  constructor() {
+    super("Contact with user role can't be converted to a lead");
+  }
+}
+
+export class OwnerNotAdminError extends ContactError {
+  readonly code = 'parameter_invalid';
+  override readonly field = 'owner_id';
+  constructor() {
+    super('The owner specified is not a member of the workspace');
+  }
+}
+
+export class UnknownCustomAttributeError extends ContactError {
+  readonly code = 'parameter_invalid';
+  override readonly field: string;
+  constructor(name: string) {
+    super(`Custom attribute '${name}' does not exist`);
+    this.field = `custom_attributes.${name}`;
+  }
+}
+
+export class CustomAttributeTypeError extends ContactError {
+  readonly code = 'parameter_invalid';
+  override readonly field: string;
+  constructor(name: string, dataType: string) {
+    super(`Custom attribute '${name}' must be of type ${dataType}`);
+    this.field = `custom_attributes.${name}`;
+  }
+}
+
+export class ContactIdentityMissingError extends ContactError {
+  readonly code = 'parameter_invalid';
+  constructor() {
+    super('A contact needs at least one of email, external_id or role');
+  }
+}
+
+export class ContactConflictError extends ContactError {
+  readonly code = 'conflict';
+  constructor(existingId: string, archived: boolean) {
+    super(`${archived ? 'An archived contact' : 'A contact'} matching those details already exists with id=${existingId}`);
+  }
+}
+
+/** Retries ran out against concurrent writers of the same contact. */
+export class ContactBusyError extends ContactError {
+  readonly code = 'conflict';
+  constructor() {
+    super('The contact was changed by concurrent requests; retry the request');
+  }
+}

@@ -1,0 +1,55 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { CustomValue, Role } from '../domain/contact.events.js';
+import { IsFlatAttributes, Nullable, Optional, toIntegerId } from './validation.js';
+
+const MAX_TIME = 253_402_300_799; // 9999-12-31
+
+/** The body of PUT /contacts/{id} and POST /contacts: every field optional, nullable where Intercom allows null. */
+export class ContactRequest {
+  @ApiPropertyOptional({ enum: ['user', 'lead'] })
+  @Optional() @IsIn(['user', 'lead'])
+  role?: Role;
+
+  @ApiPropertyOptional()
+  @Optional() @IsString() @MaxLength(255)
+  external_id?: string;
+
+  @ApiPropertyOptional({ example: 'joebloggs@intercom.io' })
+  @Optional() @IsString() @MaxLength(255) @IsEmail({ require_tld: false }, { message: 'email must be a valid email address' })
+  email?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @Nullable() @IsString() @MaxLength(255)
+  phone?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 'joe bloggs' })
+  @Nullable() @IsString() @MaxLength(255)
+  name?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @Nullable() @IsString() @MaxLength(2048)
+  avatar?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @Nullable() @IsInt() @Min(0) @Max(MAX_TIME)
+  signed_up_at?: number | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @Nullable() @IsInt() @Min(0) @Max(MAX_TIME)
+  last_seen_at?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'An admin id (a string in 2.16)' })
+  @Transform(toIntegerId)
+  @Nullable() @IsInt({ message: 'owner_id must be an admin id' }) @Min(1)
+  owner_id?: number | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @Nullable() @IsBoolean()
+  unsubscribed_from_emails?: boolean | null;
+
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true })
+  @Nullable() @IsFlatAttributes()
+  custom_attributes?: Record<string, CustomValue | null> | null;
+}

@@ -1,0 +1,67 @@
+import type { ContactState } from '../domain/contact.aggregate.js';
+import type { ApiVersion } from './intercom-version.js';
+
+const emptyList = (url: string) => ({ type: 'list', data: [], url, total_count: 0, has_more: false });
+
+/**
+ * Intercom's contact object, key for key in the order of the documented examples. Fields this
+ * service has no source for (devices, location, UTM) are present as null, as Intercom shows them.
+ */
+export function renderContact(c: ContactState, version: ApiVersion): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    type: 'contact',
+    id: c.id,
+    workspace_id: c.workspace_id,
+    external_id: c.external_id,
+    role: c.role,
+    email: c.email,
+    phone: c.phone,
+    name: c.name,
+    avatar: c.avatar,
+    owner_id: c.owner_id === null || version < 16 ? c.owner_id : String(c.owner_id),
+    social_profiles: { type: 'list', data: [] },
+    has_hard_bounced: false,
+    marked_email_as_spam: false,
+    unsubscribed_from_emails: c.unsubscribed_from_emails,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    signed_up_at: c.signed_up_at,
+    last_seen_at: c.last_seen_at,
+    last_replied_at: null,
+    last_contacted_at: null,
+    last_email_opened_at: null,
+    last_email_clicked_at: null,
+    language_override: null,
+    browser: null,
+    browser_version: null,
+    browser_language: null,
+    os: null,
+    location: { type: 'location', country: null, region: null, city: null, country_code: null, continent_code: null },
+    android_app_name: null,
+    android_app_version: null,
+    android_device: null,
+    android_os_version: null,
+    android_sdk_version: null,
+    android_last_seen_at: null,
+    ios_app_name: null,
+    ios_app_version: null,
+    ios_device: null,
+    ios_os_version: null,
+    ios_sdk_version: null,
+    ios_last_seen_at: null,
+    custom_attributes: c.custom_attributes,
+    tags: emptyList(`/contacts/${c.id}/tags`),
+    notes: emptyList(`/contacts/${c.id}/notes`),
+    companies: emptyList(`/contacts/${c.id}/companies`),
+    opted_out_subscription_types: emptyList(`/contacts/${c.id}/subscriptions`),
+    opted_in_subscription_types: emptyList(`/contacts/${c.id}/subscriptions`),
+    utm_campaign: null,
+    utm_content: null,
+    utm_medium: null,
+    utm_source: null,
+    utm_term: null,
+    referrer: null,
+  };
+  if (version >= 12) body.enabled_push_messaging = null;
+  return body;
+}

@@ -1,0 +1,15 @@
+import { type ExecutionContext, createParamDecorator } from '@nestjs/common';
+import type { EventMetadata } from '@app/event-store';
+import type { FastifyRequest } from 'fastify';
+
+type Request = FastifyRequest & { auth?: { tokenRef: string } };
+
+/** The metadata recorded with the events a request causes: actor, request id, Intercom-Version. */
+export const EventMeta = createParamDecorator((_: unknown, context: ExecutionContext): EventMetadata => {
+  const request = context.switchToHttp().getRequest<Request>();
+  return {
+    actor: { type: 'access_token', id: request.auth?.tokenRef ?? 'unknown' },
+    request_id: String(request.id),
+    intercom_version: (request.headers['intercom-version'] as string | undefined) ?? null,
+  };
+});

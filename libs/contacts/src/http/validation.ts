@@ -1,0 +1,30 @@
+import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
+
+/** The field may be absent; when present it must pass the validators below (null included). */
+export const Optional = () => ValidateIf((_, value) => value !== undefined);
+
+/** The field may be absent or null; other values must pass the validators below. */
+export const Nullable = () => ValidateIf((_, value) => value !== undefined && value !== null);
+
+/** A flat object whose values are strings, numbers, booleans or null (Intercom custom attributes). */
+export function IsFlatAttributes(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isFlatAttributes',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an object of strings, numbers, booleans or nulls`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.entries(value).every(
+            ([key, v]) => key.length > 0 && (v === null || ['string', 'boolean'].includes(typeof v) || (typeof v === 'number' && Number.isFinite(v))),
+          ),
+      },
+    });
+}
+
+/** Intercom sends owner ids as numbers (2.16: strings); both arrive here as a number. */
+export const toIntegerId = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value);

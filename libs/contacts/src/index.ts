@@ -1,0 +1,6 @@
+export * from './contacts.module.js';
+export * from './domain/contact.aggregate.js';
+export * from './domain/contact.events.js';
+export * from './domain/contact.errors.js';
+export * from './http/intercom-version.js';
+export { ContactsReadModel1764200000200 } from './infrastructure/migrations/1764200000200-contacts-read-model.js';

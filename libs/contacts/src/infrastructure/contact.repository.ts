@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type EventMetadata, PG_POOL, PostgresEventStore } from '@app/event-store';
+import type pg from 'pg';
+import { Contact, type ContactState, type DataType } from '../domain/contact.aggregate.js';
+import { ContactConflictError } from '../domain/contact.errors.js';
+
+/** A row of the contacts read model: the folded state and the stream version it reflects. */
+export interface ContactView {
+  state: ContactState;
+  version: number;
+}
+
+export interface LoadedContact {
+  contact: Contact | null;
+  dataAttributes: ReadonlyMap<string, DataType>;
+  admins: ReadonlySet<number>;
+}
+
+export const CONTACT_STREAM = 'contact';
+
+// One round trip loads the contact (its version included) and whatever the decision needs.
+// Admins belong to the workspaces library; reading them here saves a round trip on every write.
+const LOAD = `
+  SELECT c.state, c.version,
+         CASE WHEN $3::boolean THEN (
+           SELECT coalesce(jsonb_object_agg(name, data_type), '{}'::jsonb)
+             FROM data_attributes WHERE workspace_id = $1 AND model = 'contact' AND NOT archived
+         ) END AS data_attributes,
+         EXISTS (SELECT 1 FROM admins WHERE workspace_id = $1 AND id = $4::bigint) AS owner_is_admin
+    FROM (SELECT 1) AS one
+    LEFT JOIN contacts c ON c.workspace_id = $1 AND c.id = $2`;
+
+@Injectable()
+export class ContactRepository {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  async load(workspaceId: string, id: string, needs: { customAttributes: boolean; ownerId?: number | null }): Promise<LoadedContact> {
+    const ownerId = needs.ownerId ?? null;
+    const { rows } = await this.pool.query({ name: 'contacts_load', text: LOAD, values: [workspaceId, id, needs.customAttributes, ownerId] });
+    const row = rows[0];
+    return {
+      contact: row.state ? Contact.fromSnapshot(row.state, row.version) : null,
+      dataAttributes: new Map(Object.entries(row.data_attributes ?? {})) as Map<string, DataType>,
+      admins: new Set(row.owner_is_admin && ownerId !== null ? [ownerId] : []),
+    };
+  }
+
+  async find(workspaceId: string, id: string): Promise<ContactView | null> {
+    const { rows } = await this.pool.query({
+      name: 'contacts_find',
+      text: 'SELECT state, version FROM contacts WHERE workspace_id = $1 AND id = $2',
+      values: [workspaceId, id],
+    });
+    return rows[0] ?? null;
+  }
+
+  /** Appends the contact's new events and projects its state in the same statement; returns the committed row. */
+  async save(contact: Contact, metadata: EventMetadata): Promise<ContactView> {
+    const state = contact.state;
+    try {
+      const result = await this.store.append<ContactView>({
+        workspaceId: state.workspace_id,
+        streamId: state.id,
+        streamType: CONTACT_STREAM,
+        expectedVersion: contact.version,
+        events: [...contact.pendingEvents],
+        metadata,
+        projection: (bind) => `
+          INSERT INTO contacts (workspace_id, id, version, state)
+          SELECT ${bind(state.workspace_id)}, ${bind(state.id)}, stream.version, ${bind(JSON.stringify(state))}::jsonb FROM stream
+          ON CONFLICT (workspace_id, id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state
+            WHERE contacts.version < EXCLUDED.version
+          RETURNING state, version`,
+      });
+      return result.projected[0];
+    } catch (error) {
+      throw await this.explainUniqueViolation(error, state);
+    }
+  }
+
+  private async explainUniqueViolation(error: unknown, state: ContactState): Promise<unknown> {
+    const constraint = (error as { code?: string; constraint?: string }).code === '23505' ? (error as { constraint?: string }).constraint : undefined;
+    if (constraint !== 'contacts_user_email_key' && constraint !== 'contacts_user_external_id_key') return error;
+    const byEmail = constraint === 'contacts_user_email_key';
+    const { rows } = await this.pool.query(
+      `SELECT id, coalesce((state->>'archived')::boolean, false) AS archived FROM contacts
+        WHERE workspace_id = $1 AND role = 'user' AND ${byEmail ? 'email_lower = lower($2)' : 'external_id = $2'}`,
+      [state.workspace_id, byEmail ? state.email : state.external_id],
+    );
+    return rows[0] ? new ContactConflictError(rows[0].id, rows[0].archived) : error;
+  }
+}

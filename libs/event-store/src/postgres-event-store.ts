@@ -1,0 +1,140 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { Counter } from 'prom-client';
+import {
+  type EventCodec,
+  type EventMetadata,
+  type NewEvent,
+  type StoredEvent,
+  StreamVersionConflictError,
+  plainJsonCodec,
+} from './event.js';
+
+/**
+ * A data-modifying statement that runs inside the append statement, so that a read model is
+ * updated in the same transaction as the log. It is given `bind` to place its parameters and may
+ * read the `stream` CTE (one row: the new version) and the `appended` CTE (the new events).
+ */
+export type InlineProjection = (bind: (value: unknown) => string) => string;
+
+export interface AppendRequest {
+  workspaceId: string;
+  streamId: string;
+  streamType: string;
+  /** 0 creates the stream. */
+  expectedVersion: number;
+  events: NewEvent[];
+  metadata: EventMetadata;
+  projection?: InlineProjection;
+}
+
+export interface AppendResult<R> {
+  version: number;
+  /** Rows returned by the inline projection. */
+  projected: R[];
+}
+
+const eventsAppended = new Counter({ name: 'events_appended_total', help: 'Events appended to the log', labelNames: ['event_type'] });
+const conflicts = new Counter({ name: 'stream_version_conflicts_total', help: 'Appends refused for a stale expected version' });
+
+const CONFLICT_SQLSTATE = 'ES409';
+
+export class PostgresEventStore {
+  private readonly statementNames = new Map<string, string>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly codec: EventCodec = plainJsonCodec,
+  ) {}
+
+  /** One statement, one round trip: version check, events and inline projection commit or fail together. */
+  async append<R = Record<string, unknown>>(request: AppendRequest): Promise<AppendResult<R>> {
+    const { workspaceId, streamId, expectedVersion, events } = request;
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const version = expectedVersion + events.length;
+    const rows = events.map((event, i) => ({
+      stream_position: expectedVersion + i + 1,
+      event_id: randomUUID(),
+      event_type: event.type,
+      schema_version: event.schemaVersion ?? 1,
+      data: this.codec.encode(event, streamId),
+      metadata: request.metadata,
+    }));
+    const values: unknown[] = [workspaceId, streamId, expectedVersion, version, JSON.stringify(rows), request.streamType];
+    const bind = (value: unknown) => `$${values.push(value)}`;
+    const projection = request.projection ? request.projection(bind) : 'SELECT NULL WHERE false';
+    const text = `
+      WITH stream AS (${expectedVersion === 0 ? CREATE_STREAM : ADVANCE_STREAM}),
+      appended AS (
+        INSERT INTO es_events (workspace_id, stream_id, stream_position, event_id, event_type, schema_version, data, metadata)
+        SELECT $1, $2, e.stream_position, e.event_id, e.event_type, e.schema_version, e.data, e.metadata
+          FROM stream, jsonb_to_recordset($5::jsonb)
+            AS e(stream_position bigint, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
+        RETURNING global_position
+      ),
+      projected AS (${projection})
+      SELECT es_require_version((SELECT version FROM stream)) AS version,
+             (SELECT count(*) FROM appended) AS appended,
+             (SELECT coalesce(json_agg(p), '[]'::json) FROM projected p) AS projected`;
+    try {
+      const result = await this.pool.query({ name: this.statementName(text), text, values });
+      for (const event of events) eventsAppended.inc({ event_type: event.type });
+      return { version: result.rows[0].version, projected: result.rows[0].projected };
+    } catch (error) {
+      if ((error as { code?: string }).code === CONFLICT_SQLSTATE) {
+        conflicts.inc();
+        throw new StreamVersionConflictError(streamId, expectedVersion);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(workspaceId: string, streamId: string): Promise<StoredEvent[]> {
+    const result = await this.pool.query({
+      name: 'es_read_stream',
+      text: `SELECT ${EVENT_COLUMNS} FROM es_events WHERE workspace_id = $1 AND stream_id = $2 ORDER BY stream_position`,
+      values: [workspaceId, streamId],
+    });
+    return result.rows.map((row) => this.toStoredEvent(row));
+  }
+
+  toStoredEvent(row: Record<string, any>): StoredEvent {
+    return {
+      globalPosition: row.global_position,
+      transactionId: row.transaction_id,
+      workspaceId: row.workspace_id,
+      streamId: row.stream_id,
+      streamPosition: row.stream_position,
+      eventId: row.event_id,
+      type: row.event_type,
+      schemaVersion: row.schema_version,
+      data: this.codec.decode(row.data, row.event_type, row.stream_id),
+      metadata: row.metadata,
+      recordedAt: row.recorded_at,
+    };
+  }
+
+  // Named statements are prepared once per connection; the name follows the text.
+  private statementName(text: string): string {
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `es_append_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.statementNames.set(text, name);
+    }
+    return name;
+  }
+}
+
+export const EVENT_COLUMNS = `global_position, transaction_id::text AS transaction_id, workspace_id, stream_id, stream_position,
+  event_id, event_type, schema_version, data, metadata, recorded_at`;
+
+// Both shapes take the same six parameters.
+const CREATE_STREAM = `
+  INSERT INTO es_streams (workspace_id, stream_id, stream_type, version)
+  SELECT $1, $2, $6, $4 WHERE $3::bigint = 0
+  ON CONFLICT DO NOTHING RETURNING version`;
+
+const ADVANCE_STREAM = `
+  UPDATE es_streams SET version = $4, updated_at = now()
+   WHERE workspace_id = $1 AND stream_id = $2 AND version = $3 AND stream_type = $6
+  RETURNING version`;

@@ -1,0 +1,48 @@
+import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { WorkspacesService } from '../workspaces.service.js';
+
+export class UnauthorizedError extends Error {
+  readonly code = 'unauthorized';
+  constructor() {
+    super('Access Token Invalid');
+  }
+}
+
+const PUBLIC = 'access-token:public';
+/** Marks a route that needs no access token (health, metrics). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export interface AuthContext {
+  workspaceId: string;
+  /** A short, non-secret reference to the token, recorded as the actor of events. */
+  tokenRef: string;
+}
+
+type AuthedRequest = FastifyRequest & { auth?: AuthContext };
+
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw new UnauthorizedError();
+    const workspaceId = await this.workspaces.authenticate(match[1]);
+    if (!workspaceId) throw new UnauthorizedError();
+    request.auth = { workspaceId, tokenRef: `token:${match[1].slice(-6)}` };
+    return true;
+  }
+}
+
+export const Auth = createParamDecorator((_: unknown, context: ExecutionContext): AuthContext => {
+  const auth = context.switchToHttp().getRequest<AuthedRequest>().auth;
+  if (!auth) throw new UnauthorizedError();
+  return auth;
+});

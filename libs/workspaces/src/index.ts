@@ -1,0 +1,4 @@
+export * from './workspaces.service.js';
+export * from './workspaces.module.js';
+export * from './http/access-token.guard.js';
+export { Workspaces1764200000100 } from './migrations/1764200000100-workspaces.js';

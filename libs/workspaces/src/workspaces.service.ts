@@ -1,0 +1,139 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { PG_POOL } from '@app/event-store';
+import type pg from 'pg';
+
+export interface Admin {
+  id: number;
+  workspace_id: string;
+  name: string;
+  email: string;
+  job_title: string | null;
+}
+
+export interface CreatedWorkspace {
+  workspace_id: string;
+  name: string;
+  access_token: string;
+  client_secret: string;
+  admin: Admin;
+}
+
+export class AdminEmailTakenError extends Error {
+  readonly code = 'parameter_invalid';
+  constructor(email: string) {
+    super(`An admin with email ${email} already exists in this workspace`);
+  }
+}
+
+export class WorkspaceNotFoundError extends Error {
+  readonly code = 'not_found';
+  constructor(id: string) {
+    super(`Workspace ${id} not found`);
+  }
+}
+
+// A token seen recently skips the database; tokens are never revoked in place, only workspaces removed.
+const TOKEN_CACHE_MS = 30_000;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const newSecret = (bytes: number) => randomBytes(bytes).toString('base64url');
+const newWorkspaceId = () => randomBytes(6).toString('hex').slice(0, 8);
+
+@Injectable()
+export class WorkspacesService {
+  private readonly tokenCache = new Map<string, { workspaceId: string; until: number }>();
+
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  /** A workspace comes with its first admin, a fresh access token and a client secret. */
+  async create(input: { name: string; adminName?: string; adminEmail?: string; token?: string; clientSecret?: string }): Promise<CreatedWorkspace> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const id = newWorkspaceId();
+      const accessToken = input.token ?? `tok_${newSecret(32)}`;
+      const clientSecret = input.clientSecret ?? newSecret(24);
+      await client.query('INSERT INTO workspaces (id, name, client_secret) VALUES ($1, $2, $3)', [id, input.name, clientSecret]);
+      await client.query('INSERT INTO access_tokens (token_hash, workspace_id) VALUES ($1, $2)', [hashToken(accessToken), id]);
+      const admin = await insertAdmin(client, id, input.adminName ?? `${input.name} admin`, input.adminEmail ?? `admin@${id}.example`);
+      await client.query('COMMIT');
+      return { workspace_id: id, name: input.name, access_token: accessToken, client_secret: clientSecret, admin };
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async createAdmin(workspaceId: string, input: { name: string; email: string; jobTitle?: string }): Promise<Admin> {
+    const found = await this.pool.query('SELECT 1 FROM workspaces WHERE id = $1', [workspaceId]);
+    if (found.rowCount === 0) throw new WorkspaceNotFoundError(workspaceId);
+    return insertAdmin(this.pool, workspaceId, input.name, input.email, input.jobTitle);
+  }
+
+  async listAdmins(workspaceId: string): Promise<Admin[]> {
+    const result = await this.pool.query(`SELECT ${ADMIN_COLUMNS} FROM admins WHERE workspace_id = $1 ORDER BY id`, [workspaceId]);
+    return result.rows;
+  }
+
+  async findAdmin(workspaceId: string, id: number): Promise<Admin | null> {
+    const result = await this.pool.query(`SELECT ${ADMIN_COLUMNS} FROM admins WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    return result.rows[0] ?? null;
+  }
+
+  async clientSecret(workspaceId: string): Promise<string | null> {
+    const result = await this.pool.query('SELECT client_secret FROM workspaces WHERE id = $1', [workspaceId]);
+    return result.rows[0]?.client_secret ?? null;
+  }
+
+  /** The workspace a bearer token belongs to, or null. */
+  async authenticate(token: string): Promise<string | null> {
+    const hash = hashToken(token);
+    const cached = this.tokenCache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.workspaceId;
+    const result = await this.pool.query({
+      name: 'auth_token',
+      text: 'SELECT workspace_id FROM access_tokens WHERE token_hash = $1',
+      values: [hash],
+    });
+    const workspaceId: string | undefined = result.rows[0]?.workspace_id;
+    if (!workspaceId) return null;
+    this.tokenCache.set(hash, { workspaceId, until: Date.now() + TOKEN_CACHE_MS });
+    return workspaceId;
+  }
+
+  /** BOOTSTRAP_TOKEN: make sure a workspace answers to this token, keeping its client secret in step. */
+  async ensureBootstrap(token: string, clientSecret?: string): Promise<{ workspaceId: string; created: boolean }> {
+    const existing = await this.authenticate(token);
+    if (existing) {
+      if (clientSecret) await this.pool.query('UPDATE workspaces SET client_secret = $2 WHERE id = $1', [existing, clientSecret]);
+      return { workspaceId: existing, created: false };
+    }
+    const created = await this.create({ name: 'bootstrap', token, clientSecret });
+    return { workspaceId: created.workspace_id, created: true };
+  }
+
+  /** With no workspace at all, create one for development; returns it only when it was created now. */
+  async ensureDevWorkspace(): Promise<CreatedWorkspace | null> {
+    const any = await this.pool.query('SELECT 1 FROM workspaces LIMIT 1');
+    if (any.rowCount) return null;
+    return this.create({ name: 'dev' });
+  }
+}
+
+const ADMIN_COLUMNS = 'id, workspace_id, name, email, job_title';
+
+async function insertAdmin(db: pg.Pool | pg.PoolClient, workspaceId: string, name: string, email: string, jobTitle?: string): Promise<Admin> {
+  try {
+    const result = await db.query(
+      `INSERT INTO admins (workspace_id, name, email, job_title) VALUES ($1, $2, $3, $4) RETURNING ${ADMIN_COLUMNS}`,
+      [workspaceId, name, email, jobTitle ?? null],
+    );
+    return result.rows[0];
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw new AdminEmailTakenError(email);
+    throw error;
+  }
+}
