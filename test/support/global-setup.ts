@@ -41,7 +41,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const dataSource = await createDataSource({ url: url.toString(), migrations: MIGRATIONS, poolSize: 1 }).initialize();
+  const dataSource = await createDataSource({ url: url.toString(), migrations: MIGRATIONS, poolSize: 2 }).initialize();
   await migrate(dataSource);
   await dataSource.destroy();
   project.provide('databaseUrl', url.toString());

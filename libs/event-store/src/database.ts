@@ -35,7 +35,7 @@ export function poolOf(dataSource: DataSource): pg.Pool {
   return (dataSource.driver as unknown as { master: pg.Pool }).master;
 }
 
-/** Runs pending migrations; an advisory lock lets several replicas start at once. */
+/** Runs pending migrations; an advisory lock lets several replicas start at once. Needs a pool of two or more. */
 export async function migrate(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
