@@ -1,50 +1,8 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
-import { createDataSource, migrate, poolOf } from '@app/event-store';
-import { WorkspacesService } from '@app/workspaces';
-import { MIGRATIONS } from './app.module.js';
-import { ConfigError, loadConfig } from './config.js';
-import { resolveDatabase } from './database-url.js';
+import { ConfigError } from './config.js';
+import { UsageError, runCli } from './cli-commands.js';
 
-const USAGE = `usage:
-  npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
-  npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]`;
-
-async function main(argv: string[]): Promise<unknown> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      workspace: { type: 'string' },
-      email: { type: 'string' },
-      'admin-name': { type: 'string' },
-      'admin-email': { type: 'string' },
-      'job-title': { type: 'string' },
-    },
-  });
-  const command = positionals.join(' ');
-  if (command !== 'workspace create' && command !== 'admin create') throw new UsageError(USAGE);
-  const database = await resolveDatabase(loadConfig());
-  const dataSource = await createDataSource({ url: database.url, migrations: MIGRATIONS, poolSize: 2, applicationName: 'contacts-cli' }).initialize();
-  try {
-    await migrate(dataSource);
-    const workspaces = new WorkspacesService(poolOf(dataSource));
-    if (command === 'workspace create') {
-      if (!values.name) throw new UsageError('workspace create needs --name');
-      return await workspaces.create({ name: values.name, adminName: values['admin-name'], adminEmail: values['admin-email'] });
-    }
-    if (!values.workspace || !values.name || !values.email) throw new UsageError('admin create needs --workspace, --name and --email');
-    return await workspaces.createAdmin(values.workspace, { name: values.name, email: values.email, jobTitle: values['job-title'] });
-  } finally {
-    await dataSource.destroy();
-    await database.stop();
-  }
-}
-
-class UsageError extends Error {}
-
-main(process.argv.slice(2)).then(
+runCli(process.argv.slice(2)).then(
   (result) => console.log(JSON.stringify(result, null, 2)),
   (error) => {
     const known = error instanceof UsageError || error instanceof ConfigError || typeof error?.code === 'string';

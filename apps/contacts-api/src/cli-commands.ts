@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { createDataSource, migrate, poolOf } from '@app/event-store';
+import { WorkspacesService } from '@app/workspaces';
+import { MIGRATIONS } from './app.module.js';
+import { loadConfig } from './config.js';
+import { resolveDatabase } from './database-url.js';
+
+const USAGE = `usage:
+  npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
+  npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]`;
+
+/** Runs one CLI command against the configured database and returns what it prints. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      workspace: { type: 'string' },
+      email: { type: 'string' },
+      'admin-name': { type: 'string' },
+      'admin-email': { type: 'string' },
+      'job-title': { type: 'string' },
+    },
+  });
+  const command = positionals.join(' ');
+  if (command !== 'workspace create' && command !== 'admin create') throw new UsageError(USAGE);
+  const database = await resolveDatabase(loadConfig(env));
+  const dataSource = await createDataSource({ url: database.url, migrations: MIGRATIONS, poolSize: 2, applicationName: 'contacts-cli' }).initialize();
+  try {
+    await migrate(dataSource);
+    const workspaces = new WorkspacesService(poolOf(dataSource));
+    if (command === 'workspace create') {
+      if (!values.name) throw new UsageError('workspace create needs --name');
+      return await workspaces.create({ name: values.name, adminName: values['admin-name'], adminEmail: values['admin-email'] });
+    }
+    if (!values.workspace || !values.name || !values.email) throw new UsageError('admin create needs --workspace, --name and --email');
+    return await workspaces.createAdmin(values.workspace, { name: values.name, email: values.email, jobTitle: values['job-title'] });
+  } finally {
+    await dataSource.destroy();
+    await database.stop();
+  }
+}
+
+export class UsageError extends Error {}
