@@ -7,7 +7,7 @@ import { EventLog1764200000000, EventStoreModule } from '@app/event-store';
 import { AccessTokenGuard, Workspaces1764200000100, WorkspacesModule, WorkspacesService } from '@app/workspaces';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
-import type { AppConfig } from './config.js';
+import type { RuntimeConfig } from './config.js';
 import { OperationsController } from './http/health.controller.js';
 import { IntercomErrorFilter } from './http/intercom-error.filter.js';
 
@@ -19,7 +19,7 @@ class WorkspaceBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('Bootstrap');
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     @Inject(WorkspacesService) private readonly workspaces: WorkspacesService,
   ) {}
 
@@ -27,7 +27,7 @@ class WorkspaceBootstrap implements OnApplicationBootstrap {
     if (this.config.bootstrapToken) {
       const { workspaceId, created } = await this.workspaces.ensureBootstrap(this.config.bootstrapToken, this.config.bootstrapClientSecret);
       this.logger.log(`${created ? 'created' : 'found'} bootstrap workspace ${workspaceId}`);
-    } else if (!this.config.databaseUrl) {
+    } else if (this.config.embeddedDatabase) {
       const dev = await this.workspaces.ensureDevWorkspace();
       if (dev) this.logger.warn({ dev_workspace: dev }, `created dev workspace ${dev.workspace_id}; access token (shown once): ${dev.access_token}`);
     }
@@ -36,7 +36,7 @@ class WorkspaceBootstrap implements OnApplicationBootstrap {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+  static forRoot(config: RuntimeConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [

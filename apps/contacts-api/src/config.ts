@@ -14,6 +14,9 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+/** The configuration once the database is settled: its URL, and whether this process serves an embedded one. */
+export type RuntimeConfig = AppConfig & { databaseUrl: string; embeddedDatabase?: boolean };
+
 export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

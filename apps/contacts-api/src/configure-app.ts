@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import type { AppConfig } from './config.js';
+import type { RuntimeConfig } from './config.js';
 import { instrument } from './http/metrics.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -52,7 +52,7 @@ class InvalidJsonError extends Error {
   }
 }
 
-export async function createApp(config: AppConfig & { databaseUrl: string }): Promise<NestFastifyApplication> {
+export async function createApp(config: RuntimeConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     // The same id names the request in logs (pino-http reads it from the raw request) and in error bodies.

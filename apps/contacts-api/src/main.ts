@@ -6,7 +6,7 @@ import { resolveDatabase } from './database-url.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await resolveDatabase(config);
-  const app = await createApp({ ...config, databaseUrl: database.url });
+  const app = await createApp({ ...config, databaseUrl: database.url, embeddedDatabase: !config.databaseUrl });
   // Graceful shutdown: stop taking requests, let in-flight ones finish, close the pool, then the embedded database.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
