@@ -1,17 +1,35 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ChangeContactLifecycleHandler, MergeContactsHandler } from './application/contact-lifecycle.handlers.js';
 import { ContactWriter } from './application/contact-writer.js';
 import { CreateContactHandler } from './application/create-contact.handler.js';
 import { DataAttributesService } from './application/data-attributes.service.js';
-import { GetContactHandler } from './application/get-contact.handler.js';
+import { FindContactByExternalIdHandler, GetContactHandler } from './application/get-contact.handler.js';
+import { ListContactsHandler } from './application/list-contacts.handler.js';
+import { SearchContactsHandler } from './application/search-contacts.handler.js';
 import { UpdateContactHandler } from './application/update-contact.handler.js';
 import { ContactsController } from './http/contacts.controller.js';
+import { ContactsListController } from './http/contacts-list.controller.js';
 import { DataAttributesController } from './http/data-attributes.controller.js';
 import { ContactRepository } from './infrastructure/contact.repository.js';
+import { ContactListRepository } from './infrastructure/contact-list.repository.js';
 
 @Module({
   imports: [CqrsModule],
-  controllers: [ContactsController, DataAttributesController],
-  providers: [ContactRepository, ContactWriter, CreateContactHandler, UpdateContactHandler, GetContactHandler, DataAttributesService],
+  controllers: [ContactsController, ContactsListController, DataAttributesController],
+  providers: [
+    ContactRepository,
+    ContactWriter,
+    CreateContactHandler,
+    UpdateContactHandler,
+    GetContactHandler,
+    FindContactByExternalIdHandler,
+    ChangeContactLifecycleHandler,
+    MergeContactsHandler,
+    DataAttributesService,
+    ContactListRepository,
+    ListContactsHandler,
+    SearchContactsHandler,
+  ],
 })
 export class ContactsModule {}

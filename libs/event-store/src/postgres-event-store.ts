@@ -11,11 +11,12 @@ import {
 } from './event.js';
 
 /**
- * A data-modifying statement that runs inside the append statement, so that a read model is
- * updated in the same transaction as the log. It is given `bind` to place its parameters and may
- * read the `stream` CTE (one row: the new version) and the `appended` CTE (the new events).
+ * Data-modifying statements that run inside the append statement, so that read models are updated
+ * in the same transaction as the log. They are given `bind` to place their parameters and may read
+ * the `stream` CTE (one row: the new version) and the `appended` CTE (the new events). The rows
+ * returned by the first statement are handed back to the caller.
  */
-export type InlineProjection = (bind: (value: unknown) => string) => string;
+export type InlineProjection = (bind: (value: unknown) => string) => string | string[];
 
 export interface AppendRequest {
   workspaceId: string;
@@ -48,7 +49,7 @@ export class PostgresEventStore {
   ) {}
 
   /** One statement, one round trip: version check, events and inline projection commit or fail together. */
-  async append<R = Record<string, unknown>>(request: AppendRequest): Promise<AppendResult<R>> {
+  async append<R = Record<string, unknown>>(request: AppendRequest, db: pg.Pool | pg.PoolClient = this.pool): Promise<AppendResult<R>> {
     const { workspaceId, streamId, expectedVersion, events } = request;
     if (events.length === 0) throw new Error('append needs at least one event');
     const version = expectedVersion + events.length;
@@ -62,7 +63,8 @@ export class PostgresEventStore {
     }));
     const values: unknown[] = [workspaceId, streamId, expectedVersion, version, JSON.stringify(rows), request.streamType];
     const bind = (value: unknown) => `$${values.push(value)}`;
-    const projection = request.projection ? request.projection(bind) : 'SELECT NULL WHERE false';
+    const statements = [request.projection?.(bind) ?? 'SELECT NULL WHERE false'].flat();
+    const projections = statements.map((sql, i) => `${i === 0 ? 'projected' : `projected_${i}`} AS (${sql})`).join(',\n');
     const text = `
       WITH stream AS (${expectedVersion === 0 ? CREATE_STREAM : ADVANCE_STREAM}),
       appended AS (
@@ -72,12 +74,12 @@ export class PostgresEventStore {
             AS e(stream_position bigint, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
         RETURNING global_position
       ),
-      projected AS (${projection})
+      ${projections}
       SELECT es_require_version((SELECT version FROM stream)) AS version,
              (SELECT count(*) FROM appended) AS appended,
              (SELECT coalesce(json_agg(p), '[]'::json) FROM projected p) AS projected`;
     try {
-      const result = await this.pool.query({ name: this.statementName(text), text, values });
+      const result = await db.query({ name: this.statementName(text), text, values });
       for (const event of events) eventsAppended.inc({ event_type: event.type });
       return { version: result.rows[0].version, projected: result.rows[0].projected };
     } catch (error) {
@@ -86,6 +88,23 @@ export class PostgresEventStore {
         throw new StreamVersionConflictError(streamId, expectedVersion);
       }
       throw error;
+    }
+  }
+
+  /** Appends to several streams atomically (a merge touches two contacts): all or nothing. */
+  async appendAll<R = Record<string, unknown>>(requests: AppendRequest[]): Promise<AppendResult<R>[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const results: AppendResult<R>[] = [];
+      for (const request of requests) results.push(await this.append<R>(request, client));
+      await client.query('COMMIT');
+      return results;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
   }
 

@@ -57,6 +57,7 @@ export class WorkspacesService {
       await client.query('INSERT INTO workspaces (id, name, client_secret) VALUES ($1, $2, $3)', [id, input.name, clientSecret]);
       await client.query('INSERT INTO access_tokens (token_hash, workspace_id) VALUES ($1, $2)', [hashToken(accessToken), id]);
       const admin = await insertAdmin(client, id, input.adminName ?? `${input.name} admin`, input.adminEmail ?? `admin@${id}.example`);
+      await client.query(`INSERT INTO subscription_types (workspace_id, name, description) VALUES ($1, 'Newsletters', 'Product updates and news')`, [id]);
       await client.query('COMMIT');
       return { workspace_id: id, name: input.name, access_token: accessToken, client_secret: clientSecret, admin };
     } catch (error) {

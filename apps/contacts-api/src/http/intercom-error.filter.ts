@@ -53,6 +53,8 @@ export class IntercomErrorFilter implements ExceptionFilter {
     const item: Record<string, string> = { code: described.code, message: described.message };
     if (described.field) item.field = described.field;
     reply.status(described.status).header('content-type', 'application/json; charset=utf-8');
+    const canonicalId = (error as { canonicalId?: unknown }).canonicalId;
+    if (described.code === 'contact_merged' && typeof canonicalId === 'string') reply.header('link', `</contacts/${canonicalId}>; rel="canonical"`);
     reply.send({ type: 'error.list', request_id: requestId, errors: [item] });
   }
 }

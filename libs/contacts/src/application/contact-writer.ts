@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type EventMetadata, StreamVersionConflictError } from '@app/event-store';
 import type { Contact, ContactPatch, DecisionContext } from '../domain/contact.aggregate.js';
-import { ContactBusyError } from '../domain/contact.errors.js';
-import { type ContactView, ContactRepository, type LoadedContact } from '../infrastructure/contact.repository.js';
+import { ContactBusyError, ContactNotFoundError } from '../domain/contact.errors.js';
+import { type ContactView, ContactRepository, type LoadNeeds, type LoadedContact } from '../infrastructure/contact.repository.js';
 
 const MAX_ATTEMPTS = 8;
 
-/** Intercom-style ids: 8 hex digits of creation time, then 16 random hex digits. */
-export function newContactId(now = Date.now()): string {
+/** Intercom-style ids (contacts, companies, notes): 8 hex digits of creation time, then 16 random hex digits. */
+export function newObjectId(now = Date.now()): string {
   return Math.floor(now / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
 }
 
@@ -28,40 +28,66 @@ export class ContactWriter {
   async write(
     workspaceId: string,
     contactId: string,
-    patch: ContactPatch,
     metadata: EventMetadata,
+    needs: LoadNeeds,
     decide: (loaded: LoadedContact, context: DecisionContext) => Contact,
   ): Promise<ContactView> {
-    return this.serialize(`${workspaceId}/${contactId}`, async () => {
-      for (let attempt = 1; ; attempt++) {
-        const loaded = await this.contacts.load(workspaceId, contactId, {
-          customAttributes: patch.custom_attributes != null,
-          ownerId: patch.owner_id,
-        });
-        const contact = decide(loaded, { now: nowInSeconds(), dataAttributes: loaded.dataAttributes, admins: loaded.admins });
+    return this.serialize([`${workspaceId}/${contactId}`], () =>
+      this.retrying(async () => {
+        const loaded = await this.contacts.load(workspaceId, contactId, needs);
+        const contact = decide(loaded, contextOf(loaded));
         if (contact.pendingEvents.length === 0) return { state: contact.state, version: contact.version };
-        try {
-          return await this.contacts.save(contact, metadata);
-        } catch (error) {
-          if (!(error instanceof StreamVersionConflictError)) throw error;
-          if (attempt >= MAX_ATTEMPTS) throw new ContactBusyError();
-          await sleep(Math.random() * 5 * attempt);
-        }
-      }
-    });
+        return this.contacts.save(contact, metadata);
+      }),
+    );
   }
 
-  private async serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(key) ?? Promise.resolve();
+  /** Merges a lead into a user: both streams change in one transaction. Returns the user. */
+  async merge(workspaceId: string, fromId: string, intoId: string, metadata: EventMetadata): Promise<ContactView> {
+    return this.serialize([`${workspaceId}/${fromId}`, `${workspaceId}/${intoId}`], () =>
+      this.retrying(async () => {
+        const [from, into] = await Promise.all([
+          this.contacts.load(workspaceId, fromId, {}),
+          this.contacts.load(workspaceId, intoId, {}),
+        ]);
+        if (!from.contact || !into.contact) throw new ContactNotFoundError();
+        from.contact.mergeInto(into.contact, nowInSeconds());
+        await this.contacts.saveAll([into.contact, from.contact], metadata);
+        return (await this.contacts.find(workspaceId, intoId)) ?? { state: into.contact.state, version: into.contact.version + 1 };
+      }),
+    );
+  }
+
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof StreamVersionConflictError)) throw error;
+        if (n >= MAX_ATTEMPTS) throw new ContactBusyError();
+        await sleep(Math.random() * 5 * n);
+      }
+    }
+  }
+
+  /** Runs `work` after every earlier writer of these keys in this process; keys are taken in a fixed order. */
+  private async serialize<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+    const ordered = [...new Set(keys)].sort();
+    const previous = Promise.all(ordered.map((key) => this.queues.get(key) ?? Promise.resolve()));
     const run = previous.then(work, work);
     const settled = run.catch(() => undefined);
-    this.queues.set(key, settled);
+    for (const key of ordered) this.queues.set(key, settled);
     try {
       return await run;
     } finally {
-      if (this.queues.get(key) === settled) this.queues.delete(key);
+      for (const key of ordered) if (this.queues.get(key) === settled) this.queues.delete(key);
     }
   }
 }
+
+/** What a create or update needs loaded beside the contact. */
+export const needsOf = (patch: ContactPatch): LoadNeeds => ({ customAttributes: patch.custom_attributes != null, adminId: patch.owner_id });
+
+const contextOf = (loaded: LoadedContact): DecisionContext => ({ now: nowInSeconds(), dataAttributes: loaded.dataAttributes, admins: loaded.admins });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

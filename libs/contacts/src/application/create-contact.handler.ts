@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Contact } from '../domain/contact.aggregate.js';
 import type { ContactView } from '../infrastructure/contact.repository.js';
-import { ContactWriter, newContactId } from './contact-writer.js';
+import { ContactWriter, needsOf, newObjectId } from './contact-writer.js';
 import { CreateContactCommand } from './create-contact.command.js';
 
 @CommandHandler(CreateContactCommand)
@@ -9,7 +9,7 @@ export class CreateContactHandler implements ICommandHandler<CreateContactComman
   constructor(private readonly writer: ContactWriter) {}
 
   execute({ workspaceId, input, metadata }: CreateContactCommand): Promise<ContactView> {
-    const id = newContactId();
-    return this.writer.write(workspaceId, id, input, metadata, (_, context) => Contact.create(id, workspaceId, input, context));
+    const id = newObjectId();
+    return this.writer.write(workspaceId, id, metadata, needsOf(input), (_, context) => Contact.create(id, workspaceId, input, context));
   }
 }

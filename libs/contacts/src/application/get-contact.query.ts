@@ -5,6 +5,18 @@ export class GetContactQuery extends Query<ContactView> {
   constructor(
     readonly workspaceId: string,
     readonly contactId: string,
+    /** 2.16: a merged-away contact is a 410 pointing at where it lives on, not a 404. */
+    readonly reportMerges = false,
+  ) {
+    super();
+  }
+}
+
+/** A user by its external_id (leads are not found this way). */
+export class FindContactByExternalIdQuery extends Query<ContactView> {
+  constructor(
+    readonly workspaceId: string,
+    readonly externalId: string,
   ) {
     super();
   }

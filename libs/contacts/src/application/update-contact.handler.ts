@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ContactNotFoundError } from '../domain/contact.errors.js';
 import type { ContactView } from '../infrastructure/contact.repository.js';
-import { ContactWriter } from './contact-writer.js';
+import { ContactWriter, needsOf } from './contact-writer.js';
 import { UpdateContactCommand } from './update-contact.command.js';
 
 @CommandHandler(UpdateContactCommand)
@@ -9,7 +9,7 @@ export class UpdateContactHandler implements ICommandHandler<UpdateContactComman
   constructor(private readonly writer: ContactWriter) {}
 
   execute({ workspaceId, contactId, patch, metadata }: UpdateContactCommand): Promise<ContactView> {
-    return this.writer.write(workspaceId, contactId, patch, metadata, ({ contact }, context) => {
+    return this.writer.write(workspaceId, contactId, metadata, needsOf(patch), ({ contact }, context) => {
       if (!contact) throw new ContactNotFoundError();
       contact.update(patch, context);
       return contact;

@@ -1,13 +1,16 @@
 import {
   CUSTOM_PREFIX,
+  type ConsentType,
   type ContactEvent,
   type CustomValue,
   type FieldChanges,
+  type MergedData,
   WRITABLE_FIELDS,
   type WritableFields,
 } from './contact.events.js';
 import {
   ContactIdentityMissingError,
+  InvalidMergeError,
   CustomAttributeTypeError,
   OwnerNotAdminError,
   UnknownCustomAttributeError,
@@ -22,6 +25,32 @@ export interface ContactState extends WritableFields {
   custom_attributes: Record<string, CustomValue>;
   created_at: number;
   updated_at: number;
+  archived: boolean;
+  blocked: boolean;
+  /** Ids in the order they were attached. */
+  tag_ids: string[];
+  company_ids: string[];
+  note_ids: string[];
+  opted_in_ids: string[];
+  opted_out_ids: string[];
+  /** Set by the final events: such a contact is gone from every read. */
+  deleted?: boolean;
+  merged_into?: string;
+}
+
+const without = (ids: string[], id: string) => ids.filter((x) => x !== id);
+const union = (ids: string[], more: string[]) => [...ids, ...more.filter((id) => !ids.includes(id))];
+
+function applyChanges(state: ContactState, changes: FieldChanges): void {
+  for (const [field, { to }] of Object.entries(changes)) {
+    if (field.startsWith(CUSTOM_PREFIX)) {
+      const name = field.slice(CUSTOM_PREFIX.length);
+      if (to === null) delete state.custom_attributes[name];
+      else state.custom_attributes[name] = to as CustomValue;
+    } else {
+      (state as unknown as Record<string, unknown>)[field] = to;
+    }
+  }
 }
 
 /** A request's fields: absent means "leave as is", null means "clear". */
@@ -42,18 +71,74 @@ export interface DecisionContext {
 export function evolve(state: ContactState | null, event: ContactEvent): ContactState {
   if (event.type === 'ContactCreated') {
     const { contact_id, workspace_id, occurred_at, custom_attributes, ...fields } = event.data;
-    return { id: contact_id, workspace_id, ...fields, custom_attributes: { ...custom_attributes }, created_at: occurred_at, updated_at: occurred_at };
+    return {
+      id: contact_id,
+      workspace_id,
+      ...fields,
+      custom_attributes: { ...custom_attributes },
+      created_at: occurred_at,
+      updated_at: occurred_at,
+      archived: false,
+      blocked: false,
+      tag_ids: [],
+      company_ids: [],
+      note_ids: [],
+      opted_in_ids: [],
+      opted_out_ids: [],
+    };
   }
   if (!state) throw new Error(`${event.type} before ContactCreated`);
   const next: ContactState = { ...state, custom_attributes: { ...state.custom_attributes }, updated_at: event.data.occurred_at };
-  for (const [field, { to }] of Object.entries(event.data.changes)) {
-    if (field.startsWith(CUSTOM_PREFIX)) {
-      const name = field.slice(CUSTOM_PREFIX.length);
-      if (to === null) delete next.custom_attributes[name];
-      else next.custom_attributes[name] = to as CustomValue;
-    } else {
-      (next as unknown as Record<string, unknown>)[field] = to;
+  switch (event.type) {
+    case 'ContactUpdated':
+      applyChanges(next, event.data.changes);
+      break;
+    case 'ContactArchived':
+    case 'ContactUnarchived':
+      next.archived = event.type === 'ContactArchived';
+      break;
+    case 'ContactBlocked':
+      next.blocked = true;
+      break;
+    case 'ContactDeleted':
+      next.deleted = true;
+      break;
+    case 'ContactTagged':
+      next.tag_ids = union(state.tag_ids, [event.data.tag_id]);
+      break;
+    case 'ContactUntagged':
+      next.tag_ids = without(state.tag_ids, event.data.tag_id);
+      break;
+    case 'NoteAdded':
+      next.note_ids = [...state.note_ids, event.data.note_id];
+      break;
+    case 'CompanyAttached':
+      next.company_ids = union(state.company_ids, [event.data.company_id]);
+      break;
+    case 'CompanyDetached':
+      next.company_ids = without(state.company_ids, event.data.company_id);
+      break;
+    case 'SubscriptionConsentSet': {
+      const { subscription_type_id: id, consent_type } = event.data;
+      next.opted_in_ids = consent_type === 'opt_in' ? union(state.opted_in_ids, [id]) : without(state.opted_in_ids, id);
+      next.opted_out_ids = consent_type === 'opt_out' ? union(state.opted_out_ids, [id]) : without(state.opted_out_ids, id);
+      break;
     }
+    case 'SubscriptionConsentRemoved':
+      next.opted_in_ids = without(state.opted_in_ids, event.data.subscription_type_id);
+      next.opted_out_ids = without(state.opted_out_ids, event.data.subscription_type_id);
+      break;
+    case 'ContactMergedInto':
+      next.merged_into = event.data.into_contact_id;
+      break;
+    case 'ContactMergedFrom':
+      applyChanges(next, event.data.changes);
+      next.tag_ids = union(state.tag_ids, event.data.tag_ids);
+      next.company_ids = union(state.company_ids, event.data.company_ids);
+      next.note_ids = union(state.note_ids, event.data.note_ids);
+      next.opted_in_ids = union(state.opted_in_ids, event.data.opted_in_ids);
+      next.opted_out_ids = union(state.opted_out_ids, event.data.opted_out_ids);
+      break;
   }
   return next;
 }
@@ -127,6 +212,90 @@ export class Contact {
     }
     if (Object.keys(changes).length === 0) return;
     this.record({ type: 'ContactUpdated', data: { changes, occurred_at: context.now } });
+  }
+
+  archive(now: number): void {
+    if (!this.state.archived) this.record({ type: 'ContactArchived', data: { occurred_at: now } });
+  }
+
+  unarchive(now: number): void {
+    if (this.state.archived) this.record({ type: 'ContactUnarchived', data: { occurred_at: now } });
+  }
+
+  block(now: number): void {
+    if (!this.state.blocked) this.record({ type: 'ContactBlocked', data: { occurred_at: now } });
+  }
+
+  delete(now: number): void {
+    this.record({ type: 'ContactDeleted', data: { occurred_at: now } });
+  }
+
+  tag(tagId: string, adminId: number | null, now: number): void {
+    if (!this.state.tag_ids.includes(tagId)) this.record({ type: 'ContactTagged', data: { tag_id: tagId, admin_id: adminId, occurred_at: now } });
+  }
+
+  untag(tagId: string, now: number): void {
+    if (this.state.tag_ids.includes(tagId)) this.record({ type: 'ContactUntagged', data: { tag_id: tagId, occurred_at: now } });
+  }
+
+  addNote(noteId: string, body: string, adminId: number, context: DecisionContext): void {
+    if (!context.admins.has(adminId)) throw new OwnerNotAdminError();
+    this.record({ type: 'NoteAdded', data: { note_id: noteId, body, admin_id: adminId, occurred_at: context.now } });
+  }
+
+  attachCompany(companyId: string, now: number): void {
+    if (!this.state.company_ids.includes(companyId)) this.record({ type: 'CompanyAttached', data: { company_id: companyId, occurred_at: now } });
+  }
+
+  detachCompany(companyId: string, now: number): void {
+    if (this.state.company_ids.includes(companyId)) this.record({ type: 'CompanyDetached', data: { company_id: companyId, occurred_at: now } });
+  }
+
+  setConsent(subscriptionTypeId: string, consentType: ConsentType, now: number): void {
+    const current = this.consentFor(subscriptionTypeId);
+    if (current !== consentType) {
+      this.record({ type: 'SubscriptionConsentSet', data: { subscription_type_id: subscriptionTypeId, consent_type: consentType, occurred_at: now } });
+    }
+  }
+
+  removeConsent(subscriptionTypeId: string, now: number): void {
+    if (this.consentFor(subscriptionTypeId)) {
+      this.record({ type: 'SubscriptionConsentRemoved', data: { subscription_type_id: subscriptionTypeId, occurred_at: now } });
+    }
+  }
+
+  consentFor(subscriptionTypeId: string): ConsentType | null {
+    if (this.state.opted_in_ids.includes(subscriptionTypeId)) return 'opt_in';
+    return this.state.opted_out_ids.includes(subscriptionTypeId) ? 'opt_out' : null;
+  }
+
+  /**
+   * Merges this lead into a user: the lead's values fill the user's empty fields and custom
+   * attributes, its tags, companies, notes and subscriptions move over. Both streams record it.
+   */
+  mergeInto(user: Contact, now: number): void {
+    const lead = this.state;
+    if (lead.id === user.state.id) throw new InvalidMergeError('A contact cannot be merged into itself');
+    if (lead.role !== 'lead') throw new InvalidMergeError("Merge source must be a lead: Merge source_user cannot have role='user_role'");
+    if (user.state.role !== 'user') throw new InvalidMergeError('Merge target must be a user');
+    const changes: FieldChanges = {};
+    for (const field of WRITABLE_FIELDS) {
+      if (field === 'role' || field === 'unsubscribed_from_emails') continue;
+      if (user.state[field] === null && lead[field] !== null) changes[field] = { from: null, to: lead[field] };
+    }
+    for (const [name, value] of Object.entries(lead.custom_attributes)) {
+      if (!(name in user.state.custom_attributes)) changes[CUSTOM_PREFIX + name] = { from: null, to: value };
+    }
+    const moved: MergedData = {
+      changes,
+      tag_ids: lead.tag_ids,
+      company_ids: lead.company_ids,
+      note_ids: lead.note_ids,
+      opted_in_ids: lead.opted_in_ids,
+      opted_out_ids: lead.opted_out_ids,
+    };
+    user.record({ type: 'ContactMergedFrom', data: { from_contact_id: lead.id, ...moved, occurred_at: now } });
+    this.record({ type: 'ContactMergedInto', data: { into_contact_id: user.state.id, occurred_at: now } });
   }
 
   get state(): ContactState {

@@ -65,3 +65,15 @@ export class ContactBusyError extends ContactError {
     super('The contact was changed by concurrent requests; retry the request');
   }
 }
+
+export class InvalidMergeError extends ContactError {
+  readonly code = 'client_error';
+}
+
+/** 2.16: a merged-away contact answers 410 with a Link to the contact it lives on in. */
+export class ContactMergedError extends ContactError {
+  readonly code = 'contact_merged';
+  constructor(readonly canonicalId: string) {
+    super("This contact has been merged. See the 'Link' header for the canonical contact.");
+  }
+}

@@ -48,6 +48,53 @@ export interface ContactUpdated {
   data: { changes: FieldChanges; occurred_at: number };
 }
 
-export type ContactEvent = ContactCreated | ContactUpdated;
+type At<T = object> = T & { occurred_at: number };
+
+export interface ContactArchived { type: 'ContactArchived'; data: At }
+export interface ContactUnarchived { type: 'ContactUnarchived'; data: At }
+export interface ContactBlocked { type: 'ContactBlocked'; data: At }
+/** Final: the contact disappears from every read; its id stays taken by its stream. */
+export interface ContactDeleted { type: 'ContactDeleted'; data: At }
+export interface ContactTagged { type: 'ContactTagged'; data: At<{ tag_id: string; admin_id: number | null }> }
+export interface ContactUntagged { type: 'ContactUntagged'; data: At<{ tag_id: string }> }
+export interface NoteAdded { type: 'NoteAdded'; data: At<{ note_id: string; body: string; admin_id: number }> }
+export interface CompanyAttached { type: 'CompanyAttached'; data: At<{ company_id: string }> }
+export interface CompanyDetached { type: 'CompanyDetached'; data: At<{ company_id: string }> }
+export type ConsentType = 'opt_in' | 'opt_out';
+export interface SubscriptionConsentSet { type: 'SubscriptionConsentSet'; data: At<{ subscription_type_id: string; consent_type: ConsentType }> }
+export interface SubscriptionConsentRemoved { type: 'SubscriptionConsentRemoved'; data: At<{ subscription_type_id: string }> }
+
+/** What a merged-away lead hands to the surviving user. */
+export interface MergedData {
+  /** Fields of the user that were empty and are filled from the lead. */
+  changes: FieldChanges;
+  tag_ids: string[];
+  company_ids: string[];
+  note_ids: string[];
+  opted_in_ids: string[];
+  opted_out_ids: string[];
+}
+
+/** On the lead's stream, final: it was merged into a user. */
+export interface ContactMergedInto { type: 'ContactMergedInto'; data: At<{ into_contact_id: string }> }
+/** On the user's stream: a lead was merged in. */
+export interface ContactMergedFrom { type: 'ContactMergedFrom'; data: At<MergedData & { from_contact_id: string }> }
+
+export type ContactEvent =
+  | ContactCreated
+  | ContactUpdated
+  | ContactArchived
+  | ContactUnarchived
+  | ContactBlocked
+  | ContactDeleted
+  | ContactTagged
+  | ContactUntagged
+  | NoteAdded
+  | CompanyAttached
+  | CompanyDetached
+  | SubscriptionConsentSet
+  | SubscriptionConsentRemoved
+  | ContactMergedInto
+  | ContactMergedFrom;
 
 export const CUSTOM_PREFIX = 'custom_attributes.';

@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CustomValue, Role } from '../domain/contact.events.js';
 import { IsFlatAttributes, Nullable, Optional, toIntegerId } from './validation.js';
 
@@ -52,4 +52,14 @@ export class ContactRequest {
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true })
   @Nullable() @IsFlatAttributes()
   custom_attributes?: Record<string, CustomValue | null> | null;
+}
+
+export class MergeContactsRequest {
+  @ApiProperty({ description: 'The lead to merge away' })
+  @IsString() @IsNotEmpty()
+  from: string;
+
+  @ApiProperty({ description: 'The user that survives' })
+  @IsString() @IsNotEmpty()
+  into: string;
 }

@@ -1,7 +1,16 @@
 import type { ContactState } from '../domain/contact.aggregate.js';
 import type { ApiVersion } from './intercom-version.js';
 
-const emptyList = (url: string) => ({ type: 'list', data: [], url, total_count: 0, has_more: false });
+const EMBEDDED = 10;
+
+/** At most ten addressable references, with the true count. */
+const refs = (type: string, ids: string[], url: string) => ({
+  type: 'list',
+  data: ids.slice(0, EMBEDDED).map((id) => ({ type, id, url: `/${type === 'company' ? 'companies' : `${type}s`}/${id}` })),
+  url,
+  total_count: ids.length,
+  has_more: ids.length > EMBEDDED,
+});
 
 /**
  * Intercom's contact object, key for key in the order of the documented examples. Fields this
@@ -50,11 +59,11 @@ export function renderContact(c: ContactState, version: ApiVersion): Record<stri
     ios_sdk_version: null,
     ios_last_seen_at: null,
     custom_attributes: c.custom_attributes,
-    tags: emptyList(`/contacts/${c.id}/tags`),
-    notes: emptyList(`/contacts/${c.id}/notes`),
-    companies: emptyList(`/contacts/${c.id}/companies`),
-    opted_out_subscription_types: emptyList(`/contacts/${c.id}/subscriptions`),
-    opted_in_subscription_types: emptyList(`/contacts/${c.id}/subscriptions`),
+    tags: refs('tag', c.tag_ids, `/contacts/${c.id}/tags`),
+    notes: refs('note', [...c.note_ids].reverse(), `/contacts/${c.id}/notes`),
+    companies: refs('company', c.company_ids, `/contacts/${c.id}/companies`),
+    opted_out_subscription_types: refs('subscription', c.opted_out_ids, `/contacts/${c.id}/subscriptions`),
+    opted_in_subscription_types: refs('subscription', c.opted_in_ids, `/contacts/${c.id}/subscriptions`),
     utm_campaign: null,
     utm_content: null,
     utm_medium: null,
@@ -65,3 +74,8 @@ export function renderContact(c: ContactState, version: ApiVersion): Record<stri
   if (version >= 12) body.enabled_push_messaging = null;
   return body;
 }
+
+/** The short answers of delete, archive, unarchive and block. */
+export const renderDeleted = (c: ContactState) => ({ id: c.id, external_id: c.external_id, type: 'contact', deleted: true });
+export const renderArchived = (c: ContactState) => ({ id: c.id, external_id: c.external_id, type: 'contact', archived: c.archived });
+export const renderBlocked = (c: ContactState) => ({ type: 'contact', id: c.id, external_id: c.external_id, blocked: c.blocked });

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { CreateContactCommand } from '../application/create-contact.command.js';
-import { GetContactQuery } from '../application/get-contact.query.js';
+import { ChangeContactLifecycleCommand, type LifecycleAction, MergeContactsCommand } from '../application/contact-lifecycle.commands.js';
+import { FindContactByExternalIdQuery, GetContactQuery } from '../application/get-contact.query.js';
 import { UpdateContactCommand } from '../application/update-contact.command.js';
-import { renderContact } from './contact.response.js';
-import { ContactRequest } from './contact.request.js';
+import { renderArchived, renderBlocked, renderContact, renderDeleted } from './contact.response.js';
+import { ContactRequest, MergeContactsRequest } from './contact.request.js';
 import { type ApiVersion, RequestedVersion } from './intercom-version.js';
 import { EventMeta } from './request-metadata.js';
 
@@ -29,11 +30,57 @@ export class ContactsController {
     return renderContact(view.state, version);
   }
 
+  @ApiOperation({ summary: 'Merge a lead into a user' })
+  @Post('merge')
+  @HttpCode(200)
+  async merge(@Auth() auth: AuthContext, @Body() body: MergeContactsRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
+    const view = await this.commands.execute(new MergeContactsCommand(auth.workspaceId, body.from, body.into, meta));
+    return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'Get a user by external_id (2.13+; users only)' })
+  @Get('find_by_external_id/:external_id')
+  async findByExternalId(@Auth() auth: AuthContext, @Param('external_id') externalId: string, @RequestedVersion() version: ApiVersion) {
+    const view = await this.queries.execute(new FindContactByExternalIdQuery(auth.workspaceId, externalId));
+    return renderContact(view.state, version);
+  }
+
   @ApiOperation({ summary: 'Get a contact' })
   @Get(':id')
   async find(@Auth() auth: AuthContext, @Param('id') id: string, @RequestedVersion() version: ApiVersion) {
-    const view = await this.queries.execute(new GetContactQuery(auth.workspaceId, id));
+    const view = await this.queries.execute(new GetContactQuery(auth.workspaceId, id, version >= 16));
     return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'Delete a contact' })
+  @Delete(':id')
+  async delete(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderDeleted((await this.lifecycle(auth, id, 'delete', meta)).state);
+  }
+
+  @ApiOperation({ summary: 'Archive a contact' })
+  @Post(':id/archive')
+  @HttpCode(200)
+  async archive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderArchived((await this.lifecycle(auth, id, 'archive', meta)).state);
+  }
+
+  @ApiOperation({ summary: 'Unarchive a contact' })
+  @Post(':id/unarchive')
+  @HttpCode(200)
+  async unarchive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderArchived((await this.lifecycle(auth, id, 'unarchive', meta)).state);
+  }
+
+  @ApiOperation({ summary: 'Block a contact (2.13+)' })
+  @Post(':id/block')
+  @HttpCode(200)
+  async block(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderBlocked((await this.lifecycle(auth, id, 'block', meta)).state);
+  }
+
+  private lifecycle(auth: AuthContext, id: string, action: LifecycleAction, meta: EventMetadata) {
+    return this.commands.execute(new ChangeContactLifecycleCommand(auth.workspaceId, id, action, meta));
   }
 
   @ApiOperation({ summary: 'Update a contact' })

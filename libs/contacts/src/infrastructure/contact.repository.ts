@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventMetadata, PG_POOL, PostgresEventStore } from '@app/event-store';
+import { type AppendRequest, type EventMetadata, PG_POOL, PostgresEventStore } from '@app/event-store';
+import { projectContact } from './contact-view.projection.js';
 import type pg from 'pg';
 import { Contact, type ContactState, type DataType } from '../domain/contact.aggregate.js';
 import { ContactConflictError } from '../domain/contact.errors.js';
@@ -17,6 +18,12 @@ export interface LoadedContact {
 }
 
 export const CONTACT_STREAM = 'contact';
+
+/** What a decision needs loaded beside the contact: the data attribute types, whether an admin exists. */
+export interface LoadNeeds {
+  customAttributes?: boolean;
+  adminId?: number | null;
+}
 
 // One round trip loads the contact (its version included) and whatever the decision needs.
 // Admins belong to the workspaces library; reading them here saves a round trip on every write.
@@ -37,9 +44,9 @@ export class ContactRepository {
     private readonly store: PostgresEventStore,
   ) {}
 
-  async load(workspaceId: string, id: string, needs: { customAttributes: boolean; ownerId?: number | null }): Promise<LoadedContact> {
-    const ownerId = needs.ownerId ?? null;
-    const { rows } = await this.pool.query({ name: 'contacts_load', text: LOAD, values: [workspaceId, id, needs.customAttributes, ownerId] });
+  async load(workspaceId: string, id: string, needs: LoadNeeds): Promise<LoadedContact> {
+    const ownerId = needs.adminId ?? null;
+    const { rows } = await this.pool.query({ name: 'contacts_load', text: LOAD, values: [workspaceId, id, needs.customAttributes ?? false, ownerId] });
     const row = rows[0];
     return {
       contact: row.state ? Contact.fromSnapshot(row.state, row.version) : null,
@@ -57,28 +64,59 @@ export class ContactRepository {
     return rows[0] ?? null;
   }
 
-  /** Appends the contact's new events and projects its state in the same statement; returns the committed row. */
+  async findUserByExternalId(workspaceId: string, externalId: string): Promise<ContactView | null> {
+    const { rows } = await this.pool.query({
+      name: 'contacts_find_by_external_id',
+      text: `SELECT state, version FROM contacts WHERE workspace_id = $1 AND external_id = $2 AND role = 'user'`,
+      values: [workspaceId, externalId],
+    });
+    return rows[0] ?? null;
+  }
+
+  /** The live contact a merged-away one ended up in, following up to three merges; null when never merged. */
+  async mergedInto(workspaceId: string, id: string): Promise<string | null> {
+    const { rows } = await this.pool.query(
+      `WITH RECURSIVE hops AS (
+         SELECT into_id, 1 AS depth FROM contact_merges WHERE workspace_id = $1 AND from_id = $2
+         UNION ALL
+         SELECT m.into_id, h.depth + 1 FROM contact_merges m JOIN hops h ON m.workspace_id = $1 AND m.from_id = h.into_id WHERE h.depth < 3
+       )
+       SELECT into_id FROM hops ORDER BY depth DESC LIMIT 1`,
+      [workspaceId, id],
+    );
+    return rows[0]?.into_id ?? null;
+  }
+
+  /** Appends the contact's new events and projects them in the same statement; returns the committed row. */
   async save(contact: Contact, metadata: EventMetadata): Promise<ContactView> {
-    const state = contact.state;
     try {
-      const result = await this.store.append<ContactView>({
-        workspaceId: state.workspace_id,
-        streamId: state.id,
-        streamType: CONTACT_STREAM,
-        expectedVersion: contact.version,
-        events: [...contact.pendingEvents],
-        metadata,
-        projection: (bind) => `
-          INSERT INTO contacts (workspace_id, id, version, state)
-          SELECT ${bind(state.workspace_id)}, ${bind(state.id)}, stream.version, ${bind(JSON.stringify(state))}::jsonb FROM stream
-          ON CONFLICT (workspace_id, id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state
-            WHERE contacts.version < EXCLUDED.version
-          RETURNING state, version`,
-      });
-      return result.projected[0];
+      const result = await this.store.append<ContactView>(this.appendRequest(contact, metadata));
+      return result.projected[0] ?? { state: contact.state, version: contact.version + contact.pendingEvents.length };
     } catch (error) {
-      throw await this.explainUniqueViolation(error, state);
+      throw await this.explainUniqueViolation(error, contact.state);
     }
+  }
+
+  /** Several contacts in one transaction (a merge): all or nothing. */
+  async saveAll(contacts: Contact[], metadata: EventMetadata): Promise<void> {
+    try {
+      await this.store.appendAll(contacts.map((contact) => this.appendRequest(contact, metadata)));
+    } catch (error) {
+      throw await this.explainUniqueViolation(error, contacts[0].state);
+    }
+  }
+
+  private appendRequest(contact: Contact, metadata: EventMetadata): AppendRequest {
+    const state = contact.state;
+    return {
+      workspaceId: state.workspace_id,
+      streamId: state.id,
+      streamType: CONTACT_STREAM,
+      expectedVersion: contact.version,
+      events: [...contact.pendingEvents],
+      metadata,
+      projection: (bind) => projectContact(state, contact.pendingEvents, bind),
+    };
   }
 
   private async explainUniqueViolation(error: unknown, state: ContactState): Promise<unknown> {
