@@ -91,7 +91,9 @@ export class ContactRepository {
   async save(contact: Contact, metadata: EventMetadata): Promise<ContactView> {
     try {
       const result = await this.store.append<ContactView>(this.appendRequest(contact, metadata));
-      return result.projected[0] ?? { state: contact.state, version: contact.version + contact.pendingEvents.length };
+      // A deleted or merged-away contact has no row any more: its final state is the aggregate's.
+      const row = result.projected[0];
+      return row?.state ? row : { state: contact.state, version: result.version };
     } catch (error) {
       throw await this.explainUniqueViolation(error, contact.state);
     }

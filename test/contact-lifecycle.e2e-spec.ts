@@ -1,0 +1,150 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UUID } from './support/shape.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+describe('contact lifecycle', () => {
+  let t: TestApp;
+  let token: string;
+  const auth = (version?: string) => ({ Authorization: `Bearer ${token}`, ...(version ? { 'Intercom-Version': version } : {}) });
+  const api = () => request(t.baseUrl);
+  const create = async (body: object) => (await api().post('/contacts').set(auth()).send(body).expect(200)).body;
+  const eventTypes = async (id: string) =>
+    (await t.pool.query('SELECT event_type FROM es_events WHERE stream_id = $1 ORDER BY stream_position', [id])).rows.map((r) => r.event_type);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = (await t.newWorkspace()).access_token;
+    await api().post('/data_attributes').set(auth()).send({ name: 'plan', model: 'contact', data_type: 'string' }).expect(200);
+    await api().post('/data_attributes').set(auth()).send({ name: 'source', model: 'contact', data_type: 'string' }).expect(200);
+  });
+  afterAll(() => t?.close());
+
+  describe('DELETE /contacts/{id}', () => {
+    it('answers the deleted stub, and the contact is gone from every read while its stream stays', async () => {
+      const contact = await create({ email: 'gone@example.com', external_id: 'gone-1' });
+      const res = await api().delete(`/contacts/${contact.id}`).set(auth());
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ id: contact.id, external_id: 'gone-1', type: 'contact', deleted: true });
+      expect((await api().get(`/contacts/${contact.id}`).set(auth())).status).toBe(404);
+      expect((await api().put(`/contacts/${contact.id}`).set(auth()).send({ name: 'x' })).status).toBe(404);
+      expect((await api().delete(`/contacts/${contact.id}`).set(auth())).status).toBe(404);
+      expect((await api().get('/contacts/find_by_external_id/gone-1').set(auth())).status).toBe(404);
+      expect(await eventTypes(contact.id)).toEqual(['ContactCreated', 'ContactDeleted']);
+      const stream = await t.pool.query('SELECT version FROM es_streams WHERE stream_id = $1', [contact.id]);
+      expect(stream.rows).toEqual([{ version: 2 }]);
+      // Its email and external_id are free again for a new user, which gets a new id.
+      const again = await create({ email: 'gone@example.com', external_id: 'gone-1' });
+      expect(again.id).not.toBe(contact.id);
+    });
+
+    it('is 404 for an unknown contact and for another workspace', async () => {
+      expect((await api().delete('/contacts/650cbc286d0a728750658b15').set(auth())).status).toBe(404);
+      const other = await t.newWorkspace('other');
+      const theirs = (await api().post('/contacts').set({ Authorization: `Bearer ${other.access_token}` }).send({ role: 'lead' })).body;
+      expect((await api().delete(`/contacts/${theirs.id}`).set(auth())).status).toBe(404);
+      expect(await eventTypes(theirs.id)).toEqual(['ContactCreated']);
+    });
+  });
+
+  describe('archive, unarchive, block', () => {
+    it('round-trips archive and unarchive without a body or Content-Type, keeping the data', async () => {
+      const contact = await create({ email: 'arch@example.com', external_id: 'arch-1', name: 'Arch' });
+      const archived = await api().post(`/contacts/${contact.id}/archive`).set(auth());
+      expect(archived.status).toBe(200);
+      expect(archived.body).toEqual({ id: contact.id, external_id: 'arch-1', type: 'contact', archived: true });
+      expect((await api().get(`/contacts/${contact.id}`).set(auth()).expect(200)).body).toMatchObject({ name: 'Arch', email: 'arch@example.com' });
+      // Archiving twice changes nothing and records nothing.
+      await api().post(`/contacts/${contact.id}/archive`).set(auth()).expect(200);
+      const unarchived = await api().post(`/contacts/${contact.id}/unarchive`).set(auth());
+      expect(unarchived.body).toEqual({ id: contact.id, external_id: 'arch-1', type: 'contact', archived: false });
+      expect(await eventTypes(contact.id)).toEqual(['ContactCreated', 'ContactArchived', 'ContactUnarchived']);
+    });
+
+    it('keeps archived users in the uniqueness rule with the archived message', async () => {
+      const contact = await create({ email: 'arch2@example.com' });
+      await api().post(`/contacts/${contact.id}/archive`).set(auth()).expect(200);
+      const clash = await api().post('/contacts').set(auth()).send({ email: 'ARCH2@example.com' });
+      expect(clash.status).toBe(409);
+      expect(clash.body.errors).toEqual([{ code: 'conflict', message: `An archived contact matching those details already exists with id=${contact.id}` }]);
+    });
+
+    it('records a block on the contact', async () => {
+      const contact = await create({ role: 'lead' });
+      const res = await api().post(`/contacts/${contact.id}/block`).set(auth('2.14'));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ type: 'contact', id: contact.id, external_id: null, blocked: true });
+      expect(await eventTypes(contact.id)).toEqual(['ContactCreated', 'ContactBlocked']);
+      expect((await api().post('/contacts/650cbc286d0a728750658b15/block').set(auth())).status).toBe(404);
+    });
+
+    it('accepts an empty JSON body with a Content-Type', async () => {
+      const contact = await create({ role: 'lead' });
+      const res = await api().post(`/contacts/${contact.id}/archive`).set({ ...auth(), 'Content-Type': 'application/json' }).send('');
+      expect(res.status).toBe(200);
+    });
+  });
+
+  describe('GET /contacts/find_by_external_id/{external_id}', () => {
+    it('finds users only', async () => {
+      const user = await create({ external_id: 'find-me', email: 'find@example.com' });
+      const res = await api().get('/contacts/find_by_external_id/find-me').set(auth('2.14'));
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(user.id);
+      await create({ role: 'lead', external_id: 'lead-ext' });
+      const lead = await api().get('/contacts/find_by_external_id/lead-ext').set(auth());
+      expect(lead.status).toBe(404);
+      expect(lead.body.errors[0]).toEqual({ code: 'not_found', message: 'User Not Found' });
+    });
+  });
+
+  describe('POST /contacts/merge', () => {
+    it('fills the user from the lead, records it on both streams, and the lead is gone', async () => {
+      const lead = await create({ role: 'lead', name: 'Lead Name', phone: '+44 1', custom_attributes: { plan: 'trial', source: 'ads' } });
+      const user = await create({ email: 'merge-user@example.com', external_id: 'mu-1', custom_attributes: { plan: 'pro' } });
+      const res = await api().post('/contacts/merge').set(auth()).send({ from: lead.id, into: user.id });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        id: user.id,
+        role: 'user',
+        email: 'merge-user@example.com',
+        name: 'Lead Name',
+        phone: '+44 1',
+        custom_attributes: { plan: 'pro', source: 'ads' },
+      });
+      expect(await eventTypes(lead.id)).toEqual(['ContactCreated', 'ContactMergedInto']);
+      expect(await eventTypes(user.id)).toEqual(['ContactCreated', 'ContactMergedFrom']);
+      const fromEvent = (await t.pool.query(`SELECT data, metadata FROM es_events WHERE stream_id = $1 AND event_type = 'ContactMergedFrom'`, [user.id])).rows[0];
+      expect(fromEvent.data).toMatchObject({ from_contact_id: lead.id, changes: { name: { from: null, to: 'Lead Name' }, 'custom_attributes.source': { from: null, to: 'ads' } } });
+      expect(fromEvent.metadata.request_id).toMatch(UUID);
+
+      const gone = await api().get(`/contacts/${lead.id}`).set(auth());
+      expect(gone.status).toBe(404);
+      const merged = await api().get(`/contacts/${lead.id}`).set(auth('2.16'));
+      expect(merged.status).toBe(410);
+      expect(merged.headers.link).toBe(`</contacts/${user.id}>; rel="canonical"`);
+      expect(merged.body.errors).toEqual([{ code: 'contact_merged', message: "This contact has been merged. See the 'Link' header for the canonical contact." }]);
+      expect((await api().get(`/contacts/${user.id}`).set(auth()).expect(200)).body).toEqual(res.body);
+    });
+
+    it('refuses a user as the source, a lead as the target, unknown ids and missing fields', async () => {
+      const lead = await create({ role: 'lead' });
+      const user = await create({ email: 'merge-user2@example.com' });
+      const other = await create({ email: 'merge-user3@example.com' });
+      const cases: [object, number][] = [
+        [{ from: user.id, into: other.id }, 400],
+        [{ from: lead.id, into: lead.id }, 400],
+        [{ from: lead.id, into: '650cbc286d0a728750658b15' }, 404],
+        [{ from: lead.id }, 400],
+        [{ from: 5, into: user.id }, 400],
+      ];
+      for (const [body, status] of cases) {
+        const res = await api().post('/contacts/merge').set(auth()).send(body);
+        expect(res.status, JSON.stringify(body)).toBe(status);
+        expect(res.body.type).toBe('error.list');
+      }
+      expect(await eventTypes(lead.id)).toEqual(['ContactCreated']);
+      expect(await eventTypes(user.id)).toEqual(['ContactCreated']);
+    });
+  });
+});
