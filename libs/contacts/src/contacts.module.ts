@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ContactAsOfHandler, ContactHistoryHandler } from './application/contact-history.handler.js';
 import { ChangeContactLifecycleHandler, MergeContactsHandler } from './application/contact-lifecycle.handlers.js';
 import { ContactWriter } from './application/contact-writer.js';
 import { CreateContactHandler } from './application/create-contact.handler.js';
@@ -26,6 +27,8 @@ import { ContactListRepository } from './infrastructure/contact-list.repository.
     FindContactByExternalIdHandler,
     ChangeContactLifecycleHandler,
     MergeContactsHandler,
+    ContactHistoryHandler,
+    ContactAsOfHandler,
     DataAttributesService,
     ContactListRepository,
     ListContactsHandler,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CustomValue, Role } from '../domain/contact.events.js';
 import { IsFlatAttributes, Nullable, Optional, toIntegerId } from './validation.js';
@@ -62,4 +62,10 @@ export class MergeContactsRequest {
   @ApiProperty({ description: 'The user that survives' })
   @IsString() @IsNotEmpty()
   into: string;
+}
+
+export class AsOfRequest {
+  @ApiPropertyOptional({ description: 'Unix seconds: answer the contact as it was then' })
+  @Optional() @Type(() => Number) @IsInt({ message: 'as_of must be a Unix timestamp in seconds' }) @Min(0) @Max(MAX_TIME)
+  as_of?: number;
 }

@@ -1,14 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { CreateContactCommand } from '../application/create-contact.command.js';
+import { ContactAsOfQuery, ContactHistoryQuery } from '../application/contact-history.query.js';
 import { ChangeContactLifecycleCommand, type LifecycleAction, MergeContactsCommand } from '../application/contact-lifecycle.commands.js';
 import { FindContactByExternalIdQuery, GetContactQuery } from '../application/get-contact.query.js';
 import { UpdateContactCommand } from '../application/update-contact.command.js';
 import { renderArchived, renderBlocked, renderContact, renderDeleted } from './contact.response.js';
-import { ContactRequest, MergeContactsRequest } from './contact.request.js';
+import { AsOfRequest, ContactRequest, MergeContactsRequest } from './contact.request.js';
+import { ListContactsRequest } from './contacts-list.request.js';
+import { renderHistory } from './contact-history.response.js';
 import { type ApiVersion, RequestedVersion } from './intercom-version.js';
 import { EventMeta } from './request-metadata.js';
 
@@ -45,11 +48,18 @@ export class ContactsController {
     return renderContact(view.state, version);
   }
 
-  @ApiOperation({ summary: 'Get a contact' })
+  @ApiOperation({ summary: 'Get a contact; with as_of (Unix seconds), the contact as it was then' })
   @Get(':id')
-  async find(@Auth() auth: AuthContext, @Param('id') id: string, @RequestedVersion() version: ApiVersion) {
+  async find(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: AsOfRequest, @RequestedVersion() version: ApiVersion) {
+    if (params.as_of !== undefined) return renderContact(await this.queries.execute(new ContactAsOfQuery(auth.workspaceId, id, params.as_of)), version);
     const view = await this.queries.execute(new GetContactQuery(auth.workspaceId, id, version >= 16));
     return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: "The contact's audit trail: its events, oldest first, as field diffs" })
+  @Get(':id/history')
+  async history(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: ListContactsRequest) {
+    return renderHistory(await this.queries.execute(new ContactHistoryQuery(auth.workspaceId, id, params.per_page ?? 50, params.starting_after ?? null)));
   }
 
   @ApiOperation({ summary: 'Delete a contact' })

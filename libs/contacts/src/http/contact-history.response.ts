@@ -1,0 +1,26 @@
+import type { HistoryPage } from '../application/contact-history.query.js';
+
+/** Intercom's list envelope around contact_change items, paged like GET /contacts. */
+export function renderHistory(page: HistoryPage) {
+  return {
+    type: 'list',
+    data: page.items.map((item) => ({
+      type: 'contact_change',
+      id: item.id,
+      version: item.version,
+      event_type: item.event_type,
+      occurred_at: item.occurred_at,
+      actor: item.actor,
+      request_id: item.request_id,
+      changes: item.changes,
+    })),
+    total_count: page.total,
+    pages: {
+      type: 'pages',
+      page: page.page,
+      per_page: page.perPage,
+      total_pages: page.totalPages,
+      ...(page.next ? { next: { per_page: page.perPage, starting_after: page.next } } : {}),
+    },
+  };
+}
