@@ -112,7 +112,7 @@ function customField(key: string, context: SearchContext, requestField: string):
   };
 }
 
-/** Custom attribute names a request mentions, so that only those requests read data_attributes. */
+/** Whether a request mentions any custom attribute: only those requests need to read data_attributes. */
 export function mentionsCustomAttributes(...nodes: unknown[]): boolean {
   return nodes.some((node) => JSON.stringify(node ?? null).includes(`"${CUSTOM_PREFIX}`));
 }
