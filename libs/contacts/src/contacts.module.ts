@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ChangeFeedHandler } from './application/change-feed.handler.js';
 import { ContactAsOfHandler, ContactHistoryHandler } from './application/contact-history.handler.js';
 import { ChangeContactLifecycleHandler, MergeContactsHandler } from './application/contact-lifecycle.handlers.js';
 import { ContactWriter } from './application/contact-writer.js';
@@ -12,12 +13,13 @@ import { UpdateContactHandler } from './application/update-contact.handler.js';
 import { ContactsController } from './http/contacts.controller.js';
 import { ContactsListController } from './http/contacts-list.controller.js';
 import { DataAttributesController } from './http/data-attributes.controller.js';
+import { EventsController } from './http/events.controller.js';
 import { ContactRepository } from './infrastructure/contact.repository.js';
 import { ContactListRepository } from './infrastructure/contact-list.repository.js';
 
 @Module({
   imports: [CqrsModule],
-  controllers: [ContactsController, ContactsListController, DataAttributesController],
+  controllers: [ContactsController, ContactsListController, DataAttributesController, EventsController],
   providers: [
     ContactRepository,
     ContactWriter,
@@ -29,6 +31,7 @@ import { ContactListRepository } from './infrastructure/contact-list.repository.
     MergeContactsHandler,
     ContactHistoryHandler,
     ContactAsOfHandler,
+    ChangeFeedHandler,
     DataAttributesService,
     ContactListRepository,
     ListContactsHandler,

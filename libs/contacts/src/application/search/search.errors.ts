@@ -18,8 +18,7 @@ export class InvalidSortOrderError extends Error {
 
 export class CursorInvalidError extends Error {
   readonly code = 'parameter_invalid';
-  readonly field = 'starting_after';
-  constructor() {
-    super('starting_after is not a cursor returned by this endpoint for this query');
+  constructor(readonly field = 'starting_after') {
+    super(`${field} is not a cursor returned by this endpoint for this query`);
   }
 }
