@@ -10,6 +10,14 @@ import { FindContactByExternalIdHandler, GetContactHandler } from './application
 import { ListContactsHandler } from './application/list-contacts.handler.js';
 import { SearchContactsHandler } from './application/search-contacts.handler.js';
 import { UpdateContactHandler } from './application/update-contact.handler.js';
+import { AttachCompanyHandler, DetachCompanyHandler, ListContactCompaniesHandler } from './application/companies.handlers.js';
+import { CompaniesService } from './application/companies.service.js';
+import { ListContactTagsHandler, TagContactHandler, UntagContactHandler } from './application/tags.handlers.js';
+import { TagsService } from './application/tags.service.js';
+import { CompaniesController } from './http/companies.controller.js';
+import { ContactCompaniesController } from './http/contact-companies.controller.js';
+import { ContactTagsController } from './http/contact-tags.controller.js';
+import { TagsController } from './http/tags.controller.js';
 import { ContactsController } from './http/contacts.controller.js';
 import { ContactsListController } from './http/contacts-list.controller.js';
 import { DataAttributesController } from './http/data-attributes.controller.js';
@@ -19,7 +27,7 @@ import { ContactListRepository } from './infrastructure/contact-list.repository.
 
 @Module({
   imports: [CqrsModule],
-  controllers: [ContactsController, ContactsListController, DataAttributesController, EventsController],
+  controllers: [ContactsController, ContactsListController, DataAttributesController, EventsController, TagsController, ContactTagsController, CompaniesController, ContactCompaniesController],
   providers: [
     ContactRepository,
     ContactWriter,
@@ -36,6 +44,8 @@ import { ContactListRepository } from './infrastructure/contact-list.repository.
     ContactListRepository,
     ListContactsHandler,
     SearchContactsHandler,
+    TagsService, TagContactHandler, UntagContactHandler, ListContactTagsHandler,
+    CompaniesService, AttachCompanyHandler, DetachCompanyHandler, ListContactCompaniesHandler,
   ],
 })
 export class ContactsModule {}

@@ -11,6 +11,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   intercom_version_invalid: 400,
   invalid_sort_order: 400,
   invalid_merge: 400,
+  contact_company_limit_exceeded: 400,
   unauthorized: 401,
   not_found: 404,
   field_not_found: 404,

@@ -9,6 +9,7 @@ import {
   type WritableFields,
 } from './contact.events.js';
 import {
+  CompanyLimitExceededError,
   ContactIdentityMissingError,
   InvalidMergeError,
   CustomAttributeTypeError,
@@ -16,6 +17,9 @@ import {
   UnknownCustomAttributeError,
   UserToLeadError,
 } from './contact.errors.js';
+
+/** Intercom's cap on the companies of one contact. */
+export const MAX_COMPANIES = 1000;
 
 export type DataType = 'string' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime';
 
@@ -244,7 +248,9 @@ export class Contact {
   }
 
   attachCompany(companyId: string, now: number): void {
-    if (!this.state.company_ids.includes(companyId)) this.record({ type: 'CompanyAttached', data: { company_id: companyId, occurred_at: now } });
+    if (this.state.company_ids.includes(companyId)) return;
+    if (this.state.company_ids.length >= MAX_COMPANIES) throw new CompanyLimitExceededError(MAX_COMPANIES);
+    this.record({ type: 'CompanyAttached', data: { company_id: companyId, occurred_at: now } });
   }
 
   detachCompany(companyId: string, now: number): void {

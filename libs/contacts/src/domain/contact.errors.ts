@@ -77,3 +77,10 @@ export class ContactMergedError extends ContactError {
     super("This contact has been merged. See the 'Link' header for the canonical contact.");
   }
 }
+
+export class CompanyLimitExceededError extends ContactError {
+  readonly code = 'contact_company_limit_exceeded';
+  constructor(max: number) {
+    super(`Contact has reached the maximum of ${max} company associations`);
+  }
+}
