@@ -23,12 +23,20 @@ import { ContactsListController } from './http/contacts-list.controller.js';
 import { DataAttributesController } from './http/data-attributes.controller.js';
 import { EventsController } from './http/events.controller.js';
 import { ContactRepository } from './infrastructure/contact.repository.js';
+import { AddNoteHandler, GetNoteHandler, ListNotesHandler } from './application/notes.handlers.js';
+import { ListContactSubscriptionsHandler, ListSubscriptionTypesHandler, RemoveSubscriptionConsentHandler, SetSubscriptionConsentHandler } from './application/subscriptions.handlers.js';
+import { NotesController } from './http/notes.controller.js';
+import { SubscriptionsController } from './http/subscriptions.controller.js';
+import { NoteRepository } from './infrastructure/note.repository.js';
+import { SubscriptionTypeRepository } from './infrastructure/subscription-type.repository.js';
 import { ContactListRepository } from './infrastructure/contact-list.repository.js';
 
 @Module({
   imports: [CqrsModule],
-  controllers: [ContactsController, ContactsListController, DataAttributesController, EventsController, TagsController, ContactTagsController, CompaniesController, ContactCompaniesController],
+  controllers: [NotesController, SubscriptionsController, ContactsController, ContactsListController, DataAttributesController, EventsController, TagsController, ContactTagsController, CompaniesController, ContactCompaniesController],
   providers: [
+    NoteRepository, AddNoteHandler, ListNotesHandler, GetNoteHandler,
+    SubscriptionTypeRepository, SetSubscriptionConsentHandler, RemoveSubscriptionConsentHandler, ListSubscriptionTypesHandler, ListContactSubscriptionsHandler,
     ContactRepository,
     ContactWriter,
     CreateContactHandler,

@@ -84,6 +84,11 @@ export class WorkspacesService {
     return result.rows[0] ?? null;
   }
 
+  async findWorkspace(id: string): Promise<{ id: string; name: string; created_at: number } | null> {
+    const result = await this.pool.query('SELECT id, name, floor(extract(epoch FROM created_at))::float8 AS created_at FROM workspaces WHERE id = $1', [id]);
+    return result.rows[0] ?? null;
+  }
+
   async clientSecret(workspaceId: string): Promise<string | null> {
     const result = await this.pool.query('SELECT client_secret FROM workspaces WHERE id = $1', [workspaceId]);
     return result.rows[0]?.client_secret ?? null;

@@ -14,6 +14,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   contact_company_limit_exceeded: 400,
   unauthorized: 401,
   not_found: 404,
+  admin_not_found: 404,
   field_not_found: 404,
   company_not_found: 404,
   conflict: 409,

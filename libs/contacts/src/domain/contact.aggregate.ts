@@ -13,6 +13,7 @@ import {
   ContactIdentityMissingError,
   InvalidMergeError,
   CustomAttributeTypeError,
+  NoteAuthorNotFoundError,
   OwnerNotAdminError,
   UnknownCustomAttributeError,
   UserToLeadError,
@@ -243,7 +244,7 @@ export class Contact {
   }
 
   addNote(noteId: string, body: string, adminId: number, context: DecisionContext): void {
-    if (!context.admins.has(adminId)) throw new OwnerNotAdminError();
+    if (!context.admins.has(adminId)) throw new NoteAuthorNotFoundError();
     this.record({ type: 'NoteAdded', data: { note_id: noteId, body, admin_id: adminId, occurred_at: context.now } });
   }
 

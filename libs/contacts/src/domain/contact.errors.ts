@@ -26,6 +26,21 @@ export class OwnerNotAdminError extends ContactError {
   }
 }
 
+/** A note's author that is not an admin of the workspace: Intercom answers 404 here, unlike owner_id's 400. */
+export class NoteAuthorNotFoundError extends ContactError {
+  readonly code = 'not_found';
+  constructor() {
+    super('Resource Not Found');
+  }
+}
+
+export class SubscriptionTypeNotFoundError extends ContactError {
+  readonly code = 'not_found';
+  constructor() {
+    super('Resource Not Found');
+  }
+}
+
 export class UnknownCustomAttributeError extends ContactError {
   readonly code = 'parameter_invalid';
   override readonly field: string;

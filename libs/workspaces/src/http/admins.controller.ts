@@ -1,0 +1,44 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { WorkspacesService } from '../workspaces.service.js';
+import { Auth, type AuthContext } from './access-token.guard.js';
+import { renderAdmin, renderMe } from './admins.response.js';
+
+export class AdminNotFoundError extends Error {
+  readonly code = 'admin_not_found';
+  constructor() {
+    super('Admin not found');
+  }
+}
+
+@ApiTags('Admins')
+@ApiBearerAuth()
+@Controller()
+export class AdminsController {
+  constructor(private readonly workspaces: WorkspacesService) {}
+
+  @ApiOperation({ summary: "The admin the access token acts for (the workspace's first admin), with its workspace" })
+  @Get('me')
+  async me(@Auth() auth: AuthContext) {
+    const [admins, workspace] = await Promise.all([this.workspaces.listAdmins(auth.workspaceId), this.workspaces.findWorkspace(auth.workspaceId)]);
+    if (!admins[0] || !workspace) throw new AdminNotFoundError();
+    return renderMe(admins[0], workspace);
+  }
+
+  @ApiOperation({ summary: "The workspace's admins" })
+  @ApiQuery({ name: 'display_avatar', required: false, type: Boolean })
+  @Get('admins')
+  async list(@Auth() auth: AuthContext, @Query('display_avatar') displayAvatar?: string) {
+    const admins = await this.workspaces.listAdmins(auth.workspaceId);
+    return { type: 'admin.list', admins: admins.map((admin) => renderAdmin(admin, displayAvatar === 'true')) };
+  }
+
+  @ApiOperation({ summary: 'Retrieve an admin' })
+  @Get('admins/:id')
+  async find(@Auth() auth: AuthContext, @Param('id') id: string) {
+    // Admin ids are bigint identities; anything else names no admin (and must not reach the query).
+    const admin = /^\d{1,15}$/.test(id) ? await this.workspaces.findAdmin(auth.workspaceId, Number(id)) : null;
+    if (!admin) throw new AdminNotFoundError();
+    return renderAdmin(admin);
+  }
+}
