@@ -243,7 +243,9 @@ describe('companies', () => {
       await attach(contact.id, { id: a.id }).expect(200);
       const res = await api().get(`/contacts/${contact.id}/companies`).set(auth());
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body)).toEqual(['type', 'data', 'pages', 'total_count']);
+      // The example's keys, plus `companies` (the schema's name, which the official SDK pages by).
+      expect(Object.keys(res.body)).toEqual(['type', 'data', 'companies', 'pages', 'total_count']);
+      expect(res.body.companies).toEqual(res.body.data);
       expect(res.body).toEqual({
         type: 'list',
         data: [{ ...b, user_count: 1 }, { ...a, user_count: 1 }],

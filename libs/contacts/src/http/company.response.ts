@@ -31,9 +31,12 @@ export function renderCompany(c: Company): Record<string, unknown> {
 
 export function renderCompanyPage(contactId: string, { companies, total, page, perPage }: ContactCompaniesPage) {
   const totalPages = Math.max(1, Math.ceil(total / perPage));
+  const items = companies.map(renderCompany);
   return {
     type: 'list',
-    data: companies.map(renderCompany),
+    data: items,
+    // The spec's example says `data`, its schema (and so the official SDK's pager) says `companies`: send both.
+    companies: items,
     pages: {
       type: 'pages',
       next: page < totalPages ? `/contacts/${contactId}/companies?page=${page + 1}&per_page=${perPage}` : null,
