@@ -249,6 +249,7 @@ describe('companies', () => {
       expect(res.body).toEqual({
         type: 'list',
         data: [{ ...b, user_count: 1 }, { ...a, user_count: 1 }],
+        companies: [{ ...b, user_count: 1 }, { ...a, user_count: 1 }],
         pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 1 },
         total_count: 2,
       });
