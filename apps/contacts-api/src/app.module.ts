@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ContactCompanyIndex1764200000450, ContactRelations1764200000400, ContactsModule, ContactsReadModel1764200000200, IntercomVersionGuard } from '@app/contacts';
 import { ContactSearchIndexes1764200000300 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, EventStoreModule } from '@app/event-store';
+import { ProcessorsModule } from '@app/processors';
 import { AccessTokenGuard, SubscriptionTypes1764200000150, Workspaces1764200000100, WorkspacesModule, WorkspacesService } from '@app/workspaces';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -53,6 +54,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         WorkspacesModule,
         ContactsModule,
+        ...(config.workers === 'inline' ? [ProcessorsModule.forRoot(config)] : []),
       ],
       controllers: [OperationsController],
       providers: [

@@ -8,6 +8,10 @@ export interface AppConfig {
   embeddedPostgresPort: number;
   dbPoolSize: number;
   natsUrl?: string;
+  /** The JetStream stream the relay publishes to; created when missing. */
+  natsStream: string;
+  /** Subjects are `<prefix>.<workspace_id>.<event_type>`; the stream captures `<prefix>.>`. */
+  natsSubjectPrefix: string;
   bootstrapToken?: string;
   bootstrapClientSecret?: string;
   workers: 'inline' | 'off';
@@ -19,6 +23,9 @@ export type RuntimeConfig = AppConfig & { databaseUrl: string; embeddedDatabase?
 
 export class ConfigError extends Error {}
 
+// JetStream names and subject tokens must not contain '.', '*', '>' or whitespace.
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const SUBJECT_PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -46,6 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!allowed.includes(raw as T)) problems.push(`${name} must be one of ${allowed.join(', ')}, got '${raw}'`);
     return raw as T;
   };
+  const pattern = (name: string, valid: RegExp, fallback: string, rule: string) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!valid.test(raw)) problems.push(`${name} must be ${rule}, got '${raw}'`);
+    return raw;
+  };
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -54,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPostgresPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
     natsUrl: url('NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
+    natsStream: pattern('NATS_STREAM', STREAM_NAME, 'CONTACTS', 'letters, digits, - and _ (at most 64)'),
+    natsSubjectPrefix: pattern('NATS_SUBJECT_PREFIX', SUBJECT_PREFIX, 'contacts', 'dot-separated tokens of letters, digits, - and _'),
     bootstrapToken: env.BOOTSTRAP_TOKEN || undefined,
     bootstrapClientSecret: env.BOOTSTRAP_CLIENT_SECRET || undefined,
     workers: oneOf('WORKERS', ['inline', 'off'] as const, 'inline'),

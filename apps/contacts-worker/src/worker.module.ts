@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EventStoreModule } from '@app/event-store';
+import { ProcessorsModule } from '@app/processors';
+import { LoggerModule } from 'nestjs-pino';
+import { MIGRATIONS } from '../../contacts-api/src/app.module.js';
+import type { RuntimeConfig } from '../../contacts-api/src/config.js';
+
+/**
+ * The log processors without HTTP. Modules whose providers carry `@LogProcessorProvider()` (webhook
+ * delivery, async projections) are imported here as well as in the API's AppModule.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: RuntimeConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
+        // The same migrations as the API, so that whichever starts first brings the schema up to date.
+        EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize, applicationName: 'contacts-worker' }),
+        ProcessorsModule.forRoot(config),
+      ],
+    };
+  }
+}

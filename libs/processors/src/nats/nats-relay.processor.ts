@@ -1,0 +1,107 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { LogProcessor, StoredEvent } from '@app/event-store';
+import { Counter, Histogram } from 'prom-client';
+import { LogProcessorProvider } from '../log-processor.decorator.js';
+import { JetStreamLink, NATS_RELAY_OPTIONS, type NatsRelayOptions } from './jetstream-link.js';
+import { envelopeOf, subjectOf } from './relay-envelope.js';
+
+const relayed = new Counter({ name: 'nats_relay_events_total', help: 'Events published to JetStream and acknowledged', labelNames: ['stream'] });
+const duplicates = new Counter({ name: 'nats_relay_duplicates_total', help: 'Publishes JetStream acknowledged as duplicates (a re-delivered batch)', labelNames: ['stream'] });
+const publishLatency = new Histogram({
+  name: 'nats_relay_publish_duration_seconds',
+  help: 'From publish to JetStream ack',
+  labelNames: ['stream'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+// A batch runs inside the subscription's open transaction, which the server ends after 15 s idle:
+// every wait below is bounded so that a stuck NATS fails the batch (and frees the lease) instead.
+const BATCH_BUDGET_MS = 10_000;
+const CONNECT_WAIT_MS = 3_000;
+const MAX_BACKOFF_MS = 4_000;
+
+/**
+ * Publishes the log to JetStream: `<prefix>.<workspace_id>.<event_type>`, `Nats-Msg-Id` = event id,
+ * every ack awaited before the batch (and so the checkpoint) commits. At-least-once: a batch that
+ * fails after some acks is published again, and JetStream drops the copies within its duplicate window.
+ *
+ * Per-contact order: events of one contact are published one after another, each only once the
+ * previous one is acknowledged, so a lost publish can never let a later event of the same contact
+ * land first. Different contacts are pipelined.
+ */
+@LogProcessorProvider({ retryMs: 1000 })
+@Injectable()
+export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutdown {
+  readonly name: string;
+  readonly batchSize = 500;
+  private readonly link: JetStreamLink;
+  private readonly labels: { stream: string };
+  private failures = 0;
+
+  constructor(@Inject(NATS_RELAY_OPTIONS) private readonly options: NatsRelayOptions) {
+    // One checkpoint per target stream: pointing the relay at a new stream replays the log into it.
+    this.name = `nats-relay:${options.stream}`;
+    this.link = new JetStreamLink(options);
+    this.labels = { stream: options.stream };
+  }
+
+  onModuleInit(): void {
+    this.link.open();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.link.close();
+  }
+
+  async handle(events: StoredEvent[]): Promise<void> {
+    const deadline = Date.now() + BATCH_BUDGET_MS;
+    // Back-off after failures, cut short the moment NATS reconnects.
+    if (this.failures > 0) await this.link.pause(Math.min(250 * 2 ** this.failures, MAX_BACKOFF_MS));
+    try {
+      const js = await this.link.ready(CONNECT_WAIT_MS);
+      await this.publishInOrder(js, events, deadline);
+      this.failures = 0;
+    } catch (error) {
+      this.failures = Math.min(this.failures + 1, 10);
+      this.link.streamSuspect();
+      throw error;
+    }
+  }
+
+  private async publishInOrder(js: JetStreamClient, events: StoredEvent[], deadline: number): Promise<void> {
+    const byContact = new Map<string, StoredEvent[]>();
+    for (const event of events) {
+      const key = `${event.workspaceId}/${event.streamId}`;
+      byContact.get(key)?.push(event) ?? byContact.set(key, [event]);
+    }
+    let failed = false;
+    await Promise.all(
+      [...byContact.values()].map(async (chain) => {
+        for (const event of chain) {
+          if (failed) return;
+          try {
+            await this.publish(js, event, deadline);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
+      }),
+    );
+  }
+
+  private async publish(js: JetStreamClient, event: StoredEvent, deadline: number): Promise<void> {
+    const timeout = Math.min(this.options.publishTimeoutMs ?? 5000, deadline - Date.now());
+    if (timeout <= 0) throw new Error(`batch not acknowledged within ${BATCH_BUDGET_MS} ms`);
+    const started = performance.now();
+    const ack = await js.publish(subjectOf(this.options.subjectPrefix, event), JSON.stringify(envelopeOf(event)), {
+      msgID: event.eventId,
+      timeout,
+      expect: { streamName: this.options.stream },
+    });
+    publishLatency.observe(this.labels, (performance.now() - started) / 1000);
+    relayed.inc(this.labels);
+    if (ack.duplicate) duplicates.inc(this.labels);
+  }
+}
