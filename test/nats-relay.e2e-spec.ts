@@ -124,6 +124,17 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
     expectRelayed(events, await probe.read(target.stream, `${target.prefix}.${ws.id}.`));
   }, 60_000);
 
+  it('creates its stream again when it disappears', async () => {
+    await within(relay.drain(), 20_000, 'draining the relay');
+    await probe.jsm.streams.delete(target.stream);
+    const ws = await workspace();
+    await ws.api('post', '/contacts', { email: 'after-stream-loss@example.com' });
+    await within(relay.drain(), 30_000, 'draining the relay into a new stream');
+    const info = await probe.jsm.streams.info(target.stream);
+    expect(info.config.subjects).toEqual([`${target.prefix}.>`]);
+    expectRelayed(await storedEvents(ws.id), await probe.read(target.stream, `${target.prefix}.${ws.id}.`));
+  }, 45_000);
+
   describe('a relay that dies between publishing and its checkpoint', () => {
     const crashTarget = uniqueTarget();
     streams.push(crashTarget.stream);

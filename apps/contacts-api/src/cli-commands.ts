@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createDataSource, migrate, poolOf } from '@app/event-store';
+import { rebuildContactProjections } from '@app/contacts';
+import { PostgresEventStore, createDataSource, migrate, poolOf } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
 import { MIGRATIONS } from './app.module.js';
 import { loadConfig } from './config.js';
@@ -7,7 +8,8 @@ import { resolveDatabase } from './database-url.js';
 
 const USAGE = `usage:
   npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
-  npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]`;
+  npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]
+  npm run cli -- projections rebuild`;
 
 /** Runs one CLI command against the configured database and returns what it prints. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
@@ -24,11 +26,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     },
   });
   const command = positionals.join(' ');
-  if (command !== 'workspace create' && command !== 'admin create') throw new UsageError(USAGE);
+  if (command !== 'workspace create' && command !== 'admin create' && command !== 'projections rebuild') throw new UsageError(USAGE);
   const database = await resolveDatabase(loadConfig(env));
   const dataSource = await createDataSource({ url: database.url, migrations: MIGRATIONS, poolSize: 2, applicationName: 'contacts-cli' }).initialize();
   try {
     await migrate(dataSource);
+    if (command === 'projections rebuild') return await rebuildContactProjections(poolOf(dataSource), new PostgresEventStore(poolOf(dataSource)));
     const workspaces = new WorkspacesService(poolOf(dataSource));
     if (command === 'workspace create') {
       if (!values.name) throw new UsageError('workspace create needs --name');

@@ -30,7 +30,8 @@ const MAX_BACKOFF_MS = 4_000;
  * previous one is acknowledged, so a lost publish can never let a later event of the same contact
  * land first. Different contacts are pipelined.
  */
-@LogProcessorProvider({ retryMs: 1000 })
+// Polls every 100 ms rather than 500: the poll interval is most of the lag from commit to NATS.
+@LogProcessorProvider({ pollMs: 100, retryMs: 1000 })
 @Injectable()
 export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutdown {
   readonly name: string;
