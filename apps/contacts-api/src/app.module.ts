@@ -6,6 +6,7 @@ import { ContactCompanyIndex1764200000450, ContactRelations1764200000400, Contac
 import { ContactSearchIndexes1764200000300 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
+import { Webhooks1764200000500, WebhooksModule } from '@app/webhooks';
 import { AccessTokenGuard, SubscriptionTypes1764200000150, Workspaces1764200000100, WorkspacesModule, WorkspacesService } from '@app/workspaces';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -14,7 +15,7 @@ import { OperationsController } from './http/health.controller.js';
 import { IntercomErrorFilter } from './http/intercom-error.filter.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
-export const MIGRATIONS = [EventLog1764200000000, Checkpoints1764200000050, Workspaces1764200000100, SubscriptionTypes1764200000150, ContactsReadModel1764200000200, ContactSearchIndexes1764200000300, ContactRelations1764200000400, ContactCompanyIndex1764200000450];
+export const MIGRATIONS = [EventLog1764200000000, Checkpoints1764200000050, Workspaces1764200000100, SubscriptionTypes1764200000150, ContactsReadModel1764200000200, ContactSearchIndexes1764200000300, ContactRelations1764200000400, ContactCompanyIndex1764200000450, Webhooks1764200000500];
 
 /** Makes sure someone can call the API: BOOTSTRAP_TOKEN's workspace, or a first dev workspace. */
 class WorkspaceBootstrap implements OnApplicationBootstrap {
@@ -54,6 +55,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         WorkspacesModule,
         ContactsModule,
+        WebhooksModule,
         ...(config.workers === 'inline' ? [ProcessorsModule.forRoot(config)] : []),
       ],
       controllers: [OperationsController],

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
+import { WebhooksModule } from '@app/webhooks';
 import { LoggerModule } from 'nestjs-pino';
 import { MIGRATIONS } from '../../contacts-api/src/app.module.js';
 import type { RuntimeConfig } from '../../contacts-api/src/config.js';
@@ -18,6 +19,7 @@ export class WorkerModule {
         LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
         // The same migrations as the API, so that whichever starts first brings the schema up to date.
         EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize, applicationName: 'contacts-worker' }),
+        WebhooksModule,
         ProcessorsModule.forRoot(config),
       ],
     };

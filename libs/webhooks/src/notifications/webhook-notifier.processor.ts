@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ContactEvent } from '@app/contacts';
+import { type LogProcessor, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
+import { LogProcessorProvider } from '@app/processors';
+import type pg from 'pg';
+import { Counter } from 'prom-client';
+import { WEBHOOK_OPTIONS, type WebhookOptions } from '../webhook-options.js';
+import { NOTIFYING_EVENTS, notificationsOf } from './contact-notifications.js';
+import { statesAfter } from './contact-states.js';
+
+const enqueued = new Counter({ name: 'webhook_notifications_enqueued_total', help: 'Deliveries queued for a subscription', labelNames: ['topic'] });
+
+interface Subscriber {
+  id: string;
+  topics: Set<string>;
+  createdAt: Date;
+}
+
+// FOR SHARE: a subscription being disabled (410) or deleted waits for this batch, so its last
+// deliveries are dropped or removed with it instead of being left pending behind it.
+const ACTIVE_SUBSCRIPTIONS = `
+  SELECT workspace_id, id, topics, created_at FROM webhook_subscriptions
+   WHERE active AND workspace_id = ANY($1::text[]) FOR SHARE`;
+
+const TAG_NAMES = `SELECT workspace_id, id::text AS id, name FROM tags WHERE workspace_id = ANY($1::text[]) AND id = ANY($2::bigint[])`;
+
+// Rows keep their order in the log: a subscription's queue is sent by id.
+const INSERT_DELIVERIES = `
+  INSERT INTO webhook_deliveries (workspace_id, subscription_id, topic, event_id, notification_id, item, occurred_at)
+  SELECT r.workspace_id, r.subscription_id, r.topic, r.event_id, r.notification_id, r.item, r.occurred_at
+    FROM jsonb_to_recordset($1::jsonb)
+      AS r(n integer, workspace_id text, subscription_id text, topic text, event_id uuid, notification_id text, item jsonb, occurred_at bigint)
+   ORDER BY r.n
+  ON CONFLICT (workspace_id, subscription_id, event_id, topic) DO NOTHING`;
+
+/**
+ * Turns the log into webhook deliveries: for each event, one row per matching active subscription,
+ * written through the batch's transaction (so exactly once, with the checkpoint). It never calls a
+ * receiver, so a slow one cannot hold back the log; the delivery loop sends the rows.
+ */
+@LogProcessorProvider()
+@Injectable()
+export class WebhookNotifier implements LogProcessor {
+  readonly name: string;
+  readonly batchSize = 200;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    @Inject(WEBHOOK_OPTIONS) options: WebhookOptions,
+  ) {
+    this.name = options.processorName;
+  }
+
+  async handle(events: StoredEvent[], tx: pg.PoolClient): Promise<void> {
+    const candidates = events.filter((event) => NOTIFYING_EVENTS.has(event.type));
+    if (candidates.length === 0) return;
+    const subscribers = await activeSubscribers(tx, candidates);
+    // A subscription hears what happened after it was made, not the backlog of a lagging processor.
+    const wanted = candidates.filter((event) => subscribers.get(event.workspaceId)?.some((s) => s.createdAt <= event.recordedAt));
+    if (wanted.length === 0) return;
+    const states = await statesAfter(tx, this.store, wanted);
+    const tags = await tagNames(tx, wanted);
+    const rows: Record<string, unknown>[] = [];
+    for (const event of wanted) {
+      const after = states.get(event.eventId);
+      if (!after) continue;
+      const tagName = (id: string) => tags.get(`${event.workspaceId}/${id}`) ?? null;
+      for (const { topic, item } of notificationsOf(event as unknown as ContactEvent, after, tagName)) {
+        for (const subscriber of subscribers.get(event.workspaceId) ?? []) {
+          if (!subscriber.topics.has(topic) || subscriber.createdAt > event.recordedAt) continue;
+          rows.push({
+            n: rows.length,
+            workspace_id: event.workspaceId,
+            subscription_id: subscriber.id,
+            topic,
+            event_id: event.eventId,
+            notification_id: `notif_${randomUUID()}`,
+            item,
+            occurred_at: Math.floor(event.recordedAt.getTime() / 1000),
+          });
+          enqueued.inc({ topic });
+        }
+      }
+    }
+    if (rows.length > 0) await tx.query({ name: 'webhooks_insert_deliveries', text: INSERT_DELIVERIES, values: [JSON.stringify(rows)] });
+  }
+}
+
+async function activeSubscribers(db: Queryable, events: StoredEvent[]): Promise<Map<string, Subscriber[]>> {
+  const workspaceIds = [...new Set(events.map((event) => event.workspaceId))];
+  const { rows } = await db.query({ name: 'webhooks_active_subscriptions', text: ACTIVE_SUBSCRIPTIONS, values: [workspaceIds] });
+  const byWorkspace = new Map<string, Subscriber[]>();
+  for (const row of rows) {
+    const list = byWorkspace.get(row.workspace_id) ?? [];
+    list.push({ id: row.id, topics: new Set(row.topics), createdAt: row.created_at });
+    byWorkspace.set(row.workspace_id, list);
+  }
+  return byWorkspace;
+}
+
+async function tagNames(db: Queryable, events: StoredEvent[]): Promise<Map<string, string>> {
+  const tagged = events.filter((event) => event.type === 'ContactTagged' || event.type === 'ContactUntagged');
+  const ids = [...new Set(tagged.map((event) => String(event.data.tag_id)).filter((id) => /^\d{1,18}$/.test(id)))];
+  if (ids.length === 0) return new Map();
+  const workspaceIds = [...new Set(tagged.map((event) => event.workspaceId))];
+  const { rows } = await db.query({ name: 'webhooks_tag_names', text: TAG_NAMES, values: [workspaceIds, ids] });
+  return new Map(rows.map((row) => [`${row.workspace_id}/${row.id}`, row.name]));
+}
