@@ -135,6 +135,30 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
     expectRelayed(await storedEvents(ws.id), await probe.read(target.stream, `${target.prefix}.${ws.id}.`));
   }, 45_000);
 
+  it('starts while NATS is unreachable and delivers everything once it can connect', async () => {
+    const late = uniqueTarget();
+    streams.push(late.stream);
+    const hop = TcpProxy.toNats(NATS_URL!);
+    await hop.listen();
+    await hop.cut();
+    const ws = await workspace();
+    await ws.api('post', '/contacts', { email: 'waiting-for-nats@example.com' });
+    const inner = new NatsRelay({ url: hop.url, stream: late.stream, subjectPrefix: late.prefix });
+    const subscription = new LogSubscription(t.pool, t.app.get(PostgresEventStore), inner, { pollMs: 50, retryMs: 50 });
+    const failuresBefore = await failureCount(inner.name);
+    await subscription.start();
+    try {
+      await waitUntil(async () => (await failureCount(inner.name)) > failuresBefore, 15_000, 'a batch failing for want of NATS');
+      await hop.listen();
+      await within(subscription.drain(), 30_000, 'draining once NATS is reachable');
+    } finally {
+      await subscription.stop();
+      await inner.onApplicationShutdown();
+      await hop.cut();
+    }
+    expectRelayed(await storedEvents(ws.id), await probe.read(late.stream, `${late.prefix}.${ws.id}.`), late);
+  }, 60_000);
+
   describe('a relay that dies between publishing and its checkpoint', () => {
     const crashTarget = uniqueTarget();
     streams.push(crashTarget.stream);

@@ -71,11 +71,11 @@ export class JetStreamLink {
     this.streamChecked = false;
   }
 
+  /** A dial still pending (NATS never reached) is not waited for: adopt() closes it if it ever connects. */
   async close(): Promise<void> {
     this.closing = true;
     this.up = false;
     this.wakeWaiters();
-    await this.connecting;
     await this.nc?.close().catch(() => undefined);
   }
 
