@@ -143,7 +143,7 @@ export class JetStreamLink {
 
   private async ensureStream(nc: NatsConnection): Promise<void> {
     const { stream, subjectPrefix } = this.options;
-    const jsm = await jetstreamManager(nc, { timeout: 5000 });
+    const jsm = await jetstreamManager(nc, { timeout: 3000 });
     try {
       await jsm.streams.info(stream);
     } catch (error) {

@@ -29,8 +29,9 @@ const MAX_BACKOFF_MS = 4_000;
  * Per-contact order: events of one contact are published one after another, each only once the
  * previous one is acknowledged, so a lost publish can never let a later event of the same contact
  * land first. Different contacts are pipelined.
+ *
+ * It polls every 100 ms rather than 500: the poll interval is most of the lag from commit to NATS.
  */
-// Polls every 100 ms rather than 500: the poll interval is most of the lag from commit to NATS.
 @LogProcessorProvider({ pollMs: 100, retryMs: 1000 })
 @Injectable()
 export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutdown {
@@ -60,7 +61,7 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
     // Back-off after failures, cut short the moment NATS reconnects.
     if (this.failures > 0) await this.link.pause(Math.min(250 * 2 ** this.failures, MAX_BACKOFF_MS));
     try {
-      const js = await this.link.ready(CONNECT_WAIT_MS);
+      const js = await beforeDeadline(this.link.ready(CONNECT_WAIT_MS), deadline);
       await this.publishInOrder(js, events, deadline);
       this.failures = 0;
     } catch (error) {
@@ -105,4 +106,13 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
     relayed.inc(this.labels);
     if (ack.duplicate) duplicates.inc(this.labels);
   }
+}
+
+/** Connecting and looking up the stream are requests too: they get no more than the batch's budget. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`NATS not ready within the batch budget of ${BATCH_BUDGET_MS} ms`)), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
