@@ -1,4 +1,5 @@
 import type { HistoryPage } from '../application/contact-history.query.js';
+import { renderCursorPages } from './cursor-pages.js';
 
 /** Intercom's list envelope around contact_change items, paged like GET /contacts. */
 export function renderHistory(page: HistoryPage) {
@@ -15,12 +16,6 @@ export function renderHistory(page: HistoryPage) {
       changes: item.changes,
     })),
     total_count: page.total,
-    pages: {
-      type: 'pages',
-      page: page.page,
-      per_page: page.perPage,
-      total_pages: page.totalPages,
-      ...(page.next ? { next: { per_page: page.perPage, starting_after: page.next } } : {}),
-    },
+    pages: renderCursorPages(page),
   };
 }

@@ -7,6 +7,7 @@ import { DEFAULT_PER_PAGE, type Page } from '../application/search/search-plan.j
 import { SearchContactsQuery } from '../application/search-contacts.query.js';
 import type { ContactView } from '../infrastructure/contact.repository.js';
 import { renderContact } from './contact.response.js';
+import { renderCursorPages } from './cursor-pages.js';
 import { ListContactsRequest, SearchContactsRequest } from './contacts-list.request.js';
 import { type ApiVersion, RequestedVersion } from './intercom-version.js';
 
@@ -42,18 +43,12 @@ export class ContactsListController {
   }
 }
 
-/** Intercom's cursor list; `next` is left out on the last page, which is how the SDK knows to stop. */
+/** Intercom's cursor list of contacts. */
 function renderPage(page: Page<ContactView>, version: ApiVersion) {
   return {
     type: 'list',
     data: page.items.map((view) => renderContact(view.state, version)),
     total_count: page.total,
-    pages: {
-      type: 'pages',
-      page: page.page,
-      per_page: page.perPage,
-      total_pages: page.totalPages,
-      ...(page.next ? { next: { per_page: page.perPage, starting_after: page.next } } : {}),
-    },
+    pages: renderCursorPages(page),
   };
 }
