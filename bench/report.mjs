@@ -38,6 +38,7 @@ export function markdown(run) {
     );
   }
   lines.push('', 'Peak RSS is that of the process under test (the baseline server for baseline rows), sampled every 200 ms.');
+  lines.push(...searchLines(run));
   for (const r of run.scenarios.filter((s) => s.problems.length)) lines.push(`- ⚠ ${r.name}: ${r.problems.join('; ')}`);
   if (run.errors.length) lines.push(...run.errors.map((e) => `- ✗ ${e.message}`));
   return lines.join('\n');
@@ -49,4 +50,17 @@ export function writeJson(run) {
   const file = new URL('latest.json', dir);
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   return file.pathname;
+}
+
+/** The list/search workspace: how it was seeded, and one query-plan line per scenario (see bench/search.mjs). */
+function searchLines({ searchSeed, plans }) {
+  if (!searchSeed) return [];
+  const lines = [
+    '',
+    `List/search scenarios: a workspace of ${searchSeed.contacts} contacts written through the event store (ContactRepository.save)` +
+      ` in ${num(searchSeed.seconds, 1)} s (${num(searchSeed.perSecond)}/s), then VACUUM ANALYZE in ${num(searchSeed.vacuumAnalyzeSeconds, 1)} s.` +
+      ` Query plans at that size (EXPLAIN ANALYZE of the repository's page and count statements, several drawn requests each):`,
+  ];
+  for (const plan of plans ?? []) lines.push(`- ${plan.line}`);
+  return lines;
 }

@@ -10,6 +10,7 @@ import { freshDatabase } from './database.mjs';
 import { startBaseline, startService } from './processes.mjs';
 import { compare, markdown, writeJson } from './report.mjs';
 import { randomRequest, runScenario, scenario } from './scenarios.mjs';
+import { benchSearch } from './search.mjs';
 import { apiClient, seed } from './seed.mjs';
 
 const SEED = { count: 10_000, concurrency: 16, attributes: ['plan'] };
@@ -27,6 +28,8 @@ const settings = {
   durationSeconds: envInt('BENCH_DURATION', 10),
   connections: envInt('BENCH_CONNECTIONS', 16),
   warmupSeconds: envInt('BENCH_WARMUP', 2, 0),
+  // Contacts of the list/search workspace (BENCH_SEARCH_CONTACTS, 100000; 0 skips list and search).
+  searchContacts: envInt('BENCH_SEARCH_CONTACTS', 100_000, 0),
 };
 
 function defineScenarios({ baseline, service, ids, countEvents }) {
@@ -70,6 +73,15 @@ async function main(run) {
     const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });
     run.scenarios.push(result);
     if (result.problems.length) console.log(`bench:   ${result.problems.join('; ')}`);
+  }
+  if (settings.searchContacts) {
+    const measure = async (s) => {
+      console.log(`bench: ${s.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
+      const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });
+      run.scenarios.push(result);
+      if (result.problems.length) console.log(`bench:   ${result.problems.join('; ')}`);
+    };
+    await benchSearch(run, { databaseUrl: database.url, service, count: settings.searchContacts, measure });
   }
   run.serviceOutputLines = service.output.lines;
   if (service.output.lines) run.serviceOutputTail = service.output.tail;
