@@ -37,11 +37,36 @@ export function markdown(run) {
         ` | ${pct(r.ratio)} | ${r.minRatio === null ? '' : `≥ ${pct(r.minRatio)}`} | ${met} |`,
     );
   }
+  lines.push(...logProcessorRows(run));
   lines.push('', 'Peak RSS is that of the process under test (the baseline server for baseline rows), sampled every 200 ms.');
   lines.push(...searchLines(run));
   for (const r of run.scenarios.filter((s) => s.problems.length)) lines.push(`- ⚠ ${r.name}: ${r.problems.join('; ')}`);
   if (run.errors.length) lines.push(...run.errors.map((e) => `- ✗ ${e.message}`));
   return lines.join('\n');
+}
+
+/** The NATS relay (lag from commit to arrival on NATS) and the projection rebuild, when they ran. */
+function logProcessorRows({ relay, rebuild }) {
+  if (!relay && !rebuild) return [];
+  const lines = ['', '| log processor | events | seconds | events/s | lag p50 ms | lag p99 ms | notes |', '|---|---:|---:|---:|---:|---:|---|'];
+  if (relay?.skipped) lines.push(`| NATS relay | | | | | | skipped: ${relay.skipped} |`);
+  else if (relay) {
+    const { backlog, underLoad: u } = relay;
+    lines.push(`| NATS relay, backlog at start | ${backlog.events} | ${num(backlog.seconds, 1)} | ${num(backlog.eventsPerSecond)} | | | stream ${relay.stream} |`);
+    lines.push(
+      `| NATS relay, under "${u.scenario}" | ${u.events} | | ${num(u.eventsPerSecond)} | ${num(u.lagMs.p50)} | ${num(u.lagMs.p99)}` +
+        ` | last event on NATS ${num(u.drainAfterLoadSeconds, 2)} s after the load |`,
+    );
+  }
+  if (rebuild?.skipped) lines.push(`| projection rebuild | | | | | | skipped: ${rebuild.skipped} |`);
+  else if (rebuild) {
+    const r = rebuild.report;
+    lines.push(
+      `| projection rebuild | ${r.events} | ${num(r.seconds, 1)} | ${num(r.events_per_second)} | | |` +
+        ` ${r.contacts} contacts; writers waited ${num(r.lock_seconds, 2)} s for the swap; ${rebuild.seeded.events} events appended by SQL in ${num(rebuild.seeded.seconds, 1)} s |`,
+    );
+  }
+  return lines;
 }
 
 export function writeJson(run) {

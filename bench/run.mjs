@@ -1,6 +1,7 @@
 // npm run bench: the service against a bare Fastify baseline on the same machine, in the same run.
 // Env: DATABASE_URL (a server to create bench_<random> on; unset: embedded PostgreSQL), BENCH_DURATION (s, 10),
-// BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2). Results: a Markdown table on stdout and bench/results/latest.json.
+// BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2), NATS_URL (unset: no relay figures), BENCH_REBUILD_EVENTS (events appended
+// for the projection rebuild, 1000000; 0 skips it). Results: a Markdown table on stdout and bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import os from 'node:os';
@@ -10,6 +11,8 @@ import { freshDatabase } from './database.mjs';
 import { startBaseline, startService } from './processes.mjs';
 import { compare, markdown, writeJson } from './report.mjs';
 import { randomRequest, runScenario, scenario } from './scenarios.mjs';
+import { benchRebuild } from './rebuild.mjs';
+import { benchRelay } from './relay.mjs';
 import { benchSearch } from './search.mjs';
 import { apiClient, seed } from './seed.mjs';
 
@@ -28,6 +31,7 @@ const settings = {
   durationSeconds: envInt('BENCH_DURATION', 10),
   connections: envInt('BENCH_CONNECTIONS', 16),
   warmupSeconds: envInt('BENCH_WARMUP', 2, 0),
+  rebuildEvents: envInt('BENCH_REBUILD_EVENTS', 1_000_000, 0),
   // Contacts of the list/search workspace (BENCH_SEARCH_CONTACTS, 100000; 0 skips list and search).
   searchContacts: envInt('BENCH_SEARCH_CONTACTS', 100_000, 0),
 };
@@ -68,12 +72,27 @@ async function main(run) {
 
   const countEvents = () => query(database.url, 'SELECT count(*)::int AS n FROM es_events').then((r) => r[0].n);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  for (const s of defineScenarios({ baseline, service, ids, countEvents })) {
+  const scenarios = defineScenarios({ baseline, service, ids, countEvents });
+  for (const s of scenarios) {
     console.log(`bench: ${s.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
     const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });
     run.scenarios.push(result);
     if (result.problems.length) console.log(`bench:   ${result.problems.join('; ')}`);
   }
+  // The same PUT load again, now with the worker relaying to NATS: the lag from commit to NATS under load.
+  const put = scenarios.find((s) => s.name === 'service PUT /contacts/{id}');
+  const relayed = scenario('service PUT /contacts/{id}, NATS relay running', put.options, { target: service, countEvents });
+  const options = { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers };
+  run.relay = await benchRelay({
+    databaseUrl: database.url,
+    countEvents,
+    load: async () => {
+      console.log(`bench: ${relayed.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
+      const result = await runScenario(relayed, options);
+      run.scenarios.push(result);
+      return result;
+    },
+  });
   if (settings.searchContacts) {
     const measure = async (s) => {
       console.log(`bench: ${s.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
@@ -83,6 +102,7 @@ async function main(run) {
     };
     await benchSearch(run, { databaseUrl: database.url, service, count: settings.searchContacts, measure });
   }
+  run.rebuild = await benchRebuild({ databaseUrl: database.url, events: settings.rebuildEvents });
   run.serviceOutputLines = service.output.lines;
   if (service.output.lines) run.serviceOutputTail = service.output.tail;
 }
