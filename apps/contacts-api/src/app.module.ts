@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ContactCompanyIndex1764200000450, ContactRelations1764200000400, ContactsModule, ContactsReadModel1764200000200, IntercomVersionGuard } from '@app/contacts';
-import { ContactSearchIndexes1764200000300 } from '@app/contacts';
+import {
+  ContactCompanyIndex1764200000450,
+  ContactRelations1764200000400,
+  ContactSearchIndexes1764200000300,
+  ContactsModule,
+  ContactsReadModel1764200000200,
+  IntercomVersionGuard,
+} from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
 import { Webhooks1764200000500, WebhooksModule } from '@app/webhooks';
@@ -15,7 +21,18 @@ import { OperationsController } from './http/health.controller.js';
 import { IntercomErrorFilter } from './http/intercom-error.filter.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
-export const MIGRATIONS = [EventLog1764200000000, Checkpoints1764200000050, Workspaces1764200000100, SubscriptionTypes1764200000150, ContactsReadModel1764200000200, ContactSearchIndexes1764200000300, ContactRelations1764200000400, ContactCompanyIndex1764200000450, Webhooks1764200000500];
+/** Every library's migrations, in timestamp order: the API, the worker, the CLI and the tests run them at start. */
+export const MIGRATIONS = [
+  EventLog1764200000000,
+  Checkpoints1764200000050,
+  Workspaces1764200000100,
+  SubscriptionTypes1764200000150,
+  ContactsReadModel1764200000200,
+  ContactSearchIndexes1764200000300,
+  ContactRelations1764200000400,
+  ContactCompanyIndex1764200000450,
+  Webhooks1764200000500,
+];
 
 /** Makes sure someone can call the API: BOOTSTRAP_TOKEN's workspace, or a first dev workspace. */
 class WorkspaceBootstrap implements OnApplicationBootstrap {
