@@ -1,0 +1,21 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { UUID } from './support/shape.js';
+import { startTestApp } from './support/test-app.js';
+
+describe('GET /health', () => {
+  it('answers 200 while the database answers, and 503 in the error envelope once it does not', async () => {
+    const t = await startTestApp();
+    expect((await request(t.baseUrl).get('/health')).status).toBe(200);
+    await t.pool.end();
+    const res = await request(t.baseUrl).get('/health');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      type: 'error.list',
+      request_id: expect.stringMatching(UUID),
+      errors: [{ code: 'service_unavailable', message: 'The database is not answering' }],
+    });
+    // The pool is already gone, so closing the app may complain about ending it twice.
+    await t.close().catch(() => undefined);
+  });
+});
