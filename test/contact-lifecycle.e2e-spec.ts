@@ -148,3 +148,43 @@ describe('contact lifecycle', () => {
     });
   });
 });
+
+describe('robustness of the edges', () => {
+  let t: TestApp;
+  let token: string;
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = (await t.newWorkspace()).access_token;
+  });
+  afterAll(() => t?.close());
+
+  it('answers 400, not 500, for a NUL character in a body or a path, and for numbers the database cannot hold', async () => {
+    const contact = (await request(t.baseUrl).post('/contacts').set(auth()).send({ role: 'lead' }).expect(200)).body;
+    const nul = await request(t.baseUrl).put(`/contacts/${contact.id}`).set(auth()).send({ name: 'a\u0000b' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors[0].code).toBe('parameter_invalid');
+    expect((await request(t.baseUrl).put(`/contacts/${contact.id}`).set(auth()).send({ name: 'a\\u0000b' })).status).toBe(200);
+    expect((await request(t.baseUrl).get('/contacts/ab%00cd').set(auth())).status).toBe(400);
+    expect((await request(t.baseUrl).put(`/contacts/${contact.id}`).set(auth()).send({ owner_id: 1e20 })).status).toBe(400);
+    const attribute = await request(t.baseUrl).put('/data_attributes/99999999999999999999').set(auth()).send({ archived: true });
+    expect(attribute.status).toBe(404);
+    expect(attribute.body.errors[0].code).toBe('field_not_found');
+    const blank = await request(t.baseUrl).post('/data_attributes').set(auth()).send({ name: '   ', model: 'contact', data_type: 'string' });
+    expect(blank.status).toBe(400);
+  });
+
+  it('lists no segments for a contact, and 404 for an unknown one', async () => {
+    const contact = (await request(t.baseUrl).post('/contacts').set(auth()).send({ role: 'lead' }).expect(200)).body;
+    expect((await request(t.baseUrl).get(`/contacts/${contact.id}/segments`).set(auth())).body).toEqual({ type: 'list', data: [] });
+    expect((await request(t.baseUrl).get('/contacts/650cbc286d0a728750658b15/segments').set(auth())).status).toBe(404);
+  });
+
+  it('records a hash prefix of the token as the actor, never part of the token', async () => {
+    const contact = (await request(t.baseUrl).post('/contacts').set(auth()).send({ role: 'lead' }).expect(200)).body;
+    const { rows } = await t.pool.query(`SELECT metadata FROM es_events WHERE stream_id = $1`, [contact.id]);
+    const actor: string = rows[0].metadata.actor.id;
+    expect(actor).toMatch(/^token:[0-9a-f]{12}$/);
+    expect(token).not.toContain(actor.slice('token:'.length, 'token:'.length + 6));
+  });
+});

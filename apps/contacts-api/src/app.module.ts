@@ -49,7 +49,7 @@ class WorkspaceBootstrap implements OnApplicationBootstrap {
       this.logger.log(`${created ? 'created' : 'found'} bootstrap workspace ${workspaceId}`);
     } else if (this.config.embeddedDatabase) {
       const dev = await this.workspaces.ensureDevWorkspace();
-      if (dev) this.logger.warn({ dev_workspace: dev }, `created dev workspace ${dev.workspace_id}; access token (shown once): ${dev.access_token}`);
+      if (dev) this.logger.warn(`created dev workspace ${dev.workspace_id}; access token (shown once): ${dev.access_token}`);
     }
   }
 }

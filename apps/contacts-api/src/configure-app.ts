@@ -45,6 +45,16 @@ class RequestPipe extends ValidationPipe {
   }
 }
 
+/** `\u0000` in JSON text, unless its backslash is itself escaped. */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/i;
+
+class NulCharacterError extends Error {
+  readonly code = 'parameter_invalid';
+  constructor() {
+    super('The request contains a NUL character (\\u0000), which cannot be stored');
+  }
+}
+
 class InvalidJsonError extends Error {
   readonly code = 'parameter_invalid';
   constructor() {
@@ -75,11 +85,16 @@ export function configureApp(app: NestFastifyApplication): void {
   // An empty body is no body: the SDK posts archive/unarchive/block without one.
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     if (body === '' || (body as string).trim() === '') return done(null, undefined);
+    // PostgreSQL stores no NUL character in text or jsonb: refuse it here rather than fail in the database.
+    if (ESCAPED_NUL.test(body as string)) return done(new NulCharacterError(), undefined);
     try {
       done(null, JSON.parse(body as string));
     } catch {
       done(new InvalidJsonError(), undefined);
     }
+  });
+  fastify.addHook('onRequest', async (request) => {
+    if (/%00/.test(request.url)) throw new NulCharacterError();
   });
   instrument(fastify);
   app.useLogger(app.get(Logger));

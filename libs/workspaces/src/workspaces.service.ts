@@ -117,8 +117,15 @@ export class WorkspacesService {
       if (clientSecret) await this.pool.query('UPDATE workspaces SET client_secret = $2 WHERE id = $1', [existing, clientSecret]);
       return { workspaceId: existing, created: false };
     }
-    const created = await this.create({ name: 'bootstrap', token, clientSecret });
-    return { workspaceId: created.workspace_id, created: true };
+    try {
+      const created = await this.create({ name: 'bootstrap', token, clientSecret });
+      return { workspaceId: created.workspace_id, created: true };
+    } catch (error) {
+      // Another replica starting at the same moment created it first.
+      const raced = (error as { code?: string }).code === '23505' ? await this.authenticate(token) : null;
+      if (!raced) throw error;
+      return { workspaceId: raced, created: false };
+    }
   }
 
   /** With no workspace at all, create one for development; returns it only when it was created now. */

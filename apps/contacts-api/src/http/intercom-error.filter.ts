@@ -29,7 +29,6 @@ const STATUS_BY_CODE: Record<string, number> = {
 const CODE_BY_STATUS: Record<number, [string, string]> = {
   400: ['bad_request', 'Bad request'],
   404: ['not_found', 'Resource Not Found'],
-  405: ['not_found', 'Resource Not Found'],
   413: ['request_too_large', 'Request body is larger than 1 MiB'],
   415: ['unsupported', 'Content-Type must be application/json'],
 };
@@ -65,6 +64,10 @@ export function describe(error: unknown): Described {
   const e = error as { code?: unknown; message?: string; field?: string; statusCode?: number };
   if (error instanceof Error && typeof e.code === 'string' && STATUS_BY_CODE[e.code]) {
     return { status: STATUS_BY_CODE[e.code], code: e.code, message: error.message, field: e.field };
+  }
+  // A PostgreSQL data exception (class 22: out of range, bad encoding) is caused by an input value; say so without the SQL.
+  if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && !(error instanceof HttpException)) {
+    return { status: 400, code: 'parameter_invalid', message: 'A value in the request is out of range or cannot be stored' };
   }
   const status = error instanceof HttpException ? error.getStatus() : typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 500) return { status: 500, code: 'server_error', message: 'An internal error occurred' };

@@ -42,7 +42,7 @@ export class ContactRequest {
 
   @ApiPropertyOptional({ nullable: true, description: 'An admin id (a string in 2.16)' })
   @Transform(toIntegerId)
-  @Nullable() @IsInt({ message: 'owner_id must be an admin id' }) @Min(1)
+  @Nullable() @IsInt({ message: 'owner_id must be an admin id' }) @Min(1) @Max(Number.MAX_SAFE_INTEGER, { message: 'owner_id must be an admin id' })
   owner_id?: number | null;
 
   @ApiPropertyOptional({ nullable: true })

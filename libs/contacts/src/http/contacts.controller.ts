@@ -56,6 +56,13 @@ export class ContactsController {
     return renderContact(view.state, version);
   }
 
+  @ApiOperation({ summary: "The contact's segments: this service defines no segments, so the list is empty" })
+  @Get(':id/segments')
+  async segments(@Auth() auth: AuthContext, @Param('id') id: string) {
+    await this.queries.execute(new GetContactQuery(auth.workspaceId, id));
+    return { type: 'list', data: [] };
+  }
+
   @ApiOperation({ summary: "The contact's audit trail: its events, oldest first, as field diffs" })
   @Get(':id/history')
   async history(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: ListContactsRequest) {

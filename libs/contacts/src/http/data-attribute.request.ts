@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import type { DataType } from '../domain/contact.aggregate.js';
 import { Nullable, Optional } from './validation.js';
@@ -11,6 +11,7 @@ export class DataAttributeOption {
 
 export class CreateDataAttributeRequest {
   @ApiProperty({ example: 'plan' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString() @MinLength(1) @MaxLength(190)
   @Matches(/^[\p{L}\p{N}\p{Sc}_\- ]+$/u, {
     message: 'Your name for this attribute must only contain alphanumeric characters, currency symbols, and hyphens',

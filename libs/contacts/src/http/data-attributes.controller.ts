@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { type DataAttribute, DataAttributeInvalidError, DataAttributeNotFoundError, DataAttributesService } from '../application/data-attributes.service.js';
@@ -49,9 +49,11 @@ export class DataAttributesController {
   @Put(':id')
   async update(
     @Auth() auth: AuthContext,
-    @Param('id', new ParseIntPipe({ exceptionFactory: () => new DataAttributeNotFoundError() })) id: number,
+    @Param('id') rawId: string,
     @Body() body: UpdateDataAttributeRequest,
   ) {
-    return render(await this.attributes.update(auth.workspaceId, id, body));
+    // Ids are bigints: anything else cannot name one.
+    if (!/^\d{1,15}$/.test(rawId)) throw new DataAttributeNotFoundError();
+    return render(await this.attributes.update(auth.workspaceId, Number(rawId), body));
   }
 }

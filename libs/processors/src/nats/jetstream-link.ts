@@ -47,7 +47,7 @@ export class JetStreamLink {
     }).then(
       (nc) => this.adopt(nc),
       (error: Error) => {
-        this.logger.warn(`cannot connect to NATS at ${this.options.url}: ${error.message}`);
+        this.logger.warn(`cannot connect to NATS at ${redactUrl(this.options.url)}: ${error.message}`);
         this.connecting = undefined;
       },
     );
@@ -57,7 +57,7 @@ export class JetStreamLink {
   async ready(waitMs: number): Promise<JetStreamClient> {
     this.open();
     if (!this.up) await this.waitForConnection(waitMs);
-    if (!this.up || !this.nc || !this.js) throw new NatsUnavailableError(`NATS at ${this.options.url} is not connected`);
+    if (!this.up || !this.nc || !this.js) throw new NatsUnavailableError(`NATS at ${redactUrl(this.options.url)} is not connected`);
     await this.checkStream(this.nc);
     return this.js;
   }
@@ -87,7 +87,7 @@ export class JetStreamLink {
     this.nc = nc;
     this.js = jetstream(nc);
     this.setUp(true);
-    this.logger.log(`connected to NATS at ${this.options.url}`);
+    this.logger.log(`connected to NATS at ${redactUrl(this.options.url)}`);
     // Consumers can bind before the first event; a failure here is retried by the next ready().
     this.checkStream(nc).catch((error: Error) => this.logger.warn(`stream ${this.options.stream} not ready: ${error.message}`));
     void (async () => {
@@ -152,5 +152,17 @@ export class JetStreamLink {
       await jsm.streams.add({ name: stream, subjects: [`${subjectPrefix}.>`] });
       this.logger.log(`created JetStream stream ${stream} for ${subjectPrefix}.>`);
     }
+  }
+}
+
+/** The server address without user:password, for logs and errors. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'the configured NATS_URL';
   }
 }

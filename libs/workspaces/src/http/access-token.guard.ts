@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { WorkspacesService } from '../workspaces.service.js';
+import { WorkspacesService, hashToken } from '../workspaces.service.js';
 
 export class UnauthorizedError extends Error {
   readonly code = 'unauthorized';
@@ -16,7 +16,7 @@ export const Public = () => SetMetadata(PUBLIC, true);
 
 export interface AuthContext {
   workspaceId: string;
-  /** A short, non-secret reference to the token, recorded as the actor of events. */
+  /** A short prefix of the token's hash (never part of the token itself), recorded as the actor of events. */
   tokenRef: string;
 }
 
@@ -36,7 +36,7 @@ export class AccessTokenGuard implements CanActivate {
     if (!match) throw new UnauthorizedError();
     const workspaceId = await this.workspaces.authenticate(match[1]);
     if (!workspaceId) throw new UnauthorizedError();
-    request.auth = { workspaceId, tokenRef: `token:${match[1].slice(-6)}` };
+    request.auth = { workspaceId, tokenRef: `token:${hashToken(match[1]).slice(0, 12)}` };
     return true;
   }
 }
