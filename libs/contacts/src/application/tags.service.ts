@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PG_POOL } from '@app/event-store';
+import { PG_POOL, PostgresEventStore } from '@app/event-store';
 import type pg from 'pg';
 import { nowInSeconds } from './contact-writer.js';
 
@@ -35,7 +35,10 @@ const isTagId = (id: string) => /^\d{1,18}$/.test(id);
 
 @Injectable()
 export class TagsService {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+  ) {}
 
   /** Intercom's create-or-update: a name already taken (in any case) answers that tag, unchanged. */
   async create(workspaceId: string, name: string): Promise<Tag> {
@@ -82,16 +85,11 @@ export class TagsService {
 
   /**
    * The latest application of every tag the contact ever had. The read model keeps only the ids, so
-   * the times come from the contact's own events, a handful of rows read by its primary key.
+   * the times come from the contact's own events (read through the store, so through its codec).
    */
   async applications(workspaceId: string, contactId: string): Promise<Map<string, TagApplication>> {
-    const { rows } = await this.pool.query(
-      `SELECT event_type, data FROM es_events
-        WHERE workspace_id = $1 AND stream_id = $2 AND event_type IN ('ContactTagged', 'ContactUntagged', 'ContactMergedFrom')
-        ORDER BY stream_position`,
-      [workspaceId, contactId],
-    );
-    return applicationsOf(rows);
+    const events = await this.store.readStream(workspaceId, contactId);
+    return applicationsOf(events.map((event) => ({ event_type: event.type, data: event.data })));
   }
 }
 

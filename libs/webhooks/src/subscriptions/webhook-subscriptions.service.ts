@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { newObjectId } from '@app/contacts';
 import { PG_POOL } from '@app/event-store';
 import type pg from 'pg';
 import { WEBHOOK_TOPICS } from '../notifications/contact-notifications.js';
@@ -47,7 +47,6 @@ const DELIVERY = `id::text AS id, topic, event_id, notification_id, status, atte
   ${epoch('next_attempt_at')} AS next_attempt_at, ${epoch('delivered_at')} AS delivered_at, ${epoch('created_at')} AS created_at`;
 
 // 8 hex digits of creation time and 16 random ones, like the service's other ids.
-const newId = () => Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
 
 @Injectable()
 export class WebhookSubscriptionsService {
@@ -58,7 +57,7 @@ export class WebhookSubscriptionsService {
     if (unknown !== undefined) throw new WebhookTopicInvalidError(unknown);
     const { rows } = await this.pool.query(
       `INSERT INTO webhook_subscriptions (workspace_id, id, url, topics) VALUES ($1, $2, $3, $4) RETURNING ${SUBSCRIPTION}`,
-      [workspaceId, newId(), url, JSON.stringify([...new Set(topics)])],
+      [workspaceId, newObjectId(), url, JSON.stringify([...new Set(topics)])],
     );
     return rows[0];
   }
