@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { register } from 'prom-client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../apps/contacts-api/src/config.js';
+import { ConfigError, loadConfig } from '@app/runtime';
 import { NatsProbe, type StreamMessage, TcpProxy, uniqueTarget } from './support/nats.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

@@ -9,7 +9,7 @@ import { CONTACT_TOPICS, WebhookDeliveryLoop, WebhooksWorker } from '@app/webhoo
 import type { CreatedWorkspace } from '@app/workspaces';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../apps/contacts-api/src/config.js';
+import { loadConfig } from '@app/runtime';
 import { WorkerModule } from '../apps/contacts-worker/src/worker.module.js';
 import { UUID } from './support/shape.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDataSource, migrate } from '@app/event-store';
-import { MIGRATIONS } from '../../apps/contacts-api/src/app.module.js';
+import { MIGRATIONS } from '@app/runtime';
 
 /**
  * One fresh database for the run: on DATABASE_URL's server when it is set (CI), else on an

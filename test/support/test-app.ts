@@ -3,7 +3,7 @@ import { type CreatedWorkspace, WorkspacesService } from '@app/workspaces';
 import { PG_POOL } from '@app/event-store';
 import type pg from 'pg';
 import { inject } from 'vitest';
-import { loadConfig } from '../../apps/contacts-api/src/config.js';
+import { loadConfig } from '@app/runtime';
 import { createApp } from '../../apps/contacts-api/src/configure-app.js';
 
 export interface TestApp {

@@ -2,9 +2,7 @@ import { parseArgs } from 'node:util';
 import { rebuildContactProjections } from '@app/contacts';
 import { PostgresEventStore, createDataSource, migrate, poolOf } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
-import { MIGRATIONS } from './app.module.js';
-import { loadConfig } from './config.js';
-import { resolveDatabase } from './database-url.js';
+import { MIGRATIONS, loadConfig, resolveDatabase } from '@app/runtime';
 
 const USAGE = `usage:
   npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]

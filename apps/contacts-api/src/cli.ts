@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError } from './config.js';
+import { ConfigError } from '@app/runtime';
 import { UsageError, runCli } from './cli-commands.js';
 
 runCli(process.argv.slice(2)).then(

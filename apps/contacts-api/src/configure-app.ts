@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import type { RuntimeConfig } from './config.js';
+import type { RuntimeConfig } from '@app/runtime';
 import { instrument } from './http/metrics.js';
 
 export const BODY_LIMIT = 1024 * 1024;

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, resolveDatabase } from '@app/runtime';
 import { createApp } from './configure-app.js';
-import { resolveDatabase } from './database-url.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { LogProcessorsRunner } from '@app/processors';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '../../contacts-api/src/config.js';
-import { resolveDatabase } from '../../contacts-api/src/database-url.js';
+import { ConfigError, loadConfig, resolveDatabase } from '@app/runtime';
 import { WorkerModule } from './worker.module.js';
 
 /** The log processors as a process of their own (run the API with WORKERS=off beside it). */

@@ -3,8 +3,7 @@ import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
 import { WebhooksModule } from '@app/webhooks';
 import { LoggerModule } from 'nestjs-pino';
-import { MIGRATIONS } from '../../contacts-api/src/app.module.js';
-import type { RuntimeConfig } from '../../contacts-api/src/config.js';
+import { MIGRATIONS, type RuntimeConfig } from '@app/runtime';
 
 /**
  * The log processors without HTTP. Modules whose providers carry `@LogProcessorProvider()` (webhook

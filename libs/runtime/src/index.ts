@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './database-url.js';
+export * from './migrations.js';

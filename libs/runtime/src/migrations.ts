@@ -1,0 +1,22 @@
+import {
+  ContactCompanyIndex1764200000450,
+  ContactRelations1764200000400,
+  ContactSearchIndexes1764200000300,
+  ContactsReadModel1764200000200,
+} from '@app/contacts';
+import { Checkpoints1764200000050, EventLog1764200000000 } from '@app/event-store';
+import { Webhooks1764200000500 } from '@app/webhooks';
+import { SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
+
+/** Every library's migrations, in timestamp order: the API, the worker, the CLI and the tests run them at start. */
+export const MIGRATIONS = [
+  EventLog1764200000000,
+  Checkpoints1764200000050,
+  Workspaces1764200000100,
+  SubscriptionTypes1764200000150,
+  ContactsReadModel1764200000200,
+  ContactSearchIndexes1764200000300,
+  ContactRelations1764200000400,
+  ContactCompanyIndex1764200000450,
+  Webhooks1764200000500,
+];
