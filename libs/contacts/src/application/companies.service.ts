@@ -80,31 +80,20 @@ export class CompaniesService {
     // Intercom stores whole numbers of monthly spend: 155.98 becomes 155.
     if (typeof fields.monthly_spend === 'number') fields.monthly_spend = Math.trunc(fields.monthly_spend);
     const { rows } = await this.pool.query(UPSERT, [workspaceId, newObjectId(), company_id, JSON.stringify(fields), nowInSeconds()]);
-    return toCompany(rows[0]);
+    return rows[0] as Company;
   }
 
   async find(workspaceId: string, id: string): Promise<Company | null> {
     const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM companies c WHERE c.workspace_id = $1 AND c.id = $2`, [workspaceId, id]);
-    return rows[0] ? toCompany(rows[0]) : null;
+    return (rows[0] as Company | undefined) ?? null;
   }
 
   /** The companies of these ids, in the order of the ids. */
   async findMany(workspaceId: string, ids: string[]): Promise<Company[]> {
     if (ids.length === 0) return [];
     const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM companies c WHERE c.workspace_id = $1 AND c.id = ANY($2::text[])`, [workspaceId, ids]);
-    const byId = new Map(rows.map((row) => [row.id as string, toCompany(row)]));
+    const byId = new Map(rows.map((row) => [row.id as string, (row as Company)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 }
 
-// bigint columns arrive as strings.
-const toNumber = (value: string | number | null) => (value === null ? null : Number(value));
-
-function toCompany(row: Record<string, any>): Company {
-  return {
-    ...(row as Company),
-    remote_created_at: toNumber(row.remote_created_at),
-    created_at: Number(row.created_at),
-    updated_at: Number(row.updated_at),
-  };
-}

@@ -20,7 +20,7 @@ export interface NotePage {
 // with the live contacts hides the rest. Within one second, the order of the contact's note_ids
 // (its stream order) decides, so "newest first" holds for notes written back to back.
 const SELECT = `
-  SELECT n.id, n.contact_id, n.body, n.created_at::float8 AS created_at,
+  SELECT n.id, n.contact_id, n.body, n.created_at,
          a.id::text AS author_id, a.name AS author_name, a.email AS author_email
     FROM contact_notes n
     JOIN contacts c ON c.workspace_id = n.workspace_id AND c.id = n.contact_id
@@ -56,7 +56,7 @@ export class NoteRepository {
 
   /** The workspace's first admin: the one its access token acts for. */
   async firstAdminId(workspaceId: string): Promise<number | null> {
-    const { rows } = await this.pool.query('SELECT id::float8 AS id FROM admins WHERE workspace_id = $1 ORDER BY id LIMIT 1', [workspaceId]);
+    const { rows } = await this.pool.query('SELECT id FROM admins WHERE workspace_id = $1 ORDER BY id LIMIT 1', [workspaceId]);
     return rows[0]?.id ?? null;
   }
 }
