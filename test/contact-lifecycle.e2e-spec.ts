@@ -127,6 +127,27 @@ describe('contact lifecycle', () => {
       expect((await api().get(`/contacts/${user.id}`).set(auth()).expect(200)).body).toEqual(res.body);
     });
 
+    it('on 2.16 merges only duplicates (same email or phone) unless skip_duplicate_validation', async () => {
+      const user = await create({ email: 'dup216@example.com' });
+      const stranger = await create({ role: 'lead', email: 'other216@example.com' });
+      const refused = await api().post('/contacts/merge').set(auth('2.16')).send({ from: stranger.id, into: user.id });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([
+        {
+          code: 'invalid_merge',
+          message: 'Contacts can only be merged when they are duplicates (matching email or phone). Pass skip_duplicate_validation=true to override this check.',
+        },
+      ]);
+      expect(await eventTypes(stranger.id)).toEqual(['ContactCreated']);
+      const twin = await create({ role: 'lead', email: 'DUP216@example.com' });
+      expect((await api().post('/contacts/merge').set(auth('2.16')).send({ from: twin.id, into: user.id })).status).toBe(200);
+      const forced = await api().post('/contacts/merge').set(auth('2.16')).send({ from: stranger.id, into: user.id, skip_duplicate_validation: true });
+      expect(forced.status).toBe(200);
+      // Before 2.16 there is no such check.
+      const older = await create({ role: 'lead', email: 'unrelated@example.com' });
+      expect((await api().post('/contacts/merge').set(auth('2.14')).send({ from: older.id, into: user.id })).status).toBe(200);
+    });
+
     it('refuses a user as the source, a lead as the target, unknown ids and missing fields', async () => {
       const lead = await create({ role: 'lead' });
       const user = await create({ email: 'merge-user2@example.com' });

@@ -23,6 +23,8 @@ export class MergeContactsCommand extends Command<ContactView> {
     readonly fromId: string,
     readonly intoId: string,
     readonly metadata: EventMetadata,
+    /** 2.16 without skip_duplicate_validation: refuse contacts that share no email or phone. */
+    readonly requireDuplicate = false,
   ) {
     super();
   }

@@ -21,7 +21,7 @@ export class ChangeContactLifecycleHandler implements ICommandHandler<ChangeCont
 export class MergeContactsHandler implements ICommandHandler<MergeContactsCommand, ContactView> {
   constructor(private readonly writer: ContactWriter) {}
 
-  execute({ workspaceId, fromId, intoId, metadata }: MergeContactsCommand): Promise<ContactView> {
-    return this.writer.merge(workspaceId, fromId, intoId, metadata);
+  execute({ workspaceId, fromId, intoId, metadata, requireDuplicate }: MergeContactsCommand): Promise<ContactView> {
+    return this.writer.merge(workspaceId, fromId, intoId, metadata, requireDuplicate);
   }
 }

@@ -43,7 +43,7 @@ export class ContactWriter {
   }
 
   /** Merges a lead into a user: both streams change in one transaction. Returns the user. */
-  async merge(workspaceId: string, fromId: string, intoId: string, metadata: EventMetadata): Promise<ContactView> {
+  async merge(workspaceId: string, fromId: string, intoId: string, metadata: EventMetadata, requireDuplicate = false): Promise<ContactView> {
     return this.serialize([`${workspaceId}/${fromId}`, `${workspaceId}/${intoId}`], () =>
       this.retrying(async () => {
         const [from, into] = await Promise.all([
@@ -51,7 +51,7 @@ export class ContactWriter {
           this.contacts.load(workspaceId, intoId, {}),
         ]);
         if (!from.contact || !into.contact) throw new ContactNotFoundError();
-        from.contact.mergeInto(into.contact, nowInSeconds());
+        from.contact.mergeInto(into.contact, nowInSeconds(), requireDuplicate);
         await this.contacts.saveAll([into.contact, from.contact], metadata);
         return (await this.contacts.find(workspaceId, intoId)) ?? { state: into.contact.state, version: into.contact.version + 1 };
       }),

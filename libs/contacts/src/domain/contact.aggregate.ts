@@ -13,6 +13,7 @@ import {
   CompanyLimitExceededError,
   ContactIdentityMissingError,
   InvalidMergeError,
+  NotDuplicatesError,
   NoteAuthorNotFoundError,
   OwnerNotAdminError,
   UserToLeadError,
@@ -171,11 +172,12 @@ export class Contact {
    * Merges this lead into a user: the lead's values fill the user's empty fields and custom
    * attributes, its tags, companies, notes and subscriptions move over. Both streams record it.
    */
-  mergeInto(user: Contact, now: number): void {
+  mergeInto(user: Contact, now: number, requireDuplicate = false): void {
     const lead = this.state;
     if (lead.id === user.state.id) throw new InvalidMergeError('A contact cannot be merged into itself');
     if (lead.role !== 'lead') throw new InvalidMergeError("Merge source must be a lead: Merge source_user cannot have role='user_role'");
     if (user.state.role !== 'user') throw new InvalidMergeError('Merge target must be a user');
+    if (requireDuplicate && !isDuplicate(lead, user.state)) throw new NotDuplicatesError();
     const changes: FieldChanges = {};
     for (const field of WRITABLE_FIELDS) {
       if (field === 'role' || field === 'unsubscribed_from_emails') continue;
@@ -209,6 +211,12 @@ export class Contact {
     this.current = evolve(this.current, event);
     this.pending.push(event);
   }
+}
+
+/** Duplicates share an email (any case) or a phone number. */
+function isDuplicate(a: ContactState, b: ContactState): boolean {
+  const sameEmail = a.email !== null && b.email !== null && a.email.toLowerCase() === b.email.toLowerCase();
+  return sameEmail || (a.phone !== null && a.phone === b.phone);
 }
 
 function checkOwner(ownerId: number | null | undefined, context: DecisionContext): void {

@@ -85,6 +85,14 @@ export class InvalidMergeError extends ContactError {
   readonly code = 'client_error';
 }
 
+/** 2.16: only duplicates merge unless the caller says skip_duplicate_validation. */
+export class NotDuplicatesError extends ContactError {
+  readonly code = 'invalid_merge';
+  constructor() {
+    super('Contacts can only be merged when they are duplicates (matching email or phone). Pass skip_duplicate_validation=true to override this check.');
+  }
+}
+
 /** 2.16: a merged-away contact answers 410 with a Link to the contact it lives on in. */
 export class ContactMergedError extends ContactError {
   readonly code = 'contact_merged';

@@ -62,6 +62,10 @@ export class MergeContactsRequest {
   @ApiProperty({ description: 'The user that survives' })
   @IsString() @IsNotEmpty()
   into: string;
+
+  @ApiPropertyOptional({ description: '2.16: merge even when the contacts share no email or phone' })
+  @Optional() @IsBoolean()
+  skip_duplicate_validation?: boolean;
 }
 
 export class AsOfRequest {

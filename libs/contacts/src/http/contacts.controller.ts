@@ -37,7 +37,8 @@ export class ContactsController {
   @Post('merge')
   @HttpCode(200)
   async merge(@Auth() auth: AuthContext, @Body() body: MergeContactsRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
-    const view = await this.commands.execute(new MergeContactsCommand(auth.workspaceId, body.from, body.into, meta));
+    const requireDuplicate = version >= 16 && body.skip_duplicate_validation !== true;
+    const view = await this.commands.execute(new MergeContactsCommand(auth.workspaceId, body.from, body.into, meta, requireDuplicate));
     return renderContact(view.state, version);
   }
 
