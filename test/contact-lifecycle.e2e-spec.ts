@@ -148,6 +148,26 @@ describe('contact lifecycle', () => {
       expect((await api().post('/contacts/merge').set(auth('2.14')).send({ from: older.id, into: user.id })).status).toBe(200);
     });
 
+    it('lists the leads merged into a user (2.16 merge_history), newest first, in cursor pages', async () => {
+      const user = await create({ email: 'history-user@example.com' });
+      const leads = [await create({ role: 'lead' }), await create({ role: 'lead' }), await create({ role: 'lead' })];
+      for (const lead of leads) await api().post('/contacts/merge').set(auth()).send({ from: lead.id, into: user.id }).expect(200);
+      const first = await api().get(`/contacts/${user.id}/merge_history?per_page=2&order=asc`).set(auth('2.16'));
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ type: 'list', next_cursor: expect.any(String), has_more: true });
+      expect(first.body.data).toHaveLength(2);
+      expect(first.body.data[0]).toEqual({ type: 'merge_history', source_contact_id: expect.any(String), source_contact_role: 'lead', merged_at: expect.any(Number) });
+      const second = await api().get(`/contacts/${user.id}/merge_history?per_page=2&order=asc&cursor=${first.body.next_cursor}`).set(auth('2.16'));
+      expect(second.body).toMatchObject({ next_cursor: null, has_more: false });
+      // Merges within one second have no order among themselves: compare the whole set.
+      const seen = [...first.body.data, ...second.body.data].map((item: { source_contact_id: string }) => item.source_contact_id);
+      expect(seen.sort()).toEqual(leads.map((lead) => lead.id).sort());
+      const lead = await create({ role: 'lead' });
+      const refused = await api().get(`/contacts/${lead.id}/merge_history`).set(auth('2.16'));
+      expect(refused.status).toBe(404);
+      expect(refused.body.errors).toEqual([{ code: 'not_found', message: 'Contact not found' }]);
+    });
+
     it('refuses a user as the source, a lead as the target, unknown ids and missing fields', async () => {
       const lead = await create({ role: 'lead' });
       const user = await create({ email: 'merge-user2@example.com' });

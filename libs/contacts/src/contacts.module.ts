@@ -6,7 +6,7 @@ import { ChangeContactLifecycleHandler, MergeContactsHandler } from './applicati
 import { ContactWriter } from './application/contact-writer.js';
 import { CreateContactHandler } from './application/create-contact.handler.js';
 import { DataAttributesService } from './application/data-attributes.service.js';
-import { FindContactByExternalIdHandler, GetContactHandler } from './application/get-contact.handler.js';
+import { ContactMergeHistoryHandler, FindContactByExternalIdHandler, GetContactHandler } from './application/get-contact.handler.js';
 import { ListContactsHandler } from './application/list-contacts.handler.js';
 import { SearchContactsHandler } from './application/search-contacts.handler.js';
 import { UpdateContactHandler } from './application/update-contact.handler.js';
@@ -43,6 +43,7 @@ import { ContactListRepository } from './infrastructure/contact-list.repository.
     UpdateContactHandler,
     GetContactHandler,
     FindContactByExternalIdHandler,
+    ContactMergeHistoryHandler,
     ChangeContactLifecycleHandler,
     MergeContactsHandler,
     ContactHistoryHandler,

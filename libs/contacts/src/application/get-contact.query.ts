@@ -21,3 +21,18 @@ export class FindContactByExternalIdQuery extends Query<ContactView> {
     super();
   }
 }
+
+export interface MergeHistoryItem {
+  source_contact_id: string;
+  merged_at: number;
+}
+
+/** 2.16: the leads merged into a user. */
+export class ContactMergeHistoryQuery extends Query<MergeHistoryItem[]> {
+  constructor(
+    readonly workspaceId: string,
+    readonly contactId: string,
+  ) {
+    super();
+  }
+}

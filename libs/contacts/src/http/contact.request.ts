@@ -73,3 +73,17 @@ export class AsOfRequest {
   @Optional() @Type(() => Number) @IsInt({ message: 'as_of must be a Unix timestamp in seconds' }) @Min(0) @Max(MAX_TIME)
   as_of?: number;
 }
+
+export class MergeHistoryRequest {
+  @ApiPropertyOptional({ minimum: 1, maximum: 150, default: 50 })
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(150)
+  per_page?: number;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
+  @Optional() @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
+  @Optional() @IsString()
+  cursor?: string;
+}

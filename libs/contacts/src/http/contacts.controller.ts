@@ -6,10 +6,11 @@ import { Auth, type AuthContext } from '@app/workspaces';
 import { CreateContactCommand } from '../application/create-contact.command.js';
 import { ContactAsOfQuery, ContactHistoryQuery } from '../application/contact-history.query.js';
 import { ChangeContactLifecycleCommand, type LifecycleAction, MergeContactsCommand } from '../application/contact-lifecycle.commands.js';
-import { FindContactByExternalIdQuery, GetContactQuery } from '../application/get-contact.query.js';
+import { ContactMergeHistoryQuery, FindContactByExternalIdQuery, GetContactQuery } from '../application/get-contact.query.js';
 import { UpdateContactCommand } from '../application/update-contact.command.js';
 import { renderArchived, renderBlocked, renderContact, renderDeleted } from './contact.response.js';
-import { AsOfRequest, ContactRequest, MergeContactsRequest } from './contact.request.js';
+import { AsOfRequest, ContactRequest, MergeContactsRequest, MergeHistoryRequest } from './contact.request.js';
+import { renderMergeHistory } from './merge-history.response.js';
 import { ListContactsRequest } from './contacts-list.request.js';
 import { renderHistory } from './contact-history.response.js';
 import { type ApiVersion, RequestedVersion } from './intercom-version.js';
@@ -55,6 +56,12 @@ export class ContactsController {
     if (params.as_of !== undefined) return renderContact(await this.queries.execute(new ContactAsOfQuery(auth.workspaceId, id, params.as_of)), version);
     const view = await this.queries.execute(new GetContactQuery(auth.workspaceId, id, version >= 16));
     return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'The leads merged into a user (2.16)' })
+  @Get(':id/merge_history')
+  async mergeHistory(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: MergeHistoryRequest) {
+    return renderMergeHistory(await this.queries.execute(new ContactMergeHistoryQuery(auth.workspaceId, id)), params);
   }
 
   @ApiOperation({ summary: "The contact's segments: this service defines no segments, so the list is empty" })

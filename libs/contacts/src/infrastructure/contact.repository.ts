@@ -73,6 +73,15 @@ export class ContactRepository {
     return rows[0] ?? null;
   }
 
+  /** Leads merged into this contact, in merge order (the `contact_merges` read model). */
+  async mergesInto(workspaceId: string, id: string): Promise<{ from_id: string; merged_at: number }[]> {
+    const { rows } = await this.pool.query(
+      'SELECT from_id, merged_at FROM contact_merges WHERE workspace_id = $1 AND into_id = $2 ORDER BY merged_at, from_id',
+      [workspaceId, id],
+    );
+    return rows;
+  }
+
   /** The live contact a merged-away one ended up in, following up to three merges; null when never merged. */
   async mergedInto(workspaceId: string, id: string): Promise<string | null> {
     const { rows } = await this.pool.query(
