@@ -3,6 +3,9 @@ import { Contact, type DataType, type DecisionContext } from './contact.aggregat
 import type { ContactCreated, ContactEvent } from './contact.events.js';
 import {
   ContactIdentityMissingError,
+  InvalidMergeError,
+  NoteAuthorNotFoundError,
+  NotDuplicatesError,
   CustomAttributeTypeError,
   OwnerNotAdminError,
   UnknownCustomAttributeError,
@@ -151,5 +154,48 @@ describe('Contact.create', () => {
   it('checks custom attributes and owner like an update', () => {
     expect(() => Contact.create('c9', 'w1', { role: 'lead', custom_attributes: { nope: 'x' } }, context())).toThrow(UnknownCustomAttributeError);
     expect(() => Contact.create('c9', 'w1', { role: 'lead', owner_id: 99 }, context())).toThrow(OwnerNotAdminError);
+  });
+});
+
+describe('Contact notes, tags and merge', () => {
+  it('records a note by an admin of the workspace, and refuses an unknown author', () => {
+    const contact = Contact.fromEvents([created()]);
+    contact.addNote('n1', '<p>hi</p>', 7, context());
+    expect(contact.pendingEvents).toEqual([{ type: 'NoteAdded', data: { note_id: 'n1', body: '<p>hi</p>', admin_id: 7, occurred_at: 2000 } }]);
+    expect(contact.state.note_ids).toEqual(['n1']);
+    expect(() => Contact.fromEvents([created()]).addNote('n2', 'x', 8, context())).toThrow(NoteAuthorNotFoundError);
+  });
+
+  it('tags once: a second tag or an untag of an absent tag records nothing', () => {
+    const contact = Contact.fromEvents([created()]);
+    contact.tag('t1', 7, 2000);
+    contact.tag('t1', 7, 2001);
+    contact.untag('t2', 2002);
+    expect(contact.pendingEvents.map((e) => e.type)).toEqual(['ContactTagged']);
+  });
+
+  it('merges a lead into a user: empty fields and missing attributes fill, relations move, both streams record it', () => {
+    const lead = Contact.fromEvents([
+      created({ contact_id: 'lead', role: 'lead', email: 'same@example.com', name: 'Lead', phone: '+1', custom_attributes: { plan: 'trial', vip: true } }),
+      { type: 'ContactTagged', data: { tag_id: 't1', admin_id: null, occurred_at: 1500 } },
+    ]);
+    const user = Contact.fromEvents([created({ contact_id: 'user', email: 'SAME@example.com', name: null, phone: null, custom_attributes: { plan: 'pro' } })]);
+    lead.mergeInto(user, 2000, true);
+    expect(lead.pendingEvents).toEqual([{ type: 'ContactMergedInto', data: { into_contact_id: 'user', occurred_at: 2000 } }]);
+    expect(user.pendingEvents[0]).toMatchObject({
+      type: 'ContactMergedFrom',
+      data: { from_contact_id: 'lead', tag_ids: ['t1'], changes: { name: { from: null, to: 'Lead' }, phone: { from: null, to: '+1' }, 'custom_attributes.vip': { from: null, to: true } } },
+    });
+    expect(user.state).toMatchObject({ name: 'Lead', custom_attributes: { plan: 'pro', vip: true }, tag_ids: ['t1'] });
+    expect(lead.state.merged_into).toBe('user');
+  });
+
+  it('refuses a merge from a user, into a lead, or (2.16) between contacts that are not duplicates', () => {
+    const lead = () => Contact.fromEvents([created({ contact_id: 'lead', role: 'lead', email: 'a@example.com', phone: null })]);
+    const user = () => Contact.fromEvents([created({ contact_id: 'user', email: 'b@example.com', phone: null })]);
+    expect(() => user().mergeInto(lead(), 2000)).toThrow(InvalidMergeError);
+    expect(() => lead().mergeInto(lead(), 2000)).toThrow(InvalidMergeError);
+    expect(() => lead().mergeInto(user(), 2000, true)).toThrow(NotDuplicatesError);
+    expect(() => lead().mergeInto(user(), 2000, false)).not.toThrow();
   });
 });
