@@ -9,4 +9,5 @@ export { ContactsReadModel1764200000200 } from './infrastructure/migrations/1764
 export { ContactSearchIndexes1764200000300 } from './infrastructure/migrations/1764200000300-contact-search-indexes.js';
 export { ContactRelations1764200000400 } from './infrastructure/migrations/1764200000400-contact-relations.js';
 export { ContactCompanyIndex1764200000450 } from './infrastructure/migrations/1764200000450-contact-company-index.js';
+export { ContactCountIndex1764200000460 } from './infrastructure/migrations/1764200000460-contact-count-index.js';
 export { newObjectId } from './application/contact-writer.js';

@@ -1,5 +1,6 @@
 import {
   ContactCompanyIndex1764200000450,
+  ContactCountIndex1764200000460,
   ContactRelations1764200000400,
   ContactSearchIndexes1764200000300,
   ContactsReadModel1764200000200,
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   ContactSearchIndexes1764200000300,
   ContactRelations1764200000400,
   ContactCompanyIndex1764200000450,
+  ContactCountIndex1764200000460,
   Webhooks1764200000500,
 ];
