@@ -52,6 +52,51 @@ describe('concurrent updates of one contact', () => {
   });
 });
 
+describe('a replica that remembers a contact another replica changed', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let token: string;
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+  const put = (app: TestApp, id: string, body: object) => request(app.baseUrl).put(`/contacts/${id}`).set(auth()).send(body);
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startTestApp(), startTestApp()]);
+    token = (await a.newWorkspace()).access_token;
+    await request(a.baseUrl).post('/data_attributes').set(auth()).send({ name: 'plan', model: 'contact', data_type: 'string' }).expect(200);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('never answers or writes from a stale memory: the expected version sends it back to the database', async () => {
+    const contact = (await request(a.baseUrl).post('/contacts').set(auth()).send({ email: 'stale@example.com', name: 'X' }).expect(200)).body;
+    await put(a, contact.id, { phone: '+1 1', custom_attributes: { plan: 'free' } }).expect(200); // a now remembers name X
+    await put(b, contact.id, { name: 'Y' }).expect(200);
+    // From memory this looks like a no-op (name is X there); the database says Y, so it is a change.
+    const back = await put(a, contact.id, { name: 'X' });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ name: 'X', phone: '+1 1' });
+    await put(b, contact.id, { phone: '+2 2' }).expect(200);
+    // From memory this is a change with a stale version: the append is refused and redone from a fresh load.
+    const merged = await put(a, contact.id, { custom_attributes: { plan: 'pro' } });
+    expect(merged.body).toMatchObject({ name: 'X', phone: '+2 2', custom_attributes: { plan: 'pro' } });
+    const log = (await a.pool.query('SELECT stream_position, event_type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_position', [contact.id])).rows;
+    expect(log.map((e) => e.stream_position)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(log[3].data.changes).toEqual({ name: { from: 'Y', to: 'X' } });
+    expect((await request(b.baseUrl).get(`/contacts/${contact.id}`).set(auth())).body).toEqual(merged.body);
+  });
+
+  it('accepts a data attribute that another replica defined a moment ago', async () => {
+    const contact = (await request(a.baseUrl).post('/contacts').set(auth()).send({ role: 'lead', custom_attributes: { plan: 'free' } }).expect(200)).body;
+    await put(a, contact.id, { custom_attributes: { plan: 'starter' } }).expect(200); // a remembers the attribute types
+    await request(b.baseUrl).post('/data_attributes').set(auth()).send({ name: 'seats', model: 'contact', data_type: 'integer' }).expect(200);
+    const res = await put(a, contact.id, { custom_attributes: { seats: 5 } });
+    expect(res.status).toBe(200);
+    expect(res.body.custom_attributes).toEqual({ plan: 'starter', seats: 5 });
+  });
+});
+
 async function conflictCount(baseUrl: string): Promise<number> {
   const text = (await request(baseUrl).get('/metrics')).text;
   return Number(/^stream_version_conflicts_total (\d+)/m.exec(text)?.[1] ?? 0);

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type EventMetadata, StreamVersionConflictError } from '@app/event-store';
 import type { Contact, ContactPatch, DecisionContext } from '../domain/contact.aggregate.js';
-import { ContactBusyError, ContactNotFoundError } from '../domain/contact.errors.js';
+import { ContactBusyError, ContactError, ContactNotFoundError } from '../domain/contact.errors.js';
 import { type ContactView, ContactRepository, type LoadNeeds, type LoadedContact } from '../infrastructure/contact.repository.js';
+import { RecentContacts } from './recent-contacts.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -17,11 +18,13 @@ export const nowInSeconds = () => Math.floor(Date.now() / 1000);
 /**
  * Runs load -> decide -> append for one contact. Writers of the same contact in this process queue
  * behind each other, so they rarely conflict; writers in other processes are caught by the expected
- * version and retried from a fresh load.
+ * version and retried from a fresh load. The load is skipped when this process remembers the contact
+ * (RecentContacts): the expected version still guards the append.
  */
 @Injectable()
 export class ContactWriter {
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly recent = new RecentContacts();
 
   constructor(private readonly contacts: ContactRepository) {}
 
@@ -34,12 +37,39 @@ export class ContactWriter {
   ): Promise<ContactView> {
     return this.serialize([`${workspaceId}/${contactId}`], () =>
       this.retrying(async () => {
+        const remembered = this.recent.lookup(workspaceId, contactId, needs);
+        const fromMemory = remembered && (await this.decideAndSave(remembered, metadata, decide, true));
+        if (fromMemory) return fromMemory;
         const loaded = await this.contacts.load(workspaceId, contactId, needs);
-        const contact = decide(loaded, contextOf(loaded));
-        if (contact.pendingEvents.length === 0) return { state: contact.state, version: contact.version };
-        return this.contacts.save(contact, metadata);
+        this.recent.rememberLoad(workspaceId, contactId, needs, loaded);
+        return (await this.decideAndSave(loaded, metadata, decide, false))!;
       }),
     );
+  }
+
+  /** Undefined when a decision made from memory changed nothing or failed: only a fresh load can tell. */
+  private async decideAndSave(
+    loaded: LoadedContact,
+    metadata: EventMetadata,
+    decide: (loaded: LoadedContact, context: DecisionContext) => Contact,
+    fromMemory: boolean,
+  ): Promise<ContactView | undefined> {
+    let contact: Contact;
+    try {
+      contact = decide(loaded, contextOf(loaded));
+    } catch (error) {
+      if (fromMemory && error instanceof ContactError) return undefined;
+      throw error;
+    }
+    if (contact.pendingEvents.length === 0) return fromMemory ? undefined : { state: contact.state, version: contact.version };
+    try {
+      const view = await this.contacts.save(contact, metadata);
+      this.recent.remember(view);
+      return view;
+    } catch (error) {
+      this.recent.forget(contact.state);
+      throw error;
+    }
   }
 
   /** Merges a lead into a user: both streams change in one transaction. Returns the user. */
@@ -52,6 +82,8 @@ export class ContactWriter {
         ]);
         if (!from.contact || !into.contact) throw new ContactNotFoundError();
         from.contact.mergeInto(into.contact, nowInSeconds(), requireDuplicate);
+        this.recent.forget(from.contact.state);
+        this.recent.forget(into.contact.state);
         await this.contacts.saveAll([into.contact, from.contact], metadata);
         return (await this.contacts.find(workspaceId, intoId)) ?? { state: into.contact.state, version: into.contact.version + 1 };
       }),
