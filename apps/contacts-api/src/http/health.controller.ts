@@ -18,11 +18,15 @@ export class OperationsController {
   /** 200 only while the database answers. */
   @Get('health')
   async health() {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000)));
     try {
-      await Promise.race([this.pool.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+      await Promise.race([this.pool.query('SELECT 1'), timeout]);
       return { status: 'ok' };
     } catch {
       throw new DatabaseUnavailableError('The database is not answering');
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -4,6 +4,7 @@ import { type NotePage, type NoteRecord, NoteRepository } from '../infrastructur
 import { ContactWriter, newObjectId } from './contact-writer.js';
 import { AddNoteCommand } from './notes.commands.js';
 import { GetNoteQuery, ListNotesQuery } from './notes.queries.js';
+import { isNumericId } from './numeric-id.js';
 
 export class NoteNotFoundError extends Error {
   readonly code = 'not_found';
@@ -22,7 +23,7 @@ export function noteHtml(text: string): string {
 
 /** Admin ids are bigint identities; anything else names no admin (and must not reach a ::bigint cast). */
 export function parseAdminId(value: string | number): number | null {
-  if (typeof value === 'string') return /^\d{1,15}$/.test(value) ? Number(value) : null;
+  if (typeof value === 'string') return isNumericId(value) ? Number(value) : null;
   return Number.isSafeInteger(value) && value > 0 ? value : null;
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL, PostgresEventStore } from '@app/event-store';
 import type pg from 'pg';
 import { nowInSeconds } from './contact-writer.js';
+import { isNumericId } from './numeric-id.js';
 
 /** A workspace's tag. Tags are plain rows: contacts refer to them by id in their ContactTagged events. */
 export interface Tag {
@@ -31,7 +32,6 @@ export class TagNameTakenError extends Error {
 }
 
 // Tag ids are bigint identities; anything else names no tag (and must not reach a ::bigint cast).
-const isTagId = (id: string) => /^\d{1,18}$/.test(id);
 
 @Injectable()
 export class TagsService {
@@ -52,7 +52,7 @@ export class TagsService {
   }
 
   async rename(workspaceId: string, id: string, name: string): Promise<Tag> {
-    if (!isTagId(id)) throw new TagNotFoundError();
+    if (!isNumericId(id)) throw new TagNotFoundError();
     try {
       const { rows } = await this.pool.query(`UPDATE tags SET name = $3 WHERE workspace_id = $1 AND id = $2 RETURNING id::text, name`, [workspaceId, id, name]);
       if (!rows[0]) throw new TagNotFoundError();
@@ -69,14 +69,14 @@ export class TagsService {
   }
 
   async find(workspaceId: string, id: string): Promise<Tag | null> {
-    if (!isTagId(id)) return null;
+    if (!isNumericId(id)) return null;
     const { rows } = await this.pool.query(`SELECT id::text, name FROM tags WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
     return rows[0] ?? null;
   }
 
   /** The tags of these ids, in the order of the ids. */
   async findMany(workspaceId: string, ids: string[]): Promise<Tag[]> {
-    const wanted = ids.filter(isTagId);
+    const wanted = ids.filter(isNumericId);
     if (wanted.length === 0) return [];
     const { rows } = await this.pool.query(`SELECT id::text, name FROM tags WHERE workspace_id = $1 AND id = ANY($2::bigint[])`, [workspaceId, wanted]);
     const byId = new Map(rows.map((tag: Tag) => [tag.id, tag]));

@@ -3,9 +3,8 @@ import { Transform, Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CustomValue } from '../domain/contact.events.js';
 import { toStringId } from './tag.request.js';
-import { IsFlatAttributes, Nullable, Optional } from './validation.js';
+import { IsFlatAttributes, MAX_TIME, Nullable, Optional } from './validation.js';
 
-const MAX_TIME = 253_402_300_799; // 9999-12-31
 const MAX_INT32 = 2_147_483_647;
 
 /** POST /companies: Intercom's create_or_update_company_request. */

@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CustomValue, Role } from '../domain/contact.events.js';
-import { IsFlatAttributes, Nullable, Optional, toIntegerId } from './validation.js';
+import { IsFlatAttributes, MAX_TIME, Nullable, Optional, toIntegerId } from './validation.js';
 
-const MAX_TIME = 253_402_300_799; // 9999-12-31
 
 /** The body of PUT /contacts/{id} and POST /contacts: every field optional, nullable where Intercom allows null. */
 export class ContactRequest {

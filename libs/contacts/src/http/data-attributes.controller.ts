@@ -1,3 +1,4 @@
+import { isNumericId } from '../application/numeric-id.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '@app/workspaces';
@@ -52,8 +53,7 @@ export class DataAttributesController {
     @Param('id') rawId: string,
     @Body() body: UpdateDataAttributeRequest,
   ) {
-    // Ids are bigints: anything else cannot name one.
-    if (!/^\d{1,15}$/.test(rawId)) throw new DataAttributeNotFoundError();
+    if (!isNumericId(rawId)) throw new DataAttributeNotFoundError();
     return render(await this.attributes.update(auth.workspaceId, Number(rawId), body));
   }
 }

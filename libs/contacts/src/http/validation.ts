@@ -1,3 +1,4 @@
+import { isNumericId } from '../application/numeric-id.js';
 import { ValidateIf, ValidationOptions, registerDecorator } from 'class-validator';
 
 /** The field may be absent; when present it must pass the validators below (null included). */
@@ -27,4 +28,7 @@ export function IsFlatAttributes(options?: ValidationOptions) {
 }
 
 /** Intercom sends owner ids as numbers (2.16: strings); both arrive here as a number. */
-export const toIntegerId = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value);
+export const toIntegerId = ({ value }: { value: unknown }) => (typeof value === 'string' && isNumericId(value) ? Number(value) : value);
+
+/** Unix seconds up to 9999-12-31. */
+export const MAX_TIME = 253_402_300_799;

@@ -1,3 +1,4 @@
+import { isNumericId } from '../application/numeric-id.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL } from '@app/event-store';
 import type pg from 'pg';
@@ -16,7 +17,6 @@ export interface SubscriptionType {
 
 const COLUMNS = 'id::text AS id, name, description, state, consent_type, content_types';
 // Ids are bigint identities; anything else names no type (and must not reach a ::bigint cast).
-const isTypeId = (id: string) => /^\d{1,18}$/.test(id);
 
 @Injectable()
 export class SubscriptionTypeRepository {
@@ -28,14 +28,14 @@ export class SubscriptionTypeRepository {
   }
 
   async find(workspaceId: string, id: string): Promise<SubscriptionType | null> {
-    if (!isTypeId(id)) return null;
+    if (!isNumericId(id)) return null;
     const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM subscription_types WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
     return rows[0] ?? null;
   }
 
   /** The types of these ids, in the order of the ids. */
   async findMany(workspaceId: string, ids: string[]): Promise<SubscriptionType[]> {
-    const wanted = ids.filter(isTypeId);
+    const wanted = ids.filter(isNumericId);
     if (wanted.length === 0) return [];
     const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM subscription_types WHERE workspace_id = $1 AND id = ANY($2::bigint[])`, [workspaceId, wanted]);
     const byId = new Map(rows.map((type: SubscriptionType) => [type.id, type]));

@@ -1,3 +1,4 @@
+import { CUSTOM_PREFIX } from '../../domain/contact.events.js';
 import type { DataType } from '../../domain/contact.aggregate.js';
 import type { ApiVersion } from '../../http/intercom-version.js';
 import { SearchQueryInvalidError } from './search.errors.js';
@@ -24,7 +25,6 @@ export interface SearchField {
   customName?: string;
 }
 
-export const CUSTOM_PREFIX = 'custom_attributes.';
 
 const field = (name: string, type: SearchType, sqlType: SqlType, sql: string, extra: Partial<SearchField> = {}): SearchField => ({
   name, type, sqlType, sql: () => sql, sortable: true, ...extra,
