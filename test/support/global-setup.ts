@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDataSource, migrate } from '@app/event-store';
+import { migrate } from '@app/event-store';
 import { MIGRATIONS } from '@app/runtime';
 
 /**
@@ -41,9 +41,7 @@ export default async function setup(project: TestProject) {
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const dataSource = await createDataSource({ url: url.toString(), migrations: MIGRATIONS, poolSize: 2 }).initialize();
-  await migrate(dataSource);
-  await dataSource.destroy();
+  await migrate({ url: url.toString(), migrations: MIGRATIONS });
   project.provide('databaseUrl', url.toString());
 
   return async () => {

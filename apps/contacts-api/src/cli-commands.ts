@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { rebuildContactProjections } from '@app/contacts';
-import { PostgresEventStore, createDataSource, migrate, poolOf } from '@app/event-store';
+import { PostgresEventStore, createPool, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
 import { MIGRATIONS, loadConfig, resolveDatabase } from '@app/runtime';
 
@@ -26,11 +26,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const command = positionals.join(' ');
   if (command !== 'workspace create' && command !== 'admin create' && command !== 'projections rebuild') throw new UsageError(USAGE);
   const database = await resolveDatabase(loadConfig(env));
-  const dataSource = await createDataSource({ url: database.url, migrations: MIGRATIONS, poolSize: 2, applicationName: 'contacts-cli' }).initialize();
+  const options = { url: database.url, migrations: MIGRATIONS, poolSize: 2, applicationName: 'contacts-cli' };
+  const pool = createPool(options);
   try {
-    await migrate(dataSource);
-    if (command === 'projections rebuild') return await rebuildContactProjections(poolOf(dataSource), new PostgresEventStore(poolOf(dataSource)));
-    const workspaces = new WorkspacesService(poolOf(dataSource));
+    await migrate(options);
+    if (command === 'projections rebuild') return await rebuildContactProjections(pool, new PostgresEventStore(pool));
+    const workspaces = new WorkspacesService(pool);
     if (command === 'workspace create') {
       if (!values.name) throw new UsageError('workspace create needs --name');
       return await workspaces.create({ name: values.name, adminName: values['admin-name'], adminEmail: values['admin-email'] });
@@ -38,7 +39,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (!values.workspace || !values.name || !values.email) throw new UsageError('admin create needs --workspace, --name and --email');
     return await workspaces.createAdmin(values.workspace, { name: values.name, email: values.email, jobTitle: values['job-title'] });
   } finally {
-    await dataSource.destroy();
+    await pool.end();
     await database.stop();
   }
 }

@@ -5,21 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { ParameterInvalidError } from '@app/intercom';
 import { AppModule } from './app.module.js';
 import type { RuntimeConfig } from '@app/runtime';
 import { instrument } from './http/metrics.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-class RequestValidationError extends Error {
-  readonly code = 'parameter_invalid';
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+class RequestValidationError extends ParameterInvalidError {}
 
 function firstProblem(errors: ValidationError[], parent = ''): RequestValidationError {
   const error = errors[0];
@@ -48,15 +41,13 @@ class RequestPipe extends ValidationPipe {
 /** `\u0000` in JSON text, unless its backslash is itself escaped. */
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/i;
 
-class NulCharacterError extends Error {
-  readonly code = 'parameter_invalid';
+class NulCharacterError extends ParameterInvalidError {
   constructor() {
     super('The request contains a NUL character (\\u0000), which cannot be stored');
   }
 }
 
-class InvalidJsonError extends Error {
-  readonly code = 'parameter_invalid';
+class InvalidJsonError extends ParameterInvalidError {
   constructor() {
     super('The request body is not valid JSON');
   }

@@ -13,37 +13,39 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-export function createDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({
+/** The connection pool every statement runs on: the event store talks to it directly for one-round-trip statements. */
+export function createPool(options: Omit<DatabaseOptions, 'migrations'>): pg.Pool {
+  return new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'contacts',
+    // A forgotten open transaction would hold back every gap-safe log reader.
+    options: '-c idle_in_transaction_session_timeout=15000 -c statement_timeout=30000',
+  });
+}
+
+/**
+ * Runs pending migrations (TypeORM's runner, its `schema_migrations` table) on two connections of its
+ * own that close afterwards; an advisory lock lets several replicas start at once.
+ */
+export async function migrate(options: DatabaseOptions): Promise<void> {
+  const dataSource = await new DataSource({
     type: 'postgres',
     url: options.url,
     migrations: options.migrations as never,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,
-    extra: {
-      max: options.poolSize ?? 10,
-      application_name: options.applicationName ?? 'contacts',
-      // A forgotten open transaction would hold back every gap-safe log reader.
-      options: '-c idle_in_transaction_session_timeout=15000 -c statement_timeout=30000',
-    },
-  });
-}
-
-/** The pg pool under TypeORM: the event store talks to it directly for one-round-trip statements. */
-export function poolOf(dataSource: DataSource): pg.Pool {
-  return (dataSource.driver as unknown as { master: pg.Pool }).master;
-}
-
-/** Runs pending migrations; an advisory lock lets several replicas start at once. Needs a pool of two or more. */
-export async function migrate(dataSource: DataSource): Promise<void> {
+    extra: { max: 2, application_name: `${options.applicationName ?? 'contacts'}-migrations` },
+  }).initialize();
   const runner = dataSource.createQueryRunner();
-  await runner.connect();
   try {
+    await runner.connect();
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();
+    await dataSource.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withTimeout } from './waits.js';
 
 export interface LeaseOptions {
   /** How often the holder proves its connection is alive; a failed or slower round trip loses the lease. */
@@ -101,12 +102,4 @@ export class AdvisoryLease {
     client.end().catch(() => undefined);
     if (wasLocked) this.options.onLost?.(reason);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

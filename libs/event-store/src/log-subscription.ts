@@ -4,6 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import { type LogPosition, type Queryable, CheckpointConflictError, loadCheckpoint, measureLag, positionOf, saveCheckpoint } from './checkpoints.js';
 import type { StoredEvent } from './event.js';
 import { AdvisoryLease } from './leases.js';
+import { Wakeable } from './waits.js';
 import { EVENT_COLUMNS } from './postgres-event-store.js';
 
 /** Decodes a row through the event codec: pass the PostgresEventStore. */
@@ -73,8 +74,7 @@ export class LogSubscription {
   private readonly labels: { processor: string };
   private loop?: Promise<void>;
   private running = false;
-  private woken = false;
-  private interruptSleep?: () => void;
+  private readonly pause = new Wakeable();
   private drains: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private lagMeasuredAt = 0;
 
@@ -128,8 +128,7 @@ export class LogSubscription {
 
   /** Skips the current wait, e.g. after an append in the same process. */
   wake(): void {
-    if (this.interruptSleep) this.interruptSleep();
-    else this.woken = true;
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -144,7 +143,7 @@ export class LogSubscription {
         else this.logger.error(`batch failed, retrying: ${String(error)}`, (error as Error).stack);
         pause = this.options.retryMs ?? 1000;
       }
-      await this.sleep(pause);
+      await this.pause.sleep(pause);
     }
   }
 
@@ -213,16 +212,5 @@ export class LogSubscription {
   private clearMetrics(): void {
     lagEvents.remove(this.labels);
     lagSeconds.remove(this.labels);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.woken || !this.running) return resolve();
-      const timer = setTimeout(resolve, ms);
-      this.interruptSleep = () => (clearTimeout(timer), resolve());
-    }).finally(() => {
-      this.woken = false;
-      this.interruptSleep = undefined;
-    });
   }
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL } from '@app/event-store';
 import type pg from 'pg';
+import { ParameterInvalidError, ResourceNotFoundError } from '@app/intercom';
 
 export interface Admin {
   id: number;
@@ -19,15 +20,13 @@ export interface CreatedWorkspace {
   admin: Admin;
 }
 
-export class AdminEmailTakenError extends Error {
-  readonly code = 'parameter_invalid';
+export class AdminEmailTakenError extends ParameterInvalidError {
   constructor(email: string) {
     super(`An admin with email ${email} already exists in this workspace`);
   }
 }
 
-export class WorkspaceNotFoundError extends Error {
-  readonly code = 'not_found';
+export class WorkspaceNotFoundError extends ResourceNotFoundError {
   constructor(id: string) {
     super(`Workspace ${id} not found`);
   }

@@ -1,12 +1,15 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PG_POOL } from '@app/event-store';
+import { IntercomError } from '@app/intercom';
 import { Public } from '@app/workspaces';
 import type pg from 'pg';
 import { registry } from './metrics.js';
 
-class DatabaseUnavailableError extends Error {
-  readonly code = 'service_unavailable';
+class DatabaseUnavailableError extends IntercomError {
+  constructor(message: string) {
+    super('service_unavailable', 503, message);
+  }
 }
 
 @ApiExcludeController()

@@ -1,109 +1,91 @@
-/** Domain errors carry Intercom's error code; the HTTP layer maps codes to statuses. */
-export abstract class ContactError extends Error {
-  abstract readonly code: string;
-  readonly field?: string;
-}
+import { IntercomError, ParameterInvalidError } from '@app/intercom';
 
-export class ContactNotFoundError extends ContactError {
-  readonly code = 'not_found';
+/** The decisions' refusals, each with Intercom's code and status (see @app/intercom's IntercomError). */
+
+export class ContactNotFoundError extends IntercomError {
   constructor() {
-    super('User Not Found');
+    super('not_found', 404, 'User Not Found');
   }
 }
 
-export class UserToLeadError extends ContactError {
-  readonly code = 'client_error';
+export class UserToLeadError extends IntercomError {
   constructor() {
-    super("Contact with user role can't be converted to a lead");
+    super('client_error', 400, "Contact with user role can't be converted to a lead");
   }
 }
 
-export class OwnerNotAdminError extends ContactError {
-  readonly code = 'parameter_invalid';
-  override readonly field = 'owner_id';
+export class OwnerNotAdminError extends ParameterInvalidError {
   constructor() {
-    super('The owner specified is not a member of the workspace');
+    super('The owner specified is not a member of the workspace', 'owner_id');
   }
 }
 
 /** A note's author that is not an admin of the workspace: Intercom answers 404 here, unlike owner_id's 400. */
-export class NoteAuthorNotFoundError extends ContactError {
-  readonly code = 'not_found';
+export class NoteAuthorNotFoundError extends IntercomError {
   constructor() {
-    super('Resource Not Found');
+    super('not_found', 404, 'Resource Not Found');
   }
 }
 
-export class SubscriptionTypeNotFoundError extends ContactError {
-  readonly code = 'not_found';
-  constructor() {
-    super('Resource Not Found');
-  }
-}
-
-export class UnknownCustomAttributeError extends ContactError {
-  readonly code = 'parameter_invalid';
-  override readonly field: string;
+export class UnknownCustomAttributeError extends ParameterInvalidError {
   constructor(name: string) {
-    super(`Custom attribute '${name}' does not exist`);
-    this.field = `custom_attributes.${name}`;
+    super(`Custom attribute '${name}' does not exist`, `custom_attributes.${name}`);
   }
 }
 
-export class CustomAttributeTypeError extends ContactError {
-  readonly code = 'parameter_invalid';
-  override readonly field: string;
+export class CustomAttributeTypeError extends ParameterInvalidError {
   constructor(name: string, dataType: string) {
-    super(`Custom attribute '${name}' must be of type ${dataType}`);
-    this.field = `custom_attributes.${name}`;
+    super(`Custom attribute '${name}' must be of type ${dataType}`, `custom_attributes.${name}`);
   }
 }
 
-export class ContactIdentityMissingError extends ContactError {
-  readonly code = 'parameter_invalid';
+export class ContactIdentityMissingError extends ParameterInvalidError {
   constructor() {
     super('A contact needs at least one of email, external_id or role');
   }
 }
 
-export class ContactConflictError extends ContactError {
-  readonly code = 'conflict';
+export class ContactConflictError extends IntercomError {
   constructor(existingId: string, archived: boolean) {
-    super(`${archived ? 'An archived contact' : 'A contact'} matching those details already exists with id=${existingId}`);
+    super('conflict', 409, `${archived ? 'An archived contact' : 'A contact'} matching those details already exists with id=${existingId}`);
   }
 }
 
 /** Retries ran out against concurrent writers of the same contact. */
-export class ContactBusyError extends ContactError {
-  readonly code = 'conflict';
+export class ContactBusyError extends IntercomError {
   constructor() {
-    super('The contact was changed by concurrent requests; retry the request');
+    super('conflict', 409, 'The contact was changed by concurrent requests; retry the request');
   }
 }
 
-export class InvalidMergeError extends ContactError {
-  readonly code = 'client_error';
+export class InvalidMergeError extends IntercomError {
+  constructor(message: string) {
+    super('client_error', 400, message);
+  }
 }
 
 /** 2.16: only duplicates merge unless the caller says skip_duplicate_validation. */
-export class NotDuplicatesError extends ContactError {
-  readonly code = 'invalid_merge';
+export class NotDuplicatesError extends IntercomError {
   constructor() {
-    super('Contacts can only be merged when they are duplicates (matching email or phone). Pass skip_duplicate_validation=true to override this check.');
+    super(
+      'invalid_merge',
+      400,
+      'Contacts can only be merged when they are duplicates (matching email or phone). Pass skip_duplicate_validation=true to override this check.',
+    );
   }
 }
 
 /** 2.16: a merged-away contact answers 410 with a Link to the contact it lives on in. */
-export class ContactMergedError extends ContactError {
-  readonly code = 'contact_merged';
+export class ContactMergedError extends IntercomError {
   constructor(readonly canonicalId: string) {
-    super("This contact has been merged. See the 'Link' header for the canonical contact.");
+    super('contact_merged', 410, "This contact has been merged. See the 'Link' header for the canonical contact.", undefined, {
+      link: `</contacts/${canonicalId}>; rel="canonical"`,
+    });
   }
 }
 
-export class CompanyLimitExceededError extends ContactError {
-  readonly code = 'contact_company_limit_exceeded';
+export class CompanyLimitExceededError extends IntercomError {
   constructor(max: number) {
-    super(`Contact has reached the maximum of ${max} company associations`);
+    super('contact_company_limit_exceeded', 400, `Contact has reached the maximum of ${max} company associations`);
   }
 }

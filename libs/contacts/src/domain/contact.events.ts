@@ -98,3 +98,33 @@ export type ContactEvent =
   | ContactMergedFrom;
 
 export const CUSTOM_PREFIX = 'custom_attributes.';
+
+const EVENT_TYPES: ReadonlySet<string> = new Set<ContactEvent['type']>([
+  'ContactCreated',
+  'ContactUpdated',
+  'ContactArchived',
+  'ContactUnarchived',
+  'ContactBlocked',
+  'ContactDeleted',
+  'ContactTagged',
+  'ContactUntagged',
+  'NoteAdded',
+  'CompanyAttached',
+  'CompanyDetached',
+  'SubscriptionConsentSet',
+  'SubscriptionConsentRemoved',
+  'ContactMergedInto',
+  'ContactMergedFrom',
+]);
+
+export class UnknownContactEventError extends Error {
+  constructor(type: string) {
+    super(`'${type}' is not an event of the contact stream`);
+  }
+}
+
+/** A stored event (type and decoded payload) as a contact event; the log holds only what this catalogue defines. */
+export function toContactEvent(stored: { type: string; data: Record<string, unknown> }): ContactEvent {
+  if (!EVENT_TYPES.has(stored.type)) throw new UnknownContactEventError(stored.type);
+  return { type: stored.type, data: stored.data } as ContactEvent;
+}

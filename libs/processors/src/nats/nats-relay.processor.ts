@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { LogProcessor, StoredEvent } from '@app/event-store';
+import { type LogProcessor, type StoredEvent, withTimeout } from '@app/event-store';
 import { Counter, Histogram } from 'prom-client';
 import { LogProcessorProvider } from '../log-processor.decorator.js';
 import { JetStreamLink, NATS_RELAY_OPTIONS, type NatsRelayOptions } from './jetstream-link.js';
@@ -110,9 +110,5 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
 
 /** Connecting and looking up the stream are requests too: they get no more than the batch's budget. */
 function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`NATS not ready within the batch budget of ${BATCH_BUDGET_MS} ms`)), Math.max(0, deadline - Date.now()));
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  return withTimeout(promise, deadline - Date.now(), `NATS not ready within the batch budget of ${BATCH_BUDGET_MS} ms`);
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PG_POOL } from '@app/event-store';
+import { PG_POOL, Wakeable } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
 import type pg from 'pg';
 import { Counter, Histogram } from 'prom-client';
@@ -33,8 +33,7 @@ export class WebhookDeliveryLoop {
   private readonly inFlight = new Set<Promise<void>>();
   private loop?: Promise<void>;
   private running = false;
-  private woken = false;
-  private interruptSleep?: () => void;
+  private readonly pause = new Wakeable();
 
   constructor(
     @Inject(PG_POOL) pool: pg.Pool,
@@ -60,8 +59,7 @@ export class WebhookDeliveryLoop {
   }
 
   wake(): void {
-    if (this.interruptSleep) this.interruptSleep();
-    else this.woken = true;
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -78,7 +76,7 @@ export class WebhookDeliveryLoop {
         this.logger.error(`claiming deliveries failed: ${String(error)}`);
       }
       // Every slot just taken may mean more are due: look again at once, unless all slots are busy.
-      if (!full || this.inFlight.size >= this.options.concurrency) await this.sleep(this.options.pollMs);
+      if (!full || this.inFlight.size >= this.options.concurrency) await this.pause.sleep(this.options.pollMs);
     }
   }
 
@@ -106,16 +104,5 @@ export class WebhookDeliveryLoop {
       // The claim runs out and the delivery is tried again; nothing is lost.
       this.logger.error(`delivery ${delivery.id} could not be recorded: ${String(error)}`);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.woken || !this.running) return resolve();
-      const timer = setTimeout(resolve, ms);
-      this.interruptSleep = () => (clearTimeout(timer), resolve());
-    }).finally(() => {
-      this.woken = false;
-      this.interruptSleep = undefined;
-    });
   }
 }

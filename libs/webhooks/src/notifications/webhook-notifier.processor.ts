@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ContactEvent } from '@app/contacts';
+import { toContactEvent } from '@app/contacts';
 import { type LogProcessor, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
 import { LogProcessorProvider } from '@app/processors';
 import type pg from 'pg';
@@ -66,7 +66,7 @@ export class WebhookNotifier implements LogProcessor {
       const after = states.get(event.eventId);
       if (!after) continue;
       const tagName = (id: string) => tags.get(`${event.workspaceId}/${id}`) ?? null;
-      for (const { topic, item } of notificationsOf(event as unknown as ContactEvent, after, tagName)) {
+      for (const { topic, item } of notificationsOf(toContactEvent(event), after, tagName)) {
         for (const subscriber of subscribers.get(event.workspaceId) ?? []) {
           if (!subscriber.topics.has(topic) || subscriber.createdAt > event.recordedAt) continue;
           rows.push({

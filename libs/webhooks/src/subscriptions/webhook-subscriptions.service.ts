@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { newObjectId } from '@app/contacts';
+import { ParameterInvalidError, ResourceNotFoundError, newObjectId } from '@app/intercom';
 import { PG_POOL } from '@app/event-store';
 import type pg from 'pg';
 import { WEBHOOK_TOPICS } from '../notifications/contact-notifications.js';
@@ -26,18 +26,11 @@ export interface WebhookDelivery {
   created_at: number;
 }
 
-export class WebhookSubscriptionNotFoundError extends Error {
-  readonly code = 'not_found';
-  constructor() {
-    super('Resource Not Found');
-  }
-}
+export class WebhookSubscriptionNotFoundError extends ResourceNotFoundError {}
 
-export class WebhookTopicInvalidError extends Error {
-  readonly code = 'parameter_invalid';
-  readonly field = 'topics';
+export class WebhookTopicInvalidError extends ParameterInvalidError {
   constructor(topic: string) {
-    super(`'${topic}' is not a webhook topic; known topics: ${WEBHOOK_TOPICS.join(', ')}`);
+    super(`'${topic}' is not a webhook topic; known topics: ${WEBHOOK_TOPICS.join(', ')}`, 'topics');
   }
 }
 

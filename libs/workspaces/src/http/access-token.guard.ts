@@ -2,11 +2,11 @@ import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, creat
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { WorkspacesService, hashToken } from '../workspaces.service.js';
+import { IntercomError } from '@app/intercom';
 
-export class UnauthorizedError extends Error {
-  readonly code = 'unauthorized';
+export class UnauthorizedError extends IntercomError {
   constructor() {
-    super('Access Token Invalid');
+    super('unauthorized', 401, 'Access Token Invalid');
   }
 }
 

@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { WorkspacesService } from '../workspaces.service.js';
 import { Auth, type AuthContext } from './access-token.guard.js';
 import { renderAdmin, renderMe } from './admins.response.js';
+import { IntercomError } from '@app/intercom';
 
-export class AdminNotFoundError extends Error {
-  readonly code = 'admin_not_found';
+export class AdminNotFoundError extends IntercomError {
   constructor() {
-    super('Admin not found');
+    super('admin_not_found', 404, 'Admin not found');
   }
 }
 

@@ -1,0 +1,104 @@
+import { type ApiVersion, CursorInvalidError, supports } from '@app/intercom';
+import type { ContactState } from '../domain/contact.state.js';
+import type { MergeHistoryRequest } from './contact.request.js';
+import type { MergeHistoryItem } from './get-merge-history.handler.js';
+
+const EMBEDDED = 10;
+
+/** At most ten addressable references, with the true count. */
+const refs = (type: string, ids: string[], url: string) => ({
+  type: 'list',
+  data: ids.slice(0, EMBEDDED).map((id) => ({ type, id, url: `/${type === 'company' ? 'companies' : `${type}s`}/${id}` })),
+  url,
+  total_count: ids.length,
+  has_more: ids.length > EMBEDDED,
+});
+
+/**
+ * Intercom's contact object, key for key in the order of the documented examples. Fields this
+ * service has no source for (devices, location, UTM) are present as null, as Intercom shows them.
+ */
+export function renderContact(c: ContactState, version: ApiVersion): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    type: 'contact',
+    id: c.id,
+    workspace_id: c.workspace_id,
+    external_id: c.external_id,
+    role: c.role,
+    email: c.email,
+    phone: c.phone,
+    name: c.name,
+    avatar: c.avatar,
+    owner_id: c.owner_id === null || !supports(version, 'ownerIdAsString') ? c.owner_id : String(c.owner_id),
+    social_profiles: { type: 'list', data: [] },
+    has_hard_bounced: false,
+    marked_email_as_spam: false,
+    unsubscribed_from_emails: c.unsubscribed_from_emails,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    signed_up_at: c.signed_up_at,
+    last_seen_at: c.last_seen_at,
+    last_replied_at: null,
+    last_contacted_at: null,
+    last_email_opened_at: null,
+    last_email_clicked_at: null,
+    language_override: null,
+    browser: null,
+    browser_version: null,
+    browser_language: null,
+    os: null,
+    location: { type: 'location', country: null, region: null, city: null, country_code: null, continent_code: null },
+    android_app_name: null,
+    android_app_version: null,
+    android_device: null,
+    android_os_version: null,
+    android_sdk_version: null,
+    android_last_seen_at: null,
+    ios_app_name: null,
+    ios_app_version: null,
+    ios_device: null,
+    ios_os_version: null,
+    ios_sdk_version: null,
+    ios_last_seen_at: null,
+    custom_attributes: c.custom_attributes,
+    tags: refs('tag', c.tag_ids, `/contacts/${c.id}/tags`),
+    notes: refs('note', [...c.note_ids].reverse(), `/contacts/${c.id}/notes`),
+    companies: refs('company', c.company_ids, `/contacts/${c.id}/companies`),
+    opted_out_subscription_types: refs('subscription', c.opted_out_ids, `/contacts/${c.id}/subscriptions`),
+    opted_in_subscription_types: refs('subscription', c.opted_in_ids, `/contacts/${c.id}/subscriptions`),
+    utm_campaign: null,
+    utm_content: null,
+    utm_medium: null,
+    utm_source: null,
+    utm_term: null,
+    referrer: null,
+  };
+  if (supports(version, 'enabledPushMessaging')) body.enabled_push_messaging = null;
+  return body;
+}
+
+/** The short answers of delete, archive, unarchive and block. */
+export const renderDeleted = (c: ContactState) => ({ id: c.id, external_id: c.external_id, type: 'contact', deleted: true });
+export const renderArchived = (c: ContactState) => ({ id: c.id, external_id: c.external_id, type: 'contact', archived: c.archived });
+export const renderBlocked = (c: ContactState) => ({ type: 'contact', id: c.id, external_id: c.external_id, blocked: c.blocked });
+
+
+/** Intercom's merge_history list; merges are few, so the page is cut from the whole list by an offset cursor. */
+export function renderMergeHistory(items: MergeHistoryItem[], { per_page = 50, order = 'desc', cursor }: MergeHistoryRequest) {
+  const ordered = order === 'asc' ? items : [...items].reverse();
+  const offset = cursor === undefined ? 0 : decodeOffset(cursor);
+  const page = ordered.slice(offset, offset + per_page);
+  const hasMore = offset + per_page < ordered.length;
+  return {
+    type: 'list',
+    data: page.map((item) => ({ type: 'merge_history', source_contact_id: item.source_contact_id, source_contact_role: 'lead', merged_at: item.merged_at })),
+    next_cursor: hasMore ? Buffer.from(`m${offset + per_page}`).toString('base64url') : null,
+    has_more: hasMore,
+  };
+}
+
+function decodeOffset(cursor: string): number {
+  const match = /^m(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new CursorInvalidError('cursor');
+  return Number(match[1]);
+}

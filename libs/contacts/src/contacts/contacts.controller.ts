@@ -1,0 +1,112 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { EventMetadata } from '@app/event-store';
+import { type ApiVersion, supports } from '@app/intercom';
+import { EventMeta, RequestedVersion } from '@app/intercom/http';
+import { Auth, type AuthContext } from '@app/workspaces';
+import type { LifecycleAction } from '../domain/contact.aggregate.js';
+import { GetContactAsOfQuery } from '../history/get-contact-as-of.handler.js';
+import { ChangeLifecycleCommand } from './change-lifecycle.handler.js';
+import { AsOfRequest, ContactRequest, MergeContactsRequest, MergeHistoryRequest } from './contact.request.js';
+import { renderArchived, renderBlocked, renderContact, renderDeleted, renderMergeHistory } from './contact.response.js';
+import { CreateContactCommand } from './create-contact.handler.js';
+import { FindContactByExternalIdQuery } from './find-contact-by-external-id.handler.js';
+import { GetContactQuery } from './get-contact.handler.js';
+import { GetMergeHistoryQuery } from './get-merge-history.handler.js';
+import { MergeContactsCommand } from './merge-contacts.handler.js';
+import { UpdateContactCommand } from './update-contact.handler.js';
+
+@ApiTags('Contacts')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Intercom-Version', required: false, description: '2.7 to 2.16; default 2.11' })
+@Controller('contacts')
+export class ContactsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @ApiOperation({ summary: 'Create a contact' })
+  @Post()
+  @HttpCode(200)
+  async create(@Auth() auth: AuthContext, @Body() body: ContactRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
+    const view = await this.commands.execute(new CreateContactCommand(auth.workspaceId, body, meta));
+    return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'Update a contact' })
+  @Put(':id')
+  async update(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: ContactRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
+    const view = await this.commands.execute(new UpdateContactCommand(auth.workspaceId, id, body, meta));
+    return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'Get a contact; with as_of (Unix seconds), the contact as it was then' })
+  @Get(':id')
+  async find(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: AsOfRequest, @RequestedVersion() version: ApiVersion) {
+    if (params.as_of !== undefined) return renderContact(await this.queries.execute(new GetContactAsOfQuery(auth.workspaceId, id, params.as_of)), version);
+    const view = await this.queries.execute(new GetContactQuery(auth.workspaceId, id, supports(version, 'mergedContactGone')));
+    return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'Get a user by external_id (2.13+; users only)' })
+  @Get('find_by_external_id/:external_id')
+  async findByExternalId(@Auth() auth: AuthContext, @Param('external_id') externalId: string, @RequestedVersion() version: ApiVersion) {
+    const view = await this.queries.execute(new FindContactByExternalIdQuery(auth.workspaceId, externalId));
+    return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'Merge a lead into a user' })
+  @Post('merge')
+  @HttpCode(200)
+  async merge(@Auth() auth: AuthContext, @Body() body: MergeContactsRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
+    const requireDuplicate = supports(version, 'duplicateOnlyMerge') && body.skip_duplicate_validation !== true;
+    const view = await this.commands.execute(new MergeContactsCommand(auth.workspaceId, body.from, body.into, meta, requireDuplicate));
+    return renderContact(view.state, version);
+  }
+
+  @ApiOperation({ summary: 'The leads merged into a user (2.16)' })
+  @Get(':id/merge_history')
+  async mergeHistory(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: MergeHistoryRequest) {
+    return renderMergeHistory(await this.queries.execute(new GetMergeHistoryQuery(auth.workspaceId, id)), params);
+  }
+
+  @ApiOperation({ summary: "The contact's segments: this service defines no segments, so the list is empty" })
+  @Get(':id/segments')
+  async segments(@Auth() auth: AuthContext, @Param('id') id: string) {
+    await this.queries.execute(new GetContactQuery(auth.workspaceId, id));
+    return { type: 'list', data: [] };
+  }
+
+  @ApiOperation({ summary: 'Delete a contact' })
+  @Delete(':id')
+  async delete(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderDeleted((await this.lifecycle(auth, id, 'delete', meta)).state);
+  }
+
+  @ApiOperation({ summary: 'Archive a contact' })
+  @Post(':id/archive')
+  @HttpCode(200)
+  async archive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderArchived((await this.lifecycle(auth, id, 'archive', meta)).state);
+  }
+
+  @ApiOperation({ summary: 'Unarchive a contact' })
+  @Post(':id/unarchive')
+  @HttpCode(200)
+  async unarchive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderArchived((await this.lifecycle(auth, id, 'unarchive', meta)).state);
+  }
+
+  @ApiOperation({ summary: 'Block a contact (2.13+)' })
+  @Post(':id/block')
+  @HttpCode(200)
+  async block(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
+    return renderBlocked((await this.lifecycle(auth, id, 'block', meta)).state);
+  }
+
+  private lifecycle(auth: AuthContext, id: string, action: LifecycleAction, meta: EventMetadata) {
+    return this.commands.execute(new ChangeLifecycleCommand(auth.workspaceId, id, action, meta));
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PG_POOL } from '@app/event-store';
+import { IntercomError, ParameterInvalidError, nowInSeconds } from '@app/intercom';
+import type pg from 'pg';
+import type { DataType } from '../domain/contact.state.js';
+import { DecisionContexts } from '../store/decision-context.js';
+import { type DataAttribute, STANDARD_ATTRIBUTES } from './standard-attributes.js';
+
+export interface NewDataAttribute {
+  name: string;
+  model: DataAttribute['model'];
+  data_type: DataType;
+  description?: string | null;
+  options?: { value: string }[];
+  messenger_writable?: boolean;
+}
+
+export interface DataAttributeChanges {
+  archived?: boolean;
+  description?: string | null;
+  options?: { value: string }[];
+  messenger_writable?: boolean;
+}
+
+export class DataAttributeInvalidError extends ParameterInvalidError {}
+
+export class DataAttributeNotFoundError extends IntercomError {
+  constructor() {
+    super('field_not_found', 404, "We couldn't find that data attribute to update");
+  }
+}
+
+const COLUMNS = `id, name, label, description, data_type, options, messenger_writable, archived, admin_id, created_at, updated_at, model`;
+
+@Injectable()
+export class DataAttributeCatalog {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly contexts: DecisionContexts,
+  ) {}
+
+  async list(workspaceId: string, model: string | undefined, includeArchived: boolean): Promise<DataAttribute[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM data_attributes
+        WHERE workspace_id = $1 AND ($2::text IS NULL OR model = $2) AND ($3 OR NOT archived) ORDER BY id`,
+      [workspaceId, model ?? null, includeArchived],
+    );
+    return [...STANDARD_ATTRIBUTES.filter((a) => !model || a.model === model), ...rows.map(toAttribute)];
+  }
+
+  async create(workspaceId: string, input: NewDataAttribute): Promise<DataAttribute> {
+    const name = input.name.trim();
+    if (STANDARD_ATTRIBUTES.some((a) => a.model === input.model && a.name.toLowerCase() === name.toLowerCase())) {
+      throw new DataAttributeInvalidError(`'${name}' is one of our standard attributes. Please use a different name.`);
+    }
+    const now = nowInSeconds();
+    try {
+      const { rows } = await this.pool.query(
+        `INSERT INTO data_attributes (workspace_id, model, name, label, description, data_type, options, messenger_writable, created_at, updated_at)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
+        [workspaceId, input.model, name, input.description ?? null, input.data_type, optionsJson(input.options), input.messenger_writable ?? false, now],
+      );
+      this.contexts.forget(workspaceId);
+      return toAttribute(rows[0]);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      const data = input.model === 'contact' ? 'people' : 'company';
+      throw new DataAttributeInvalidError(`You already have '${name}' in your ${data} data. Use a different name.`);
+    }
+  }
+
+  async update(workspaceId: string, id: number, input: DataAttributeChanges): Promise<DataAttribute> {
+    const { rows } = await this.pool.query(
+      `UPDATE data_attributes SET
+         archived = coalesce($3, archived),
+         description = CASE WHEN $4::boolean THEN $5 ELSE description END,
+         options = coalesce($6, options),
+         messenger_writable = coalesce($7, messenger_writable),
+         updated_at = $8
+       WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [workspaceId, id, input.archived ?? null, input.description !== undefined, input.description ?? null, optionsJson(input.options), input.messenger_writable ?? null, nowInSeconds()],
+    );
+    if (!rows[0]) throw new DataAttributeNotFoundError();
+    this.contexts.forget(workspaceId);
+    return toAttribute(rows[0]);
+  }
+}
+
+const optionsJson = (options?: { value: string }[]) => (options ? JSON.stringify(options.map((o) => o.value)) : null);
+
+function toAttribute(row: Record<string, any>): DataAttribute {
+  return {
+    id: row.id,
+    name: row.name,
+    label: row.label,
+    description: row.description,
+    data_type: row.data_type,
+    options: row.options,
+    api_writable: true,
+    ui_writable: true,
+    messenger_writable: row.messenger_writable,
+    custom: true,
+    archived: row.archived,
+    admin_id: row.admin_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    model: row.model,
+  };
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ChangeFeedController } from './change-feed.controller.js';
+import { ContactHistoryController } from './contact-history.controller.js';
+import { GetContactAsOfHandler } from './get-contact-as-of.handler.js';
+import { GetContactHistoryHandler } from './get-contact-history.handler.js';
+import { ReadChangeFeedHandler } from './read-change-feed.handler.js';
+
+/** What the log tells: a contact's audit trail, the contact as of a moment, the workspace's change feed. */
+@Module({
+  imports: [CqrsModule],
+  controllers: [ContactHistoryController, ChangeFeedController],
+  providers: [GetContactHistoryHandler, GetContactAsOfHandler, ReadChangeFeedHandler],
+})
+export class HistoryModule {}

@@ -1,0 +1,44 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { type LogPosition, PG_POOL, PostgresEventStore, type StoredEvent, positionOf, readSafeBatch, sleepUnlessAborted } from '@app/event-store';
+import type pg from 'pg';
+
+const POLL_MS = 200;
+
+export interface ChangeFeedPage {
+  events: StoredEvent[];
+  /** Where the next read resumes: after the last event, or where this one started when there was none. */
+  next: LogPosition;
+}
+
+/** A workspace's events in commit order after a position; with waitMs, held until one arrives. */
+export class ReadChangeFeedQuery extends Query<ChangeFeedPage> {
+  constructor(
+    readonly workspaceId: string,
+    readonly after: LogPosition,
+    readonly limit: number,
+    readonly waitMs: number,
+    readonly signal?: AbortSignal,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ReadChangeFeedQuery)
+export class ReadChangeFeedHandler implements IQueryHandler<ReadChangeFeedQuery, ChangeFeedPage> {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  // Reads only below the safe horizon (see readSafeBatch), so a cursor never passes an event still being committed.
+  async execute({ workspaceId, after, limit, waitMs, signal }: ReadChangeFeedQuery): Promise<ChangeFeedPage> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const events = await readSafeBatch(this.pool, this.store, { after, limit, workspaceId });
+      if (events.length > 0) return { events, next: positionOf(events[events.length - 1]) };
+      if (Date.now() + POLL_MS > deadline || signal?.aborted) return { events, next: after };
+      await sleepUnlessAborted(POLL_MS, signal);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { Nullable, Optional } from '@app/intercom/http';
+
+export const MAX_NOTE_BYTES = 64 * 1024;
+export const MAX_NOTES_PER_PAGE = 150;
+
+/** POST /contacts/{id}/notes. The SDK sends admin_id as a string; Intercom's own examples send a number. */
+export class CreateNoteRequest {
+  @ApiProperty({ example: 'New note', description: 'Text or HTML, at most 64 KiB' })
+  @IsString({ message: 'body must be a string' })
+  @ValidateBy({
+    name: 'noteBody',
+    validator: { validate: (value: unknown) => typeof value === 'string' && value.trim() !== '' && Buffer.byteLength(value) <= MAX_NOTE_BYTES },
+  }, { message: `body must be a non-empty string of at most ${MAX_NOTE_BYTES} bytes` })
+  body: string;
+
+  @ApiPropertyOptional({ example: '123', description: "The author's admin id; defaults to the token's admin" })
+  @Nullable()
+  @ValidateBy({
+    name: 'adminId',
+    validator: { validate: (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) },
+  }, { message: 'admin_id must be an admin id' })
+  admin_id?: string | number | null;
+}
+
+const pageMessage = { message: 'page must be a positive integer' };
+const perPageMessage = { message: `per_page must be an integer between 1 and ${MAX_NOTES_PER_PAGE}` };
+
+/** GET /contacts/{id}/notes: numbered pages. */
+export class ListNotesRequest {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @Optional() @Type(() => Number) @IsInt(pageMessage) @Min(1, pageMessage) @Max(1_000_000, pageMessage)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_NOTES_PER_PAGE, default: 50 })
+  @Optional() @Type(() => Number) @IsInt(perPageMessage) @Min(1, perPageMessage) @Max(MAX_NOTES_PER_PAGE, perPageMessage)
+  per_page?: number;
+}

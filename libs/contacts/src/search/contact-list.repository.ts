@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PG_POOL } from '@app/event-store';
+import type pg from 'pg';
+import type { ContactView } from '../store/contact.repository.js';
+import { contactColumns } from '../store/contact-state.columns.js';
+import type { PageRow, SearchPlan } from './search-plan.js';
+
+// Archived contacts never list or search (the predicate of the partial list index).
+const VISIBLE = contactColumns('c').visible;
+
+export interface ContactRows {
+  rows: PageRow<ContactView>[];
+  total: number;
+}
+
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * The keyset page (perPage + 1 rows, to see whether another follows) and the total count of one plan.
+ * The count binds only the workspace and the filter's values, which the plan binds first.
+ */
+export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement } {
+  const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
+  const count = { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values: plan.params.values.slice(0, plan.filterValueCount) };
+  const keys = [...plan.sort.keys.map((key) => key.sql), 'c.id'];
+  const direction = plan.sort.direction === 'asc' ? 'ASC' : 'DESC';
+  const conditions = [where];
+  if (plan.after) {
+    const bound = [...plan.after.keys.map((value, i) => plan.params.bind(value, plan.sort.keys[i].type)), plan.params.bind(plan.after.id, 'text')];
+    conditions.push(`(${keys.join(', ')}) ${direction === 'ASC' ? '>' : '<'} (${bound.join(', ')})`);
+  }
+  const text = `
+    SELECT c.state, c.version, ${keys.map((key, i) => `${key} AS k${i}`).join(', ')}
+      FROM contacts c
+     WHERE ${conditions.join(' AND ')}
+     ORDER BY ${keys.map((key) => `${key} ${direction}`).join(', ')}
+     LIMIT ${plan.params.bind(plan.perPage + 1, 'int')}`;
+  return { page: { text, values: plan.params.values }, count };
+}
+
+/** Reads pages of the contacts read model: a keyset page and the total count, side by side. */
+@Injectable()
+export class ContactListRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  async page(plan: SearchPlan): Promise<ContactRows> {
+    const statements = pageStatements(plan);
+    const [page, count] = await Promise.all([this.pool.query(statements.page), this.pool.query(statements.count)]);
+    const keyCount = plan.sort.keys.length;
+    const rows = page.rows.map((row) => ({
+      item: { state: row.state, version: row.version },
+      keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
+      id: row[`k${keyCount}`] as string,
+    }));
+    return { rows, total: count.rows[0].total };
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type ApiVersion, renderCursorPages, supports } from '@app/intercom';
+import { RequestedVersion } from '@app/intercom/http';
+import { Auth, type AuthContext } from '@app/workspaces';
+import { renderContact } from '../contacts/contact.response.js';
+import type { ContactView } from '../store/contact.repository.js';
+import { ListContactsRequest, SearchContactsRequest } from './contacts-list.request.js';
+import { ListContactsQuery } from './list-contacts.handler.js';
+import { SearchContactsQuery } from './search-contacts.handler.js';
+import { DEFAULT_PER_PAGE, type Page } from './search-plan.js';
+
+@ApiTags('Contacts')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Intercom-Version', required: false, description: '2.7 to 2.16; default 2.11' })
+@Controller('contacts')
+export class ContactsListController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @ApiOperation({ summary: 'List contacts (cursor pages)' })
+  @Get()
+  async list(@Auth() auth: AuthContext, @Query() params: ListContactsRequest, @RequestedVersion() version: ApiVersion) {
+    const query = new ListContactsQuery(auth.workspaceId, params.per_page ?? DEFAULT_PER_PAGE, params.starting_after ?? null);
+    return renderPage(await this.queries.execute(query), version);
+  }
+
+  @ApiOperation({ summary: 'Search contacts' })
+  @Post('search')
+  @HttpCode(200)
+  async search(@Auth() auth: AuthContext, @Body() body: SearchContactsRequest, @RequestedVersion() version: ApiVersion) {
+    const query = new SearchContactsQuery(
+      auth.workspaceId,
+      body.query,
+      body.pagination?.per_page ?? DEFAULT_PER_PAGE,
+      body.pagination?.starting_after ?? null,
+      supports(version, 'searchSort') ? body.sort : undefined,
+      version,
+    );
+    return renderPage(await this.queries.execute(query), version);
+  }
+}
+
+/** Intercom's cursor list of contacts. */
+function renderPage(page: Page<ContactView>, version: ApiVersion) {
+  return {
+    type: 'list',
+    data: page.items.map((view) => renderContact(view.state, version)),
+    total_count: page.total,
+    pages: renderCursorPages(page),
+  };
+}

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { CursorInvalidError } from '@app/intercom';
+import type { DataType } from '../domain/contact.state.js';
+import { compileFilter } from './search-compiler.js';
+import { type SearchContext, SqlParams } from './search-fields.js';
+import { DEFAULT_SORT, planSort } from './search-sort.js';
+import { decodeCursor, encodeCursor } from './search-plan.js';
+import { InvalidSortOrderError, SearchQueryInvalidError } from './search.errors.js';
+
+const given = (attributes: Record<string, DataType> = {}, version = 11): SearchContext => ({ attributes: new Map(Object.entries(attributes)), version });
+const ATTRIBUTES = given({ plan: 'string', seats: 'integer', score: 'float', vip: 'boolean', renews_on: 'date', paid_at: 'datetime' });
+
+function whenCompiled(query: unknown, context = ATTRIBUTES) {
+  const params = new SqlParams();
+  return { sql: compileFilter(query, context, params), values: params.values };
+}
+const thenRejected = (query: unknown, message: RegExp, context = ATTRIBUTES) =>
+  expect(() => whenCompiled(query, context)).toThrow(expect.objectContaining({ code: 'parameter_invalid', message: expect.stringMatching(message) }));
+const single = (field: string, operator: string, value: unknown) => ({ field, operator, value });
+
+describe('search compiler: values are always bound', () => {
+  it('binds a string equality', () => {
+    expect(whenCompiled(single('name', '=', "x' OR 1=1 --"))).toEqual({ sql: `(c.state->>'name') = $1::text`, values: ["x' OR 1=1 --"] });
+  });
+
+  it('compares email lower-cased against the lower-cased column', () => {
+    expect(whenCompiled(single('email', '=', 'Joe@Example.COM'))).toEqual({ sql: 'c.email_lower = $1::text', values: ['joe@example.com'] });
+  });
+
+  it('escapes LIKE wildcards and matches case-insensitively', () => {
+    expect(whenCompiled(single('name', '~', '50%_off\\'))).toEqual({ sql: `(c.state->>'name') ILIKE $1::text`, values: ['%50\\%\\_off\\\\%'] });
+    expect(whenCompiled(single('email', '^', 'Joe')).values).toEqual(['joe%']);
+    expect(whenCompiled(single('email', '$', '.io')).values).toEqual(['%.io']);
+  });
+
+  it('lets negative operators match contacts without a value', () => {
+    expect(whenCompiled(single('phone', '!=', '1')).sql).toBe(`(c.state->>'phone') IS DISTINCT FROM $1::text`);
+    expect(whenCompiled(single('phone', '!~', '1')).sql).toBe(`NOT coalesce((c.state->>'phone') ILIKE $1::text, false)`);
+    expect(whenCompiled(single('phone', 'NIN', ['1'])).sql).toBe(`NOT coalesce((c.state->>'phone') = ANY($1::text[]), false)`);
+  });
+
+  it('binds a custom attribute name inside jsonb, never in the statement', () => {
+    const context = given({ "x'); DROP TABLE contacts; --": 'string' });
+    const { sql, values } = whenCompiled(single("custom_attributes.x'); DROP TABLE contacts; --", '=', 'a'), context);
+    expect(sql).toBe(`c.state->'custom_attributes' @> $1::jsonb`);
+    expect(values).toEqual([JSON.stringify({ "x'); DROP TABLE contacts; --": 'a' })]);
+    expect(whenCompiled(single('custom_attributes.seats', '>', 3)).sql).not.toContain('seats');
+  });
+
+  it('compiles IN on a custom attribute to containment of any of the values', () => {
+    expect(whenCompiled(single('custom_attributes.seats', 'IN', [1, '2']))).toEqual({
+      sql: `c.state->'custom_attributes' @> ANY($1::jsonb[])`,
+      values: [['{"seats":1}', '{"seats":2}']],
+    });
+  });
+
+  it('matches null values with = and !=', () => {
+    expect(whenCompiled(single('name', '=', null)).sql).toBe(`(c.state->>'name') IS NULL`);
+    expect(whenCompiled(single('custom_attributes.plan', '!=', null)).sql).toMatch(/ IS NOT NULL$/);
+    thenRejected(single('name', '~', null), /null value only works with = and !=/);
+  });
+
+  it('compiles tag_id to containment in tag_ids', () => {
+    expect(whenCompiled(single('tag_id', '=', 7))).toEqual({ sql: `c.state->'tag_ids' @> $1::jsonb`, values: ['["7"]'] });
+    expect(whenCompiled(single('tag_id', '!=', '7')).sql).toBe(`NOT coalesce(c.state->'tag_ids' @> $1::jsonb, false)`);
+  });
+});
+
+describe('search compiler: dates match by calendar day (UTC)', () => {
+  const day = 1577836800; // 2020-01-01T00:00:00Z
+  const nineAm = day + 9 * 3600;
+
+  it('= covers the whole day', () => {
+    expect(whenCompiled(single('created_at', '=', nineAm))).toEqual({ sql: '(c.created_at >= $2::bigint AND c.created_at < $1::bigint)', values: [day + 86400, day] });
+  });
+
+  it('> starts at the next day and < ends before the day', () => {
+    expect(whenCompiled(single('created_at', '>', nineAm))).toEqual({ sql: 'c.created_at >= $1::bigint', values: [day + 86400] });
+    expect(whenCompiled(single('created_at', '<', String(nineAm)))).toEqual({ sql: 'c.created_at < $1::bigint', values: [day] });
+  });
+
+  it('applies to date custom attributes too', () => {
+    expect(whenCompiled(single('custom_attributes.renews_on', '>', nineAm)).values).toEqual(['renews_on', day + 86400]);
+  });
+});
+
+describe('search compiler: operators by type', () => {
+  const fieldsByType: Record<string, string[]> = {
+    String: ['id', 'role', 'name', 'email', 'email_domain', 'external_id', 'segment_id', 'location.city', 'custom_attributes.plan'],
+    Boolean: ['unsubscribed_from_emails', 'has_hard_bounced', 'custom_attributes.vip'],
+    Integer: ['owner_id', 'custom_attributes.seats', 'custom_attributes.score'],
+    Date: ['created_at', 'updated_at', 'last_replied_at', 'ios_last_seen_at', 'custom_attributes.renews_on', 'custom_attributes.paid_at'],
+    tag_id: ['tag_id'],
+  };
+  const allowed: Record<string, string[]> = {
+    String: ['=', '!=', 'IN', 'NIN', '~', '!~', '^', '$'],
+    Boolean: ['=', '!=', 'IN', 'NIN'],
+    Integer: ['=', '!=', 'IN', 'NIN', '<', '>', '<=', '>='],
+    Date: ['=', '<', '>'],
+    tag_id: ['=', '!='],
+  };
+  const sample: Record<string, unknown> = { String: 'lead', Boolean: true, Integer: 3, Date: 1577836800, tag_id: '7' };
+  const everyOperator = ['=', '!=', 'IN', 'NIN', '<', '>', '<=', '>=', '~', '!~', '^', '$'];
+
+  const valueFor = (type: string, operator: string) => (operator === 'IN' || operator === 'NIN' ? [sample[type]] : sample[type]);
+
+  for (const [type, fields] of Object.entries(fieldsByType)) {
+    it(`accepts ${allowed[type].join(' ')} on ${type} fields`, () => {
+      for (const field of fields) {
+        for (const operator of allowed[type]) expect(whenCompiled(single(field, operator, valueFor(type, operator))).sql).toBeTypeOf('string');
+      }
+    });
+
+    it(`rejects every other operator on ${type} fields`, () => {
+      for (const field of fields) {
+        for (const operator of everyOperator.filter((op) => !allowed[type].includes(op))) {
+          thenRejected(single(field, operator, valueFor(type, operator)), new RegExp(`Operator '\\${operator}' is not allowed on ${field.replace('.', '\\.')} \\(`));
+        }
+      }
+    });
+  }
+
+  it('checks value types', () => {
+    thenRejected(single('created_at', '>', 'yesterday'), /Unix timestamp/);
+    thenRejected(single('owner_id', '=', 1.5), /an integer/);
+    thenRejected(single('custom_attributes.vip', '=', 'yes'), /true or false/);
+    thenRejected(single('name', '=', true), /a string/);
+    thenRejected(single('role', '=', 'admin'), /one of user, lead/);
+    thenRejected(single('email', 'IN', 'a@b.io'), /needs an array/);
+    thenRejected(single('email', 'IN', ['a@b.io', 3, false]), /a string/);
+    thenRejected(single('email', '=', undefined), /needs a value/);
+    expect(whenCompiled(single('custom_attributes.score', '>=', '1.5')).values).toEqual(['score', 1.5]);
+  });
+
+  it('rejects unknown fields, unknown custom attributes and unknown operators', () => {
+    thenRejected(single('favourite_colour', '=', 'x'), /'favourite_colour' is not a searchable contact field/);
+    thenRejected(single('custom_attributes.nope', '=', 'x'), /Custom attribute 'nope' does not exist/);
+    thenRejected(single('name', 'LIKE', 'x'), /'LIKE' is not a search operator/);
+    thenRejected('name = x', /must be an object/);
+  });
+
+  it('reads owner_id as a string and knows formatted_phone on 2.16', () => {
+    expect(whenCompiled(single('owner_id', '~', '12'), given({}, 16)).sql).toBe(`(c.state->>'owner_id') ILIKE $1::text`);
+    expect(whenCompiled(single('formatted_phone', '=', '+1'), given({}, 16)).sql).toBe(`(c.state->>'phone') = $1::text`);
+    thenRejected(single('formatted_phone', '=', '+1'), /not a searchable/);
+  });
+});
+
+describe('search compiler: AND / OR', () => {
+  const leaf = single('role', '=', 'user');
+  const group = (operator: string, value: unknown[]) => ({ operator, value });
+
+  it('nests two levels: (1 OR 2) AND (3 OR 4)', () => {
+    const { sql, values } = whenCompiled(group('AND', [group('OR', [leaf, leaf]), group('OR', [leaf, single('name', '^', 'a')])]));
+    expect(sql).toBe(`((c.role = $1::text OR c.role = $2::text) AND (c.role = $3::text OR (c.state->>'name') ILIKE $4::text))`);
+    expect(values).toEqual(['user', 'user', 'user', 'a%']);
+  });
+
+  it('rejects a third level', () => {
+    thenRejected(group('AND', [group('OR', [group('AND', [leaf])])]), /nested at most 2 levels/);
+  });
+
+  it('allows 15 filters per group and rejects 16', () => {
+    expect(whenCompiled(group('OR', Array(15).fill(leaf))).values).toHaveLength(15);
+    thenRejected(group('OR', Array(16).fill(leaf)), /at most 15 filters, got 16/);
+  });
+
+  it('rejects an empty group or one whose value is not an array', () => {
+    thenRejected(group('AND', []), /non-empty array/);
+    thenRejected(group('OR', leaf as never), /non-empty array/);
+  });
+});
+
+describe('sort and cursor', () => {
+  it('defaults to created_at then id, ascending', () => {
+    expect(planSort(undefined, ATTRIBUTES, new SqlParams())).toBe(DEFAULT_SORT);
+  });
+
+  it('defaults the order to descending and rejects other orders with invalid_sort_order', () => {
+    expect(planSort({ field: 'created_at' }, ATTRIBUTES, new SqlParams())).toMatchObject({ tag: 'created_at:desc', direction: 'desc' });
+    expect(() => planSort({ field: 'created_at', order: 'desc' }, ATTRIBUTES, new SqlParams())).toThrow(InvalidSortOrderError);
+    expect(() => planSort({ field: 'created_at', order: 'desc' }, ATTRIBUTES, new SqlParams())).toThrow(
+      "Invalid sort order 'desc'. Must be one of: ascending, descending",
+    );
+  });
+
+  it('sorts a nullable field on (has a value, value) so the keyset can step over nulls', () => {
+    const params = new SqlParams();
+    expect(planSort({ field: 'custom_attributes.seats', order: 'ascending' }, ATTRIBUTES, params).keys.map((k) => k.type)).toEqual(['boolean', 'numeric']);
+    expect(params.values).toEqual(['seats']);
+    expect(() => planSort({ field: 'tag_id' }, ATTRIBUTES, new SqlParams())).toThrow(SearchQueryInvalidError);
+  });
+
+  it('round-trips a cursor and refuses a tampered one or one from another order', () => {
+    const sort = planSort({ field: 'name', order: 'ascending' }, ATTRIBUTES, new SqlParams());
+    const cursor = encodeCursor(sort, { page: 3, keys: [true, 'Ann'], id: 'c1' });
+    expect(decodeCursor(cursor, sort)).toEqual({ page: 3, keys: [true, 'Ann'], id: 'c1' });
+    expect(() => decodeCursor(cursor, DEFAULT_SORT)).toThrow(CursorInvalidError);
+    expect(() => decodeCursor(encodeCursor(sort, { page: 3, keys: [1, 'Ann'], id: 'c1' }), sort)).toThrow(CursorInvalidError);
+    expect(() => decodeCursor('not a cursor!', sort)).toThrow(CursorInvalidError);
+    expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'), sort)).toThrow(CursorInvalidError);
+  });
+});

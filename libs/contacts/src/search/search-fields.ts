@@ -1,0 +1,127 @@
+import { type ApiVersion, supports } from '@app/intercom';
+import { CUSTOM_PREFIX } from '../domain/contact.events.js';
+import type { DataType } from '../domain/contact.state.js';
+import { contactColumns } from '../store/contact-state.columns.js';
+import { SearchQueryInvalidError } from './search.errors.js';
+
+/** Intercom's search types; each allows its own operators. `float` is Integer's rules with fractions. */
+export type SearchType = 'string' | 'boolean' | 'integer' | 'float' | 'date' | 'tag';
+export type SqlType = 'text' | 'bigint' | 'numeric' | 'boolean';
+
+export interface SearchField {
+  name: string;
+  type: SearchType;
+  sqlType: SqlType;
+  /** The value as SQL over the row `c`. Only custom attributes bind anything (their name, as a jsonb key). */
+  sql: (params: SqlParams) => string;
+  /** Never null, so a sort on it needs no null flag. */
+  notNull?: boolean;
+  /** Compared lower-cased: email is case-insensitive in Intercom and in this service's uniqueness rule. */
+  lowerCase?: boolean;
+  /** The only values the equality operators accept (role). */
+  values?: readonly string[];
+  sortable: boolean;
+  /** A custom attribute's name: `=`/`IN` then use jsonb containment, which the GIN index serves. */
+  customName?: string;
+}
+
+
+const field = (name: string, type: SearchType, sqlType: SqlType, sql: string, extra: Partial<SearchField> = {}): SearchField => ({
+  name, type, sqlType, sql: () => sql, sortable: true, ...extra,
+});
+const c = contactColumns('c');
+
+// Fields this service has no source for: every contact holds null (or false) there, as it renders them.
+const NO_SOURCE = {
+  string: [
+    'language_override', 'browser', 'browser_language', 'os', 'location.country', 'location.region', 'location.city',
+    'ios_app_version', 'ios_device', 'ios_app_device', 'ios_os_version', 'ios_app_name', 'ios_sdk_version',
+    // `andoid_sdk_version` is Intercom's documented spelling; the contact object's own name is accepted too.
+    'android_app_version', 'android_device', 'android_app_name', 'andoid_sdk_version', 'android_sdk_version', 'android_os_version',
+  ],
+  date: ['last_contacted_at', 'last_replied_at', 'last_email_opened_at', 'last_email_clicked_at', 'ios_last_seen_at', 'android_last_seen_at'],
+  boolean: ['marked_email_as_spam', 'has_hard_bounced'],
+};
+
+const STANDARD: SearchField[] = [
+  field('id', 'string', 'text', c.id, { notNull: true }),
+  field('role', 'string', 'text', c.role, { notNull: true, values: ['user', 'lead'] }),
+  field('name', 'string', 'text', c.text('name')),
+  field('avatar', 'string', 'text', c.text('avatar')),
+  field('email', 'string', 'text', c.emailLower, { lowerCase: true }),
+  field('email_domain', 'string', 'text', `nullif(split_part(${c.emailLower}, '@', 2), '')`, { lowerCase: true }),
+  field('phone', 'string', 'text', c.text('phone')),
+  field('external_id', 'string', 'text', c.externalId),
+  field('owner_id', 'integer', 'bigint', c.bigint('owner_id')),
+  field('created_at', 'date', 'bigint', c.createdAt, { notNull: true }),
+  field('updated_at', 'date', 'bigint', c.bigint('updated_at'), { notNull: true }),
+  field('signed_up_at', 'date', 'bigint', c.bigint('signed_up_at')),
+  field('last_seen_at', 'date', 'bigint', c.bigint('last_seen_at')),
+  field('unsubscribed_from_emails', 'boolean', 'boolean', c.unsubscribed, { notNull: true }),
+  // No segments exist here: `=` matches nothing and `!=` everything, as on a contact in no segment.
+  field('segment_id', 'string', 'text', 'NULL::text', { sortable: false }),
+  field('tag_id', 'tag', 'text', c.ids('tag_ids'), { sortable: false }),
+  ...NO_SOURCE.string.map((name) => field(name, 'string', 'text', 'NULL::text')),
+  ...NO_SOURCE.date.map((name) => field(name, 'date', 'bigint', 'NULL::bigint')),
+  ...NO_SOURCE.boolean.map((name) => field(name, 'boolean', 'boolean', 'false', { notNull: true })),
+];
+
+// 2.16 makes owner_id a string everywhere and adds formatted_phone.
+const V16: SearchField[] = [
+  field('owner_id', 'string', 'text', c.text('owner_id')),
+  field('formatted_phone', 'string', 'text', c.text('phone')),
+];
+
+const byName = (fields: SearchField[]) => new Map(fields.map((f) => [f.name, f]));
+const STANDARD_FIELDS = byName(STANDARD);
+const V16_FIELDS = byName([...STANDARD, ...V16]);
+
+export interface SearchContext {
+  /** The workspace's active contact data attributes. */
+  attributes: ReadonlyMap<string, DataType>;
+  version: ApiVersion;
+}
+
+/** `requestField` names the part of the request that mentioned the field, for the error. */
+export function resolveField(name: unknown, context: SearchContext, requestField = 'query'): SearchField {
+  if (typeof name !== 'string' || name === '') throw new SearchQueryInvalidError("Each filter needs a 'field' string", requestField);
+  if (name.startsWith(CUSTOM_PREFIX)) return customField(name.slice(CUSTOM_PREFIX.length), context, requestField);
+  const known = (supports(context.version, 'formattedPhoneSearch') ? V16_FIELDS : STANDARD_FIELDS).get(name);
+  if (!known) throw new SearchQueryInvalidError(`'${name}' is not a searchable contact field`, requestField);
+  return known;
+}
+
+function customField(key: string, context: SearchContext, requestField: string): SearchField {
+  const dataType = context.attributes.get(key);
+  if (!dataType) throw new SearchQueryInvalidError(`Custom attribute '${key}' does not exist`, requestField);
+  const type: SearchType = dataType === 'datetime' ? 'date' : dataType;
+  const sqlType: SqlType = type === 'string' ? 'text' : type === 'boolean' ? 'boolean' : 'numeric';
+  const jsonType = sqlType === 'text' ? 'string' : sqlType === 'boolean' ? 'boolean' : 'number';
+  return {
+    name: CUSTOM_PREFIX + key,
+    type,
+    sqlType,
+    // The type guard keeps a stray value of another JSON type from failing the cast for the whole query.
+    sql: (params) => {
+      const value = c.customAttribute(params.bind(key, 'text'));
+      return `(CASE WHEN jsonb_typeof(${value}) = '${jsonType}' THEN (${value} #>> '{}')::${sqlType} END)`;
+    },
+    sortable: true,
+    customName: key,
+  };
+}
+
+/** Whether a request mentions any custom attribute: only those requests need to read data_attributes. */
+export function mentionsCustomAttributes(...nodes: unknown[]): boolean {
+  return nodes.some((node) => JSON.stringify(node ?? null).includes(`"${CUSTOM_PREFIX}`));
+}
+
+/** Collects bound values; every value reaches SQL as `$n`, never as text in the statement. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  bind(value: unknown, cast?: string): string {
+    this.values.push(value);
+    return cast ? `$${this.values.length}::${cast}` : `$${this.values.length}`;
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ContactStoreModule } from '../store/contact-store.module.js';
+import { ContactListRepository } from './contact-list.repository.js';
+import { ContactsListController } from './contacts-list.controller.js';
+import { ListContactsHandler } from './list-contacts.handler.js';
+import { SearchContactsHandler } from './search-contacts.handler.js';
+
+/** GET /contacts and POST /contacts/search: keyset pages of the read model, Intercom's search DSL compiled to SQL. */
+@Module({
+  imports: [CqrsModule, ContactStoreModule],
+  controllers: [ContactsListController],
+  providers: [ContactListRepository, ListContactsHandler, SearchContactsHandler],
+})
+export class SearchModule {}

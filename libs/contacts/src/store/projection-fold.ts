@@ -1,0 +1,46 @@
+import type { StoredEvent } from '@app/event-store';
+import { toContactEvent } from '../domain/contact.events.js';
+import { projectEvents } from './read-model.projection.js';
+
+/**
+ * Read-model rows of whole contact streams, each stream projected with the one projection
+ * (read-model.projection.ts), as column arrays for one multi-row INSERT ... SELECT FROM unnest(...) each.
+ * Notes stay on the stream that wrote them here; the swap follows the merges to move them.
+ */
+export class FoldedStreams {
+  readonly streams = { workspace: [] as string[], id: [] as string[], version: [] as number[], state: [] as (string | null)[] };
+  readonly notes = { workspace: [] as string[], id: [] as string[], stream: [] as string[], body: [] as string[], admin: [] as number[], at: [] as number[] };
+  readonly merges = { workspace: [] as string[], from: [] as string[], into: [] as string[], at: [] as number[] };
+  events = 0;
+  /** The last event added: where the next page starts. */
+  last: StoredEvent | null = null;
+
+  /** Events of whole streams in (workspace, stream, position) order. */
+  add(events: StoredEvent[]): void {
+    let start = 0;
+    for (let i = 0; i < events.length; i++) {
+      const next = events[i + 1];
+      if (next && next.streamId === events[i].streamId && next.workspaceId === events[i].workspaceId) continue;
+      this.addStream(events.slice(start, i + 1));
+      start = i + 1;
+    }
+    this.events += events.length;
+    this.last = events[events.length - 1] ?? this.last;
+  }
+
+  get size(): number {
+    return this.streams.id.length;
+  }
+
+  private addStream(stream: StoredEvent[]): void {
+    const { workspaceId, streamId, streamPosition } = stream[stream.length - 1];
+    const change = projectEvents(null, stream.map(toContactEvent));
+    this.push(this.streams, [workspaceId, streamId, streamPosition, change.live ? JSON.stringify(change.state) : null]);
+    for (const note of change.notes) this.push(this.notes, [workspaceId, note.id, streamId, note.body, note.admin_id, note.created_at]);
+    for (const merge of change.merges) this.push(this.merges, [workspaceId, streamId, merge.into_id, merge.merged_at]);
+  }
+
+  private push(columns: Record<string, unknown[]>, values: unknown[]): void {
+    Object.values(columns).forEach((column, i) => column.push(values[i]));
+  }
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PG_POOL } from '@app/event-store';
+import { IntercomError, ResourceNotFoundError, isNumericId, nowInSeconds } from '@app/intercom';
+import type pg from 'pg';
+
+/** A workspace's tag: a plain row of the tag catalog; contacts refer to it by id in their ContactTagged events. */
+export interface Tag {
+  id: string;
+  name: string;
+}
+
+export class TagNotFoundError extends ResourceNotFoundError {}
+
+export class TagNameTakenError extends IntercomError {
+  constructor(name: string) {
+    super('parameter_invalid', 400, `A tag named '${name}' already exists`, 'name');
+  }
+}
+
+@Injectable()
+export class TagCatalog {
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  /** Intercom's create-or-update: a name already taken (in any case) answers that tag, unchanged. */
+  async create(workspaceId: string, name: string): Promise<Tag> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO tags (workspace_id, name, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (workspace_id, lower(name)) DO UPDATE SET name = tags.name
+       RETURNING id::text, name`,
+      [workspaceId, name, nowInSeconds()],
+    );
+    return rows[0];
+  }
+
+  async rename(workspaceId: string, id: string, name: string): Promise<Tag> {
+    if (!isNumericId(id)) throw new TagNotFoundError();
+    try {
+      const { rows } = await this.pool.query(`UPDATE tags SET name = $3 WHERE workspace_id = $1 AND id = $2 RETURNING id::text, name`, [workspaceId, id, name]);
+      if (!rows[0]) throw new TagNotFoundError();
+      return rows[0];
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new TagNameTakenError(name);
+      throw error;
+    }
+  }
+
+  async list(workspaceId: string): Promise<Tag[]> {
+    const { rows } = await this.pool.query(`SELECT id::text, name FROM tags WHERE workspace_id = $1 ORDER BY id`, [workspaceId]);
+    return rows;
+  }
+
+  async find(workspaceId: string, id: string): Promise<Tag | null> {
+    if (!isNumericId(id)) return null;
+    const { rows } = await this.pool.query(`SELECT id::text, name FROM tags WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    return rows[0] ?? null;
+  }
+
+  /** The tags of these ids, in the order of the ids. */
+  async findMany(workspaceId: string, ids: string[]): Promise<Tag[]> {
+    const wanted = ids.filter(isNumericId);
+    if (wanted.length === 0) return [];
+    const { rows } = await this.pool.query(`SELECT id::text, name FROM tags WHERE workspace_id = $1 AND id = ANY($2::bigint[])`, [workspaceId, wanted]);
+    const byId = new Map(rows.map((tag: Tag) => [tag.id, tag]));
+    return wanted.flatMap((id) => byId.get(id) ?? []);
+  }
+}

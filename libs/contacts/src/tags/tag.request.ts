@@ -1,0 +1,27 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Optional, toStringId } from '@app/intercom/http';
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** POST /tags: a name creates the tag or finds it; with an id, the tag of that id is renamed. */
+export class SaveTagRequest {
+  @ApiProperty({ example: 'Independent', maxLength: 190 })
+  @Transform(trimmed)
+  @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(190)
+  name: string;
+
+  @ApiPropertyOptional({ description: 'The tag to rename', example: '7500001' })
+  @Transform(toStringId)
+  @Optional() @IsString({ message: 'id must be a tag id' })
+  id?: string;
+}
+
+/** POST /contacts/{id}/tags */
+export class ContactTagRequest {
+  @ApiProperty({ description: 'The id of the tag', example: '7500001' })
+  @Transform(toStringId)
+  @IsString({ message: 'id must be a tag id' }) @IsNotEmpty({ message: 'id must be a tag id' })
+  id: string;
+}

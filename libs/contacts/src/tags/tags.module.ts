@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ContactStoreModule } from '../store/contact-store.module.js';
+import { ContactTagsController } from './contact-tags.controller.js';
+import { ListContactTagsHandler } from './list-contact-tags.handler.js';
+import { ListTagsHandler } from './list-tags.handler.js';
+import { SaveTagHandler } from './save-tag.handler.js';
+import { TagApplications } from './tag-applications.js';
+import { TagCatalog } from './tag-catalog.repository.js';
+import { TagContactHandler } from './tag-contact.handler.js';
+import { TagsController } from './tags.controller.js';
+import { UntagContactHandler } from './untag-contact.handler.js';
+
+/** The workspace's tag catalog, and tags on contacts (ContactTagged/ContactUntagged events). */
+@Module({
+  imports: [CqrsModule, ContactStoreModule],
+  controllers: [TagsController, ContactTagsController],
+  providers: [TagCatalog, TagApplications, SaveTagHandler, ListTagsHandler, TagContactHandler, UntagContactHandler, ListContactTagsHandler],
+})
+export class TagsModule {}

@@ -1,0 +1,70 @@
+import type { Queryable } from './checkpoints.js';
+import type { StoredEvent } from './event.js';
+import type { EventDecoder } from './log-subscription.js';
+import { EVENT_COLUMNS } from './postgres-event-store.js';
+
+/** A stream by its key. */
+export interface StreamKey {
+  workspaceId: string;
+  streamId: string;
+}
+
+// Each stream is read up to the version es_streams had in the same statement, so a page holds whole
+// streams as one snapshot saw them.
+const PAGE = `
+  WITH page AS (
+    SELECT workspace_id, stream_id, version FROM es_streams
+     WHERE stream_type = $1 AND (workspace_id, stream_id) > ($2, $3)
+     ORDER BY workspace_id, stream_id LIMIT $4)
+  SELECT ${EVENT_COLUMNS} FROM page JOIN es_events e USING (workspace_id, stream_id)
+   WHERE e.stream_position <= page.version
+   ORDER BY workspace_id, stream_id, stream_position`;
+
+/** The events of up to `limit` whole streams of a type after `after`, in (workspace, stream, position) order. */
+export async function readStreamsPage(db: Queryable, decoder: EventDecoder, streamType: string, after: StreamKey | null, limit: number): Promise<StoredEvent[]> {
+  const { rows } = await db.query({
+    name: 'es_read_streams_page',
+    text: PAGE,
+    values: [streamType, after?.workspaceId ?? '', after?.streamId ?? '', limit],
+  });
+  return rows.map((row) => decoder.toStoredEvent(row));
+}
+
+/** Whole streams, in (workspace, stream, position) order. */
+export async function readStreams(db: Queryable, decoder: EventDecoder, keys: StreamKey[]): Promise<StoredEvent[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await db.query(
+    `SELECT ${EVENT_COLUMNS} FROM es_events
+      WHERE (workspace_id, stream_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+      ORDER BY workspace_id, stream_id, stream_position`,
+    [keys.map((k) => k.workspaceId), keys.map((k) => k.streamId)],
+  );
+  return rows.map((row) => decoder.toStoredEvent(row));
+}
+
+/** Streams, each up to a position, in (workspace, stream, position) order: one round trip for a batch. */
+export async function readStreamsUpTo(db: Queryable, decoder: EventDecoder, wanted: (StreamKey & { upTo: number })[]): Promise<StoredEvent[]> {
+  if (wanted.length === 0) return [];
+  const { rows } = await db.query({
+    name: 'es_read_streams_up_to',
+    text: `SELECT ${EVENT_COLUMNS} FROM es_events
+             JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS wanted(ws, sid, upto)
+               ON workspace_id = wanted.ws AND stream_id = wanted.sid AND stream_position <= wanted.upto
+            ORDER BY workspace_id, stream_id, stream_position`,
+    values: [wanted.map((w) => w.workspaceId), wanted.map((w) => w.streamId), wanted.map((w) => w.upTo)],
+  });
+  return rows.map((row) => decoder.toStoredEvent(row));
+}
+
+/**
+ * Streams of a type whose version differs from the one a reader recorded in `table` (columns
+ * workspace_id, stream_id, version; a name the caller controls, never user input): what moved since.
+ */
+export async function streamsMovedSince(db: Queryable, streamType: string, table: string): Promise<StreamKey[]> {
+  const { rows } = await db.query(
+    `SELECT s.workspace_id, s.stream_id FROM es_streams s LEFT JOIN ${table} r USING (workspace_id, stream_id)
+      WHERE s.stream_type = $1 AND r.version IS DISTINCT FROM s.version`,
+    [streamType],
+  );
+  return rows.map((row) => ({ workspaceId: row.workspace_id, streamId: row.stream_id }));
+}

@@ -1,0 +1,3 @@
+export * from './api-version.guard.js';
+export * from './event-metadata.decorator.js';
+export * from './validation.js';

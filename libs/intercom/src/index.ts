@@ -1,0 +1,5 @@
+export * from './api-version.js';
+export * from './clock.js';
+export * from './intercom.error.js';
+export * from './object-id.js';
+export * from './pages.js';
