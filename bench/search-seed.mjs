@@ -73,9 +73,9 @@ function contactInput(i, random) {
  */
 export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, concurrency = 4 }) {
   const { PostgresEventStore } = await fromDist('event-store/src/postgres-event-store.js');
-  const { Contact } = await fromDist('contacts/src/domain/contact.aggregate.js');
-  const { ContactRepository } = await fromDist('contacts/src/infrastructure/contact.repository.js');
-  const { newObjectId } = await fromDist('contacts/src/application/contact-writer.js');
+  const { createContact } = await fromDist('contacts/src/domain/contact.aggregate.js');
+  const { ContactRepository } = await fromDist('contacts/src/store/contact.repository.js');
+  const { newObjectId } = await fromDist('intercom/src/object-id.js');
   const { WorkspacesService } = await fromDist('workspaces/src/workspaces.service.js');
   const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency + 1, application_name: 'bench-search-seed' });
   try {
@@ -103,12 +103,12 @@ export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, conc
         try {
           await client.query('BEGIN');
           // ContactRepository.save as the service runs it, with its appends sent through this transaction.
-          const repository = new ContactRepository(pool, { append: (appendRequest) => store.append(appendRequest, client) });
+          const repository = new ContactRepository(pool, { append: (appendRequest) => store.append(appendRequest, client) }, null);
           for (let i = from; i < to; i++) {
             const now = firstCreatedAt + i * STEP;
             const id = newObjectId(now * 1000);
-            const contact = Contact.create(id, workspaceId, inputs[i], { now, dataAttributes, admins: new Set() });
-            const saved = await repository.save(contact, metadata);
+            const events = createContact(id, workspaceId, inputs[i], { now, dataAttributes, admins: new Set() });
+            const saved = await repository.save({ workspaceId, id, state: null, version: 0, cached: false }, events, metadata);
             if (saved.version !== 1 || saved.state?.id !== id) throw new Error(`seeding contact ${i}: the append answered ${JSON.stringify(saved).slice(0, 200)}`);
           }
           await client.query('COMMIT');

@@ -64,8 +64,8 @@ export async function benchSearch(run, { databaseUrl, service, count, measure })
  * (not the last row: the service hands out no cursor to an empty page).
  */
 async function pageCursors(db, workspaceId) {
-  const { encodeCursor } = await fromDist('contacts/src/application/search/page-cursor.js');
-  const { DEFAULT_SORT } = await fromDist('contacts/src/application/search/search-sort.js');
+  const { encodeCursor } = await fromDist('contacts/src/search/search-plan.js');
+  const { DEFAULT_SORT } = await fromDist('contacts/src/search/search-sort.js');
   const { rows } = await db.query(
     `SELECT id, created_at::float8 AS created_at, rn::int AS rn
        FROM (SELECT id, created_at, row_number() OVER (ORDER BY created_at, id) AS rn, count(*) OVER () AS total
@@ -126,9 +126,9 @@ function searchSpecs(seeded, cursors) {
  * as the list and search handlers call them (no Intercom-Version header: 2.11, so no sort).
  */
 async function statementsFor(db, workspaceId, spec) {
-  const { planSearch } = await fromDist('contacts/src/application/search/search-plan.js');
-  const { mentionsCustomAttributes } = await fromDist('contacts/src/application/search/search-fields.js');
-  const { pageStatements } = await fromDist('contacts/src/infrastructure/contact-list.repository.js');
+  const { planSearch } = await fromDist('contacts/src/search/search-plan.js');
+  const { mentionsCustomAttributes } = await fromDist('contacts/src/search/search-fields.js');
+  const { pageStatements } = await fromDist('contacts/src/search/contact-list.repository.js');
   const path = spec.path();
   const body = spec.body?.();
   let pageRequest;
