@@ -1,6 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
+import type { DecisionContext } from '../domain/contact.aggregate.js';
 import { tagContact } from '../domain/contact-relations.aggregate.js';
+import type { ContactEvent } from '../domain/contact.events.js';
+import type { ContactState } from '../domain/contact.state.js';
 import { ContactRepository } from '../store/contact.repository.js';
 import { TagApplications, type TagApplication } from './tag-applications.js';
 import { type Tag, TagCatalog, TagNotFoundError } from './tag-catalog.repository.js';
@@ -25,20 +28,29 @@ export class TagContactCommand extends Command<ContactTag> {
 @CommandHandler(TagContactCommand)
 export class TagContactHandler implements ICommandHandler<TagContactCommand, ContactTag> {
   constructor(
-    private readonly contacts: ContactRepository,
-    private readonly tags: TagCatalog,
-    private readonly applications: TagApplications,
+    readonly contacts: ContactRepository,
+    readonly tags: TagCatalog,
+    readonly applications: TagApplications,
   ) {}
 
-  async execute({ workspaceId, contactId, tagId, metadata }: TagContactCommand): Promise<ContactTag> {
-    const tag = await this.tags.find(workspaceId, tagId);
-    // A missing contact is reported before a missing tag (the repository checks the contact first).
+  execute(command: TagContactCommand): Promise<ContactTag> {
     // Requests carry an access token, not an admin: there is nobody to record as applied_by.
-    await this.contacts.change(workspaceId, contactId, metadata, (contact, context) => {
-      if (!tag) throw new TagNotFoundError();
-      return tagContact(contact, tag.id, null, context);
-    });
-    const applications = await this.applications.of(workspaceId, contactId);
-    return { ...tag!, application: applications.get(tag!.id) ?? null };
+    return changeTag(this, command, (contact, tagId, context) => tagContact(contact, tagId, null, context));
   }
+}
+
+/** Tagging and untagging differ only in their decision; both answer the tag as it now stands on the contact. */
+export async function changeTag(
+  { contacts, tags, applications }: { contacts: ContactRepository; tags: TagCatalog; applications: TagApplications },
+  { workspaceId, contactId, tagId, metadata }: TagContactCommand,
+  decide: (contact: ContactState, tagId: string, context: DecisionContext) => ContactEvent[],
+): Promise<ContactTag> {
+  const tag = await tags.find(workspaceId, tagId);
+  // A missing contact is reported before a missing tag (the repository checks the contact first).
+  await contacts.change(workspaceId, contactId, metadata, (contact, context) => {
+    if (!tag) throw new TagNotFoundError();
+    return decide(contact, tag.id, context);
+  });
+  const applied = await applications.of(workspaceId, contactId);
+  return { ...tag!, application: applied.get(tag!.id) ?? null };
 }

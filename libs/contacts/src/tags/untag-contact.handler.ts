@@ -3,8 +3,8 @@ import type { EventMetadata } from '@app/event-store';
 import { untagContact } from '../domain/contact-relations.aggregate.js';
 import { ContactRepository } from '../store/contact.repository.js';
 import { TagApplications } from './tag-applications.js';
-import { TagCatalog, TagNotFoundError } from './tag-catalog.repository.js';
-import type { ContactTag } from './tag-contact.handler.js';
+import { TagCatalog } from './tag-catalog.repository.js';
+import { type ContactTag, changeTag } from './tag-contact.handler.js';
 
 /** Take a tag off a contact; a tag that is not there records nothing. */
 export class UntagContactCommand extends Command<ContactTag> {
@@ -21,18 +21,12 @@ export class UntagContactCommand extends Command<ContactTag> {
 @CommandHandler(UntagContactCommand)
 export class UntagContactHandler implements ICommandHandler<UntagContactCommand, ContactTag> {
   constructor(
-    private readonly contacts: ContactRepository,
-    private readonly tags: TagCatalog,
-    private readonly applications: TagApplications,
+    readonly contacts: ContactRepository,
+    readonly tags: TagCatalog,
+    readonly applications: TagApplications,
   ) {}
 
-  async execute({ workspaceId, contactId, tagId, metadata }: UntagContactCommand): Promise<ContactTag> {
-    const tag = await this.tags.find(workspaceId, tagId);
-    await this.contacts.change(workspaceId, contactId, metadata, (contact, context) => {
-      if (!tag) throw new TagNotFoundError();
-      return untagContact(contact, tag.id, context);
-    });
-    const applications = await this.applications.of(workspaceId, contactId);
-    return { ...tag!, application: applications.get(tag!.id) ?? null };
+  execute(command: UntagContactCommand): Promise<ContactTag> {
+    return changeTag(this, command, untagContact);
   }
 }
