@@ -5,6 +5,7 @@ export * from './domain/contact.events.js';
 export * from './domain/contact.errors.js';
 export * from './domain/contact.state.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
+export { tagNamesOf } from './tags/tag-catalog.repository.js';
 export { CONTACT_STREAM, ContactRepository, type ContactStream, type ContactView } from './store/contact.repository.js';
 export { type RebuildOptions, type RebuildReport, rebuildContactProjections } from './store/projection-rebuild.js';
 export { ContactsReadModel1764200000200 } from './store/migrations/1764200000200-contacts-read-model.js';

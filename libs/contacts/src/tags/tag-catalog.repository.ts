@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PG_POOL } from '@app/event-store';
+import { PG_POOL, type Queryable } from '@app/event-store';
 import { IntercomError, ResourceNotFoundError, isNumericId, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 
@@ -63,4 +63,16 @@ export class TagCatalog {
     const byId = new Map(rows.map((tag: Tag) => [tag.id, tag]));
     return wanted.flatMap((id) => byId.get(id) ?? []);
   }
+}
+
+/** Tag names by `workspace/id`, on any connection (the webhook notifier reads them in its batch's transaction). */
+export async function tagNamesOf(db: Queryable, tags: { workspaceId: string; id: string }[]): Promise<Map<string, string>> {
+  const wanted = tags.filter((tag) => isNumericId(tag.id));
+  if (wanted.length === 0) return new Map();
+  const { rows } = await db.query({
+    name: 'tags_names_of',
+    text: 'SELECT workspace_id, id::text AS id, name FROM tags WHERE workspace_id = ANY($1::text[]) AND id = ANY($2::bigint[])',
+    values: [[...new Set(wanted.map((tag) => tag.workspaceId))], [...new Set(wanted.map((tag) => tag.id))]],
+  });
+  return new Map(rows.map((row) => [`${row.workspace_id}/${row.id}`, row.name as string]));
 }

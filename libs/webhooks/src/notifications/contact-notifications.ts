@@ -1,4 +1,5 @@
 import { type ContactEvent, type ContactState, renderContact, renderDeleted } from '@app/contacts';
+import { DEFAULT_VERSION } from '@app/intercom';
 
 /** Intercom's contact topics (developer docs, "Webhook Topics"); there is no generic contact.updated. */
 export const CONTACT_TOPICS = [
@@ -44,8 +45,8 @@ export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set([
   'SubscriptionConsentSet',
 ]);
 
-// Notifications render the 2.11 contact: webhook payloads are not versioned by the requester.
-const WEBHOOK_VERSION = 11;
+// Notifications render the default (2.11) contact: webhook payloads are not versioned by the requester.
+const WEBHOOK_VERSION = DEFAULT_VERSION;
 
 /**
  * The notifications one event raises, in a fixed order. `after` is the contact as this event left it

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { toContactEvent } from '@app/contacts';
+import { tagNamesOf, toContactEvent } from '@app/contacts';
 import { type LogProcessor, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
 import { LogProcessorProvider } from '@app/processors';
 import type pg from 'pg';
@@ -22,8 +22,6 @@ interface Subscriber {
 const ACTIVE_SUBSCRIPTIONS = `
   SELECT workspace_id, id, topics, created_at FROM webhook_subscriptions
    WHERE active AND workspace_id = ANY($1::text[]) FOR SHARE`;
-
-const TAG_NAMES = `SELECT workspace_id, id::text AS id, name FROM tags WHERE workspace_id = ANY($1::text[]) AND id = ANY($2::bigint[])`;
 
 // Rows keep their order in the log: a subscription's queue is sent by id.
 const INSERT_DELIVERIES = `
@@ -60,7 +58,7 @@ export class WebhookNotifier implements LogProcessor {
     const wanted = candidates.filter((event) => subscribers.get(event.workspaceId)?.some((s) => s.createdAt <= event.recordedAt));
     if (wanted.length === 0) return;
     const states = await statesAfter(tx, this.store, wanted);
-    const tags = await tagNames(tx, wanted);
+    const tags = await tagNamesOf(tx, wanted.filter((event) => event.type === 'ContactTagged' || event.type === 'ContactUntagged').map((event) => ({ workspaceId: event.workspaceId, id: String(event.data.tag_id) })));
     const rows: Record<string, unknown>[] = [];
     for (const event of wanted) {
       const after = states.get(event.eventId);
@@ -97,13 +95,4 @@ async function activeSubscribers(db: Queryable, events: StoredEvent[]): Promise<
     byWorkspace.set(row.workspace_id, list);
   }
   return byWorkspace;
-}
-
-async function tagNames(db: Queryable, events: StoredEvent[]): Promise<Map<string, string>> {
-  const tagged = events.filter((event) => event.type === 'ContactTagged' || event.type === 'ContactUntagged');
-  const ids = [...new Set(tagged.map((event) => String(event.data.tag_id)).filter((id) => /^\d{1,18}$/.test(id)))];
-  if (ids.length === 0) return new Map();
-  const workspaceIds = [...new Set(tagged.map((event) => event.workspaceId))];
-  const { rows } = await db.query({ name: 'webhooks_tag_names', text: TAG_NAMES, values: [workspaceIds, ids] });
-  return new Map(rows.map((row) => [`${row.workspace_id}/${row.id}`, row.name]));
 }
