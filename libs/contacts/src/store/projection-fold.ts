@@ -5,12 +5,13 @@ import { projectEvents } from './read-model.projection.js';
 /**
  * Read-model rows of whole contact streams, each stream projected with the one projection
  * (read-model.projection.ts), as column arrays for one multi-row INSERT ... SELECT FROM unnest(...) each.
- * Notes stay on the stream that wrote them here; the swap follows the merges to move them.
+ * Notes stay on the stream that wrote them here; the swap applies the note moves once every stream is staged.
  */
 export class FoldedStreams {
   readonly streams = { workspace: [] as string[], id: [] as string[], version: [] as number[], state: [] as (string | null)[] };
   readonly notes = { workspace: [] as string[], id: [] as string[], stream: [] as string[], body: [] as string[], admin: [] as number[], at: [] as number[] };
   readonly merges = { workspace: [] as string[], from: [] as string[], into: [] as string[], at: [] as number[] };
+  readonly noteMoves = { workspace: [] as string[], from: [] as string[], into: [] as string[] };
   events = 0;
   /** The last event added: where the next page starts. */
   last: StoredEvent | null = null;
@@ -38,6 +39,7 @@ export class FoldedStreams {
     this.push(this.streams, [workspaceId, streamId, streamPosition, change.live ? JSON.stringify(change.state) : null]);
     for (const note of change.notes) this.push(this.notes, [workspaceId, note.id, streamId, note.body, note.admin_id, note.created_at]);
     for (const merge of change.merges) this.push(this.merges, [workspaceId, streamId, merge.into_id, merge.merged_at]);
+    for (const from of change.notesMovedFrom) this.push(this.noteMoves, [workspaceId, from, streamId]);
   }
 
   private push(columns: Record<string, unknown[]>, values: unknown[]): void {

@@ -27,7 +27,8 @@ export interface RebuildOptions {
 const STAGING = `
   CREATE TEMP TABLE rebuild_streams (workspace_id text, stream_id text, version bigint, state jsonb);
   CREATE TEMP TABLE rebuild_notes (workspace_id text, id text, stream_id text, body text, admin_id bigint, created_at bigint, contact_id text);
-  CREATE TEMP TABLE rebuild_merges (workspace_id text, from_id text, into_id text, merged_at bigint)`;
+  CREATE TEMP TABLE rebuild_merges (workspace_id text, from_id text, into_id text, merged_at bigint);
+  CREATE TEMP TABLE rebuild_note_moves (workspace_id text, from_id text, into_id text)`;
 
 /**
  * Replays every contact stream into fresh contacts, contact_notes and contact_merges.
@@ -117,6 +118,7 @@ async function catchUp(client: pg.Client, decoder: EventDecoder): Promise<{ stre
   await client.query(`DELETE FROM rebuild_streams WHERE ${pick}`, keys);
   await client.query(`DELETE FROM rebuild_notes WHERE ${pick}`, keys);
   await client.query(`DELETE FROM rebuild_merges WHERE (workspace_id, from_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
+  await client.query(`DELETE FROM rebuild_note_moves WHERE (workspace_id, into_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
   const page = new FoldedStreams();
   page.add(await readStreams(client, decoder, moved));
   await stage(client, page);
@@ -124,7 +126,7 @@ async function catchUp(client: pg.Client, decoder: EventDecoder): Promise<{ stre
 }
 
 async function stage(client: pg.Client, page: FoldedStreams): Promise<void> {
-  const { streams: s, notes: n, merges: m } = page;
+  const { streams: s, notes: n, merges: m, noteMoves: v } = page;
   await client.query('INSERT INTO rebuild_streams SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[])', [s.workspace, s.id, s.version, s.state]);
   if (n.id.length > 0) {
     await client.query(
@@ -135,13 +137,17 @@ async function stage(client: pg.Client, page: FoldedStreams): Promise<void> {
   if (m.from.length > 0) {
     await client.query('INSERT INTO rebuild_merges SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])', [m.workspace, m.from, m.into, m.at]);
   }
+  if (v.from.length > 0) {
+    await client.query('INSERT INTO rebuild_note_moves SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [v.workspace, v.from, v.into]);
+  }
 }
 
 async function refill(client: pg.Client): Promise<{ contacts: number; notes: number; merges: number }> {
-  // A merge moved the lead's notes to the user; following the chain covers merges of merges too.
+  // The projection's note moves (a merge hands the lead's notes to the user), applied once every stream is staged;
+  // following them again covers notes that moved twice.
   for (let hop = 0; hop < 5; hop++) {
     const moved = await client.query(
-      `UPDATE rebuild_notes n SET contact_id = m.into_id FROM rebuild_merges m WHERE m.workspace_id = n.workspace_id AND m.from_id = n.contact_id`,
+      `UPDATE rebuild_notes n SET contact_id = m.into_id FROM rebuild_note_moves m WHERE m.workspace_id = n.workspace_id AND m.from_id = n.contact_id`,
     );
     if (moved.rowCount === 0) break;
   }
