@@ -19,14 +19,14 @@ export function freePort() {
 }
 
 /**
- * The built service as a direct child (no npm in between), so that its pid is the process whose memory is sampled.
+ * The built service (this checkout's, or `main` of another) as a direct child (no npm in between), so that its pid is the process whose memory is sampled.
  * Its output goes to `logPath`; `crashed` rejects if it exits before the bench stops it.
  */
-export async function startService({ databaseUrl, token, logPath }) {
-  if (!existsSync(SERVICE_MAIN)) throw new Error(`${SERVICE_MAIN.pathname} is missing: run npm run build first`);
+export async function startService({ databaseUrl, token, logPath, main = SERVICE_MAIN.pathname }) {
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
   const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: 'off', BOOTSTRAP_TOKEN: token };
-  const child = adopt(spawn(process.execPath, [SERVICE_MAIN.pathname], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = adopt(spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   mkdirSync(path.dirname(logPath), { recursive: true });
   const log = createWriteStream(logPath);
   const output = { lines: 0, tail: [] };
