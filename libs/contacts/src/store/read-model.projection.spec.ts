@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { archived, created, deleted, fold, mergedFrom, mergedInto, noteAdded, stateOf, tagged } from '../domain/contact.fixtures.js';
+import { type ReadModelChange, inlineProjection, projectEvents } from './read-model.projection.js';
+
+const nothing = { notes: [], notesMovedFrom: [], merges: [] };
+
+describe('projectEvents', () => {
+  it('keeps a created contact live with its folded state', () => {
+    const events = [created(), tagged('t1')];
+    expect(projectEvents(null, events)).toEqual({ state: fold(events), live: true, ...nothing });
+  });
+
+  it('folds from the state given, and a later change leaves the contact live', () => {
+    const before = stateOf(created(), tagged('t1', 1500));
+    expect(projectEvents(before, [archived()])).toEqual({ state: stateOf(created(), tagged('t1', 1500), archived()), live: true, ...nothing });
+    expect(before.archived).toBe(false);
+  });
+
+  it('answers the state given when there is nothing to fold, and no state for no stream', () => {
+    const before = stateOf(created());
+    expect(projectEvents(before, [])).toEqual({ state: before, live: true, ...nothing });
+    expect(projectEvents(null, [])).toEqual({ state: null, live: false, ...nothing });
+  });
+
+  it('takes a deleted contact out of the read model', () => {
+    const change = projectEvents(stateOf(created()), [deleted()]);
+    expect(change).toMatchObject({ live: false, ...nothing });
+    expect(change.state?.deleted).toBe(true);
+    expect(projectEvents(stateOf(created(), deleted(1500)), [archived()]).live).toBe(false);
+  });
+
+  it('takes a lead merged into a user out, and records where it lives on', () => {
+    const change = projectEvents(stateOf(created({ contact_id: 'lead', role: 'lead' })), [mergedInto('user', 3000)]);
+    expect(change).toMatchObject({ live: false, notes: [], notesMovedFrom: [], merges: [{ into_id: 'user', merged_at: 3000 }] });
+    expect(change.state?.merged_into).toBe('user');
+  });
+
+  it('writes a row per note added, in order', () => {
+    const change = projectEvents(null, [created(), noteAdded('n1', '<p>one</p>', 1100, 7), noteAdded('n2', '<p>two</p>', 1200, 8)]);
+    expect(change.notes).toEqual([
+      { id: 'n1', body: '<p>one</p>', admin_id: 7, created_at: 1100 },
+      { id: 'n2', body: '<p>two</p>', admin_id: 8, created_at: 1200 },
+    ]);
+    expect(change.state?.note_ids).toEqual(['n1', 'n2']);
+  });
+
+  it('moves the notes of a lead merged in, and the user stays live', () => {
+    const change = projectEvents(stateOf(created({ contact_id: 'user' })), [mergedFrom('lead', { note_ids: ['n1'] })]);
+    expect(change).toMatchObject({ live: true, notes: [], notesMovedFrom: ['lead'], merges: [] });
+    expect(change.state?.note_ids).toEqual(['n1']);
+  });
+});
+
+/** Renders a projection with a `bind` that collects values as $1, $2, ...; the SQL with whitespace collapsed. */
+function render(change: ReadModelChange, workspaceId = 'w1', contactId = 'c1') {
+  const values: unknown[] = [];
+  const sql = inlineProjection(workspaceId, contactId, change)((value) => `$${values.push(value)}`);
+  const statements = (Array.isArray(sql) ? sql : [sql]).map((statement) => statement.replace(/\s+/g, ' ').trim());
+  /** A statement with each placeholder replaced by its bound value, JSON-encoded: shape and values in one string. */
+  const resolved = (statement: string) => statement.replace(/\$(\d+)/g, (_, n: string) => JSON.stringify(values[Number(n) - 1]));
+  return { statements, values, resolved: statements.map(resolved) };
+}
+
+describe('inlineProjection', () => {
+  it('upserts the contacts row of a live contact with its whole state, newer versions only', () => {
+    const change = projectEvents(null, [created()]);
+    const { statements, values, resolved } = render(change);
+    expect(statements).toHaveLength(1);
+    expect(values).toEqual(['w1', 'c1', JSON.stringify(change.state)]);
+    expect(JSON.parse(values[2] as string)).toEqual(change.state);
+    expect(statements[0]).toMatch(/^INSERT INTO contacts \(workspace_id, id, version, state\) SELECT \$1, \$2, stream\.version, \$3::jsonb FROM stream /);
+    expect(statements[0]).toContain('ON CONFLICT (workspace_id, id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state');
+    expect(statements[0]).toContain('WHERE contacts.version < EXCLUDED.version');
+    expect(statements[0]).toMatch(/ RETURNING state, version$/);
+    expect(resolved[0]).toContain(`SELECT "w1", "c1", stream.version,`);
+  });
+
+  it('deletes the contacts row of a contact that is gone, binding no state', () => {
+    const { statements, values, resolved } = render(projectEvents(stateOf(created()), [deleted()]), 'w2', 'c2');
+    expect(values).toEqual(['w2', 'c2']);
+    expect(resolved).toEqual(['DELETE FROM contacts WHERE workspace_id = "w2" AND id = "c2" AND EXISTS (SELECT 1 FROM stream) RETURNING NULL::jsonb AS state, version']);
+    expect(statements[0]).toMatch(/^DELETE FROM contacts /);
+  });
+
+  it('inserts one contact_notes row per note, after the contacts statement', () => {
+    const { statements, resolved } = render(projectEvents(stateOf(created()), [noteAdded('n1', "it's <b>bold</b>", 1100, 7), noteAdded('n2', 'two', 1200, 8)]));
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toMatch(/^INSERT INTO contacts /);
+    expect(resolved.slice(1)).toEqual([
+      `INSERT INTO contact_notes (workspace_id, id, contact_id, body, admin_id, created_at) SELECT "w1", "n1", "c1", "it's <b>bold</b>", 7::bigint, 1100::bigint FROM stream`,
+      'INSERT INTO contact_notes (workspace_id, id, contact_id, body, admin_id, created_at) SELECT "w1", "n2", "c1", "two", 8::bigint, 1200::bigint FROM stream',
+    ]);
+  });
+
+  it('moves the notes of a merged lead to the user', () => {
+    const { resolved } = render(projectEvents(stateOf(created({ contact_id: 'user' })), [mergedFrom('lead', { note_ids: ['n1'] })]), 'w1', 'user');
+    expect(resolved[0]).toMatch(/^INSERT INTO contacts /);
+    expect(resolved.slice(1)).toEqual([
+      'UPDATE contact_notes SET contact_id = "user" WHERE workspace_id = "w1" AND contact_id = "lead" AND EXISTS (SELECT 1 FROM stream)',
+    ]);
+  });
+
+  it('deletes a merged-away lead and records its merge row', () => {
+    const { resolved } = render(projectEvents(stateOf(created({ contact_id: 'lead', role: 'lead' })), [mergedInto('user', 3000)]), 'w1', 'lead');
+    expect(resolved).toEqual([
+      'DELETE FROM contacts WHERE workspace_id = "w1" AND id = "lead" AND EXISTS (SELECT 1 FROM stream) RETURNING NULL::jsonb AS state, version',
+      'INSERT INTO contact_merges (workspace_id, from_id, into_id, merged_at) SELECT "w1", "lead", "user", 3000::bigint FROM stream',
+    ]);
+  });
+
+  it('orders the statements: contacts, notes, moved notes, merges; each runs only when the append did', () => {
+    const change: ReadModelChange = {
+      ...projectEvents(stateOf(created()), [noteAdded('n1')]),
+      notesMovedFrom: ['l1'],
+      merges: [{ into_id: 'u1', merged_at: 1 }],
+    };
+    const { statements } = render(change);
+    expect(statements.map((statement) => statement.split(' ').slice(0, 3).join(' '))).toEqual([
+      'INSERT INTO contacts',
+      'INSERT INTO contact_notes',
+      'UPDATE contact_notes SET',
+      'INSERT INTO contact_merges',
+    ]);
+    for (const statement of statements) expect(statement).toMatch(/FROM stream\b/);
+  });
+
+  it('binds every value, so none is spliced into the SQL', () => {
+    const { statements } = render(projectEvents(null, [created({ name: "Robert'); DROP TABLE contacts;--" }), noteAdded('n1', "'; DROP TABLE x;--")]));
+    for (const statement of statements) expect(statement).not.toContain('DROP TABLE');
+  });
+});
