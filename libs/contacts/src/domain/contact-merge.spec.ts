@@ -130,6 +130,14 @@ describe('mergeContacts', () => {
     });
   });
 
+  it("keeps the user's own consent choices over the lead's", () => {
+    const leadHistory: [ContactCreated, ...ContactEvent[]] = [lead(), consentSet('s1', 'opt_in', 1400), consentSet('s2', 'opt_out', 1400), consentSet('s3', 'opt_in', 1400)];
+    const state = given(user(), consentSet('s1', 'opt_out', 1400), consentSet('s2', 'opt_in', 1400))
+      .when((state, context) => mergeContacts(stateOf(...leadHistory), state, context).user)
+      .then([mergedFrom('lead', { opted_in_ids: ['s3'], opted_out_ids: [] })]);
+    expect(state).toMatchObject({ opted_in_ids: ['s2', 's3'], opted_out_ids: ['s1'] });
+  });
+
   it('takes the time of both events from the context', () => {
     const { lead: onLead, user: onUser } = mergeContacts(stateOf(lead()), stateOf(user()), { ...decisionContext(), now: 4242 });
     expect([...onLead, ...onUser].map((event) => event.data.occurred_at)).toEqual([4242, 4242]);

@@ -68,6 +68,10 @@ describe('updateContact', () => {
     expect(error).toMatchObject({ code: 'parameter_invalid', status: 400, field: 'custom_attributes.nope' });
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty'])('treats %s as a name like any other, not as a property every object has', (name) => {
+    update({ custom_attributes: { [name]: null } }).thenThrows(UnknownCustomAttributeError);
+  });
+
   it('still clears a value whose data attribute is gone', () => {
     given(created({ custom_attributes: { legacy: 'x' } }))
       .when((state, context) => updateContact(state, { custom_attributes: { legacy: null } }, context))

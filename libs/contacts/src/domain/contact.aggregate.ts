@@ -76,8 +76,9 @@ export function updateContact(state: ContactState, patch: ContactPatch, context:
   const custom = patch.custom_attributes === null ? clearAll(state.custom_attributes) : (patch.custom_attributes ?? {});
   for (const [name, value] of Object.entries(custom)) {
     // Clearing a value stays possible after its data attribute was archived.
-    if (value !== null || !(name in state.custom_attributes)) checkCustomAttribute(name, value, context.dataAttributes);
-    const from = state.custom_attributes[name] ?? null;
+    const held = Object.hasOwn(state.custom_attributes, name);
+    if (value !== null || !held) checkCustomAttribute(name, value, context.dataAttributes);
+    const from = held ? state.custom_attributes[name] : null;
     if (value !== from) changes[CUSTOM_PREFIX + name] = { from, to: value };
   }
   if (Object.keys(changes).length === 0) return [];
@@ -122,15 +123,16 @@ export function mergeContacts(lead: ContactState, user: ContactState, { now }: D
     if (user[field] === null && lead[field] !== null) changes[field] = { from: null, to: lead[field] };
   }
   for (const [name, value] of Object.entries(lead.custom_attributes)) {
-    if (!(name in user.custom_attributes)) changes[CUSTOM_PREFIX + name] = { from: null, to: value };
+    if (!Object.hasOwn(user.custom_attributes, name)) changes[CUSTOM_PREFIX + name] = { from: null, to: value };
   }
   const moved: MergedData = {
     changes,
     tag_ids: lead.tag_ids,
     company_ids: lead.company_ids,
     note_ids: lead.note_ids,
-    opted_in_ids: lead.opted_in_ids,
-    opted_out_ids: lead.opted_out_ids,
+    // The user's own choice for a subscription type stands over the lead's.
+    opted_in_ids: lead.opted_in_ids.filter((id) => !user.opted_out_ids.includes(id)),
+    opted_out_ids: lead.opted_out_ids.filter((id) => !user.opted_in_ids.includes(id)),
   };
   return {
     user: [{ type: 'ContactMergedFrom', data: { from_contact_id: lead.id, ...moved, occurred_at: now } }],
