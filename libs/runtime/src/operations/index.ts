@@ -1,0 +1,2 @@
+export * from './database-probe.js';
+export * from './metrics-registry.js';
