@@ -12,5 +12,6 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 3000
+# 3000: the API; 3001: the worker's /health and /metrics (same image, other command).
+EXPOSE 3000 3001
 CMD ["node", "dist/apps/contacts-api/src/main.js"]

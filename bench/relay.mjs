@@ -75,7 +75,7 @@ export async function benchRelay({ databaseUrl, countEvents, load, natsUrl = pro
 
 async function startWorker({ databaseUrl, natsUrl, stream, prefix }) {
   if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN.pathname} is missing: run npm run build first`);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, NATS_STREAM: stream, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'warn' };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NATS_URL: natsUrl, NATS_STREAM: stream, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_PORT: '0' };
   const child = adopt(spawn(process.execPath, [WORKER_MAIN.pathname], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
   const tail = [];
   child.stderr.on('data', (chunk) => tail.push(chunk.toString()) > 20 && tail.shift());

@@ -380,7 +380,7 @@ describe('webhooks', () => {
     });
 
     it('the worker process runs them too, while an API with WORKERS=off only takes requests', async () => {
-      const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: inject('databaseUrl') };
+      const config = { ...loadConfig({ LOG_LEVEL: 'silent', WORKER_PORT: '0', HOST: '127.0.0.1' }), databaseUrl: inject('databaseUrl') };
       const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
       await context.init();
       try {

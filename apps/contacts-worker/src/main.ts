@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig, resolveDatabase } from '@app/runtime';
 import { WorkerModule } from './worker.module.js';
 
-/** The log processors as a process of their own (run the API with WORKERS=off beside it). */
+/** The log processors as a process of their own (run the API with WORKERS=off beside it); WORKER_PORT serves /health and /metrics. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await resolveDatabase(config);

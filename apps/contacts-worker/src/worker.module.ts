@@ -4,10 +4,12 @@ import { ProcessorsModule } from '@app/processors';
 import { WebhooksModule } from '@app/webhooks';
 import { LoggerModule } from 'nestjs-pino';
 import { MIGRATIONS, type RuntimeConfig } from '@app/runtime';
+import { WORKER_HTTP_OPTIONS, WorkerHttp } from './worker-http.js';
 
 /**
- * The log processors without HTTP. Modules whose providers carry `@LogProcessorProvider()` (webhook
- * delivery, async projections) are imported here as well as in the API's AppModule.
+ * The log processors, and none of the API's routes: its one listener serves /health and /metrics (WorkerHttp).
+ * Modules whose providers carry `@LogProcessorProvider()` (webhook delivery, async projections) are imported
+ * here as well as in the API's AppModule.
  */
 @Module({})
 export class WorkerModule {
@@ -21,6 +23,7 @@ export class WorkerModule {
         WebhooksModule,
         ProcessorsModule.forRoot(config),
       ],
+      providers: [{ provide: WORKER_HTTP_OPTIONS, useValue: { port: config.workerPort, host: config.host } }, WorkerHttp],
     };
   }
 }

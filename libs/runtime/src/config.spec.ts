@@ -3,17 +3,17 @@ import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({ port: 3000, databaseUrl: undefined, natsUrl: undefined, workers: 'inline', logLevel: 'info', dataDir: '.data' });
+    expect(loadConfig({})).toMatchObject({ port: 3000, workerPort: 3001, databaseUrl: undefined, natsUrl: undefined, workers: 'inline', logLevel: 'info', dataDir: '.data' });
   });
 
   it('reads the environment', () => {
-    const config = loadConfig({ PORT: '8080', DATABASE_URL: 'postgres://u@db:5432/x', NATS_URL: 'nats://nats:4222', WORKERS: 'off', LOG_LEVEL: 'debug' });
-    expect(config).toMatchObject({ port: 8080, databaseUrl: 'postgres://u@db:5432/x', natsUrl: 'nats://nats:4222', workers: 'off', logLevel: 'debug' });
+    const config = loadConfig({ PORT: '8080', WORKER_PORT: '0', DATABASE_URL: 'postgres://u@db:5432/x', NATS_URL: 'nats://nats:4222', WORKERS: 'off', LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({ port: 8080, workerPort: 0, databaseUrl: 'postgres://u@db:5432/x', natsUrl: 'nats://nats:4222', workers: 'off', logLevel: 'debug' });
   });
 
   it('refuses bad values, naming every one', () => {
-    const attempt = () => loadConfig({ PORT: 'http', DATABASE_URL: 'mysql://x', WORKERS: 'sometimes', LOG_LEVEL: 'loud', BOOTSTRAP_TOKEN: 'short' });
+    const attempt = () => loadConfig({ PORT: 'http', WORKER_PORT: '65536', DATABASE_URL: 'mysql://x', WORKERS: 'sometimes', LOG_LEVEL: 'loud', BOOTSTRAP_TOKEN: 'short' });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*WORKERS[\s\S]*LOG_LEVEL[\s\S]*BOOTSTRAP_TOKEN/);
+    expect(attempt).toThrow(/PORT[\s\S]*WORKER_PORT[\s\S]*DATABASE_URL[\s\S]*WORKERS[\s\S]*LOG_LEVEL[\s\S]*BOOTSTRAP_TOKEN/);
   });
 });

@@ -1,6 +1,8 @@
 /** Configuration comes from the environment only, and is checked before anything starts. */
 export interface AppConfig {
   port: number;
+  /** The worker's own port for /health and /metrics (it serves nothing else). */
+  workerPort: number;
   host: string;
   /** Unset: an embedded PostgreSQL keeps its data under dataDir. */
   databaseUrl?: string;
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   const config: AppConfig = {
     port: int('PORT', 3000, 0, 65535),
+    workerPort: int('WORKER_PORT', 3001, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: env.DATA_DIR || '.data',

@@ -1,3 +1,4 @@
 export * from './config.js';
 export * from './database-url.js';
 export * from './migrations.js';
+export * from './operations/index.js';

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, collectDefaultMetrics, register } from 'prom-client';
-
-export const registry = register;
-collectDefaultMetrics({ register: registry });
+import { Counter, Histogram } from 'prom-client';
+import { collectProcessMetrics } from '@app/runtime';
 
 const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'] });
 const latency = new Histogram({
@@ -14,6 +12,7 @@ const latency = new Histogram({
 
 /** Counts and times every request by its route pattern (never by raw URL, which would explode label sets). */
 export function instrument(fastify: FastifyInstance): void {
+  collectProcessMetrics();
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -1,0 +1,3 @@
+export * from './database-probe.js';
+export * from './metrics-registry.js';
+export * from './operations-server.js';
