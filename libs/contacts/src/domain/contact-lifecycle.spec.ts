@@ -9,7 +9,7 @@ const change = (action: LifecycleAction, ...history: ContactEvent[]) =>
 describe('changeLifecycle', () => {
   describe('archive', () => {
     it('archives a live contact', () => {
-      const state = change('archive').then([archived()]);
+      const state = change('archive').thenRecords([archived()]);
       expect(state).toMatchObject({ archived: true, updated_at: NOW });
     });
 
@@ -19,13 +19,13 @@ describe('changeLifecycle', () => {
     });
 
     it('archives again after an unarchive', () => {
-      change('archive', archived(1500), unarchived(1600)).then([archived()]);
+      change('archive', archived(1500), unarchived(1600)).thenRecords([archived()]);
     });
   });
 
   describe('unarchive', () => {
     it('unarchives an archived contact', () => {
-      const state = change('unarchive', archived(1500)).then([unarchived()]);
+      const state = change('unarchive', archived(1500)).thenRecords([unarchived()]);
       expect(state.archived).toBe(false);
     });
 
@@ -38,7 +38,7 @@ describe('changeLifecycle', () => {
 
   describe('block', () => {
     it('blocks a contact', () => {
-      const state = change('block').then([blocked()]);
+      const state = change('block').thenRecords([blocked()]);
       expect(state.blocked).toBe(true);
     });
 
@@ -47,27 +47,27 @@ describe('changeLifecycle', () => {
     });
 
     it('blocks an archived contact and leaves it archived', () => {
-      const state = change('block', archived(1500)).then([blocked()]);
+      const state = change('block', archived(1500)).thenRecords([blocked()]);
       expect(state).toMatchObject({ archived: true, blocked: true });
     });
   });
 
   describe('delete', () => {
     it('always records the deletion', () => {
-      const state = change('delete').then([deleted()]);
+      const state = change('delete').thenRecords([deleted()]);
       expect(state.deleted).toBe(true);
-      change('delete', archived(1500)).then([deleted()]);
-      change('delete', blocked(1500)).then([deleted()]);
+      change('delete', archived(1500)).thenRecords([deleted()]);
+      change('delete', blocked(1500)).thenRecords([deleted()]);
     });
 
     it('records it even on a contact already deleted (the final event is never skipped)', () => {
-      change('delete', deleted(1500)).then([deleted()]);
+      change('delete', deleted(1500)).thenRecords([deleted()]);
     });
   });
 
   it('takes the time from the context', () => {
     given(created())
       .when((state, context) => changeLifecycle(state, 'archive', context), { now: 4242, dataAttributes: new Map(), admins: new Set() })
-      .then([archived(4242)]);
+      .thenRecords([archived(4242)]);
   });
 });

@@ -38,11 +38,11 @@ describe('mergeContacts', () => {
     });
     expect(mergeContacts(stateOf(...leadHistory), stateOf(target), decisionContext(), true)).toEqual({ lead: [mergedInto('user')], user: [expectedFrom] });
 
-    const userState = onUserStream(leadHistory, target, true).then([expectedFrom]);
+    const userState = onUserStream(leadHistory, target, true).thenRecords([expectedFrom]);
     expect(userState).toMatchObject({ name: 'Lead', phone: '+1', email: 'SAME@example.com', custom_attributes: { plan: 'pro', vip: true }, tag_ids: ['t1'] });
     const leadState = given(...leadHistory)
       .when((state, context) => mergeContacts(state, stateOf(target), context, true).lead)
-      .then([mergedInto('user')]);
+      .thenRecords([mergedInto('user')]);
     expect(leadState.merged_into).toBe('user');
   });
 
@@ -54,7 +54,7 @@ describe('mergeContacts', () => {
     refusal(a, lead({ contact_id: 'lead2', email: 'b@example.com', phone: null })).thenThrows(InvalidMergeError, 'Merge target must be a user');
     const error = refusal(a, b, true).thenThrows(NotDuplicatesError);
     expect(error).toMatchObject({ code: 'invalid_merge', status: 400 });
-    refusal(a, b, false).then([mergedInto('user')]);
+    refusal(a, b, false).thenRecords([mergedInto('user')]);
   });
 
   it('refuses a contact merged into itself before anything else', () => {
@@ -67,7 +67,7 @@ describe('mergeContacts', () => {
     ['the same email in another case', { email: 'Jo@Example.COM' }, { email: 'jo@example.com' }],
     ['the same phone', { email: 'a@example.com', phone: '+1 555' }, { email: 'b@example.com', phone: '+1 555' }],
   ])('lets duplicates merge when duplicates are required: %s', (_, leadFields, userFields) => {
-    refusal(lead({ phone: null, ...leadFields }), user({ phone: null, ...userFields }), true).then([mergedInto('user')]);
+    refusal(lead({ phone: null, ...leadFields }), user({ phone: null, ...userFields }), true).thenRecords([mergedInto('user')]);
   });
 
   it.each([
@@ -92,7 +92,7 @@ describe('mergeContacts', () => {
     };
     const empty = { external_id: null, email: null, phone: null, name: null, avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null };
     const fill = Object.fromEntries(Object.entries(empty).map(([field]) => [field, { from: null, to: full[field as keyof typeof full] }]));
-    const state = onUserStream([lead(full)], user({ ...empty, custom_attributes: {} })).then([
+    const state = onUserStream([lead(full)], user({ ...empty, custom_attributes: {} })).thenRecords([
       mergedFrom('lead', { changes: { ...fill, 'custom_attributes.plan': { from: null, to: 'free' }, 'custom_attributes.seats': { from: null, to: 3 } } }),
     ]);
     expect(state).toMatchObject({ ...full, role: 'user', unsubscribed_from_emails: false, id: 'user' });
@@ -102,7 +102,7 @@ describe('mergeContacts', () => {
     const state = onUserStream(
       [lead({ name: 'Lead', email: 'l@example.com', custom_attributes: { plan: 'trial', seats: 9, vip: false } })],
       user({ name: 'User', email: 'u@example.com', custom_attributes: { plan: 'pro', seats: 1 } }),
-    ).then([mergedFrom('lead', { changes: { 'custom_attributes.vip': { from: null, to: false } } })]);
+    ).thenRecords([mergedFrom('lead', { changes: { 'custom_attributes.vip': { from: null, to: false } } })]);
     expect(state).toMatchObject({ name: 'User', email: 'u@example.com', custom_attributes: { plan: 'pro', seats: 1, vip: false } });
   });
 
@@ -119,7 +119,7 @@ describe('mergeContacts', () => {
     const userHistory: [ContactCreated, ...ContactEvent[]] = [user(), tagged('t2', 1100), tagged('t3', 1100), noteAdded('n0', 'own', 1300)];
     const state = given(...userHistory)
       .when((state, context) => mergeContacts(stateOf(...leadHistory), state, context).user)
-      .then([mergedFrom('lead', { tag_ids: ['t1', 't2'], company_ids: ['co1'], note_ids: ['n1'], opted_in_ids: ['s1'], opted_out_ids: ['s2'] })]);
+      .thenRecords([mergedFrom('lead', { tag_ids: ['t1', 't2'], company_ids: ['co1'], note_ids: ['n1'], opted_in_ids: ['s1'], opted_out_ids: ['s2'] })]);
     expect(state).toMatchObject({
       tag_ids: ['t2', 't3', 't1'],
       company_ids: ['co1'],
@@ -134,7 +134,7 @@ describe('mergeContacts', () => {
     const leadHistory: [ContactCreated, ...ContactEvent[]] = [lead(), consentSet('s1', 'opt_in', 1400), consentSet('s2', 'opt_out', 1400), consentSet('s3', 'opt_in', 1400)];
     const state = given(user(), consentSet('s1', 'opt_out', 1400), consentSet('s2', 'opt_in', 1400))
       .when((state, context) => mergeContacts(stateOf(...leadHistory), state, context).user)
-      .then([mergedFrom('lead', { opted_in_ids: ['s3'], opted_out_ids: [] })]);
+      .thenRecords([mergedFrom('lead', { opted_in_ids: ['s3'], opted_out_ids: [] })]);
     expect(state).toMatchObject({ opted_in_ids: ['s2', 's3'], opted_out_ids: ['s1'] });
   });
 

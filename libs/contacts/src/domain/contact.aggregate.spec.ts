@@ -13,7 +13,7 @@ const update = (patch: ContactPatch) => given(created()).when((state, context) =
 
 describe('updateContact', () => {
   it('records the field diff of a partial update', () => {
-    const state = update({ email: 'joebloggs@intercom.io', name: 'joe bloggs' }).then([
+    const state = update({ email: 'joebloggs@intercom.io', name: 'joe bloggs' }).thenRecords([
       updated({ email: { from: 'old@example.com', to: 'joebloggs@intercom.io' }, name: { from: 'Old', to: 'joe bloggs' } }),
     ]);
     expect(state).toMatchObject({ email: 'joebloggs@intercom.io', name: 'joe bloggs', external_id: '70', phone: '+1 555', updated_at: NOW, created_at: CREATED_AT });
@@ -25,7 +25,7 @@ describe('updateContact', () => {
   });
 
   it('clears nullable fields sent as null', () => {
-    const state = update({ phone: null, name: null }).then([updated({ phone: { from: '+1 555', to: null }, name: { from: 'Old', to: null } })]);
+    const state = update({ phone: null, name: null }).thenRecords([updated({ phone: { from: '+1 555', to: null }, name: { from: 'Old', to: null } })]);
     expect(state.phone).toBeNull();
     expect(state.name).toBeNull();
   });
@@ -37,7 +37,7 @@ describe('updateContact', () => {
   it('turns a lead into a user', () => {
     const state = given(created({ role: 'lead' }))
       .when((state, context) => updateContact(state, { role: 'user' }, context))
-      .then([updated({ role: { from: 'lead', to: 'user' } })]);
+      .thenRecords([updated({ role: { from: 'lead', to: 'user' } })]);
     expect(state.role).toBe('user');
   });
 
@@ -46,7 +46,7 @@ describe('updateContact', () => {
   });
 
   it('merges custom attributes per key and clears a key sent as null', () => {
-    const state = update({ custom_attributes: { plan: 'pro', seats: null, vip: true } }).then([
+    const state = update({ custom_attributes: { plan: 'pro', seats: null, vip: true } }).thenRecords([
       updated({
         'custom_attributes.plan': { from: 'free', to: 'pro' },
         'custom_attributes.seats': { from: 3, to: null },
@@ -57,7 +57,7 @@ describe('updateContact', () => {
   });
 
   it('clears every custom attribute when custom_attributes is null', () => {
-    const state = update({ custom_attributes: null }).then([
+    const state = update({ custom_attributes: null }).thenRecords([
       updated({ 'custom_attributes.plan': { from: 'free', to: null }, 'custom_attributes.seats': { from: 3, to: null } }),
     ]);
     expect(state.custom_attributes).toEqual({});
@@ -75,7 +75,7 @@ describe('updateContact', () => {
   it('still clears a value whose data attribute is gone', () => {
     given(created({ custom_attributes: { legacy: 'x' } }))
       .when((state, context) => updateContact(state, { custom_attributes: { legacy: null } }, context))
-      .then([updated({ 'custom_attributes.legacy': { from: 'x', to: null } })]);
+      .thenRecords([updated({ 'custom_attributes.legacy': { from: 'x', to: null } })]);
   });
 
   it.each([
@@ -93,24 +93,24 @@ describe('updateContact', () => {
   it('accepts an owner only when it is an admin of the workspace', () => {
     const error = update({ owner_id: 8 }).thenThrows(OwnerNotAdminError);
     expect(error).toMatchObject({ code: 'parameter_invalid', status: 400, field: 'owner_id' });
-    update({ owner_id: 7 }).then([updated({ owner_id: { from: null, to: 7 } })]);
+    update({ owner_id: 7 }).thenRecords([updated({ owner_id: { from: null, to: 7 } })]);
   });
 
   it('keeps an owner that is no longer an admin when the update does not change it', () => {
     given(created({ owner_id: 8 }))
       .when((state, context) => updateContact(state, { owner_id: 8, name: 'New' }, context))
-      .then([updated({ name: { from: 'Old', to: 'New' } })]);
+      .thenRecords([updated({ name: { from: 'Old', to: 'New' } })]);
   });
 
   it('treats a null unsubscribed_from_emails as false', () => {
     given(created({ unsubscribed_from_emails: true }))
       .when((state, context) => updateContact(state, { unsubscribed_from_emails: null }, context))
-      .then([updated({ unsubscribed_from_emails: { from: true, to: false } })]);
+      .thenRecords([updated({ unsubscribed_from_emails: { from: true, to: false } })]);
   });
 
   it('keeps the rebuilt state equal to the state it decided on', () => {
     const event = updated({ name: { from: 'Old', to: 'New' }, 'custom_attributes.plan': { from: 'free', to: 'pro' } });
-    const state = update({ name: 'New', custom_attributes: { plan: 'pro' } }).then([event]);
+    const state = update({ name: 'New', custom_attributes: { plan: 'pro' } }).thenRecords([event]);
     const history = [created(), event];
     expect(fold(history)).toEqual(state);
     expect(history).toHaveLength(2); // the stream's version after the update
@@ -121,7 +121,7 @@ describe('createContact', () => {
   const create = (input: ContactPatch) => given().when((_, context) => createContact('c9', 'w1', input, context));
 
   it('defaults the role to user and records the given fields', () => {
-    const state = create({ email: 'joebloggs@intercom.io' }).then([
+    const state = create({ email: 'joebloggs@intercom.io' }).thenRecords([
       created({
         contact_id: 'c9',
         email: 'joebloggs@intercom.io',
@@ -148,14 +148,14 @@ describe('createContact', () => {
       last_seen_at: 20,
       unsubscribed_from_emails: true,
     } as const;
-    create({ ...fields, custom_attributes: { plan: 'pro', seats: null } }).then([
+    create({ ...fields, custom_attributes: { plan: 'pro', seats: null } }).thenRecords([
       created({ contact_id: 'c9', ...fields, custom_attributes: { plan: 'pro' }, occurred_at: NOW }),
     ]);
   });
 
   it('needs one of email, external_id or role', () => {
     create({ name: 'x' }).thenThrows(ContactIdentityMissingError);
-    create({ external_id: 'x' }).then([
+    create({ external_id: 'x' }).thenRecords([
       created({ contact_id: 'c9', external_id: 'x', email: null, phone: null, name: null, custom_attributes: {}, occurred_at: NOW }),
     ]);
   });

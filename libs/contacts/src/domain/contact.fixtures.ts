@@ -6,7 +6,7 @@ import { type ContactState, type DataType, evolve } from './contact.state.js';
 /**
  * Fixtures of the contact domain specs, and given/when/then for its decide functions. A plain module
  * (node:assert, no test framework): `given` folds a history with `evolve`, `when` takes a decision on
- * the folded state, `then` compares the events it returns.
+ * the folded state, `thenRecords` compares the events it returns.
  */
 
 /** When the decisions under test are taken; the histories of `given` happen earlier. */
@@ -109,10 +109,9 @@ export interface Scenario<S extends ContactState | null> {
   when(decide: Decide<S>, context?: DecisionContext): Outcome<S>;
 }
 
-/** Not a promise, although it has `then`: never return or await one. */
 export interface Outcome<S extends ContactState | null> {
   /** The decision returns exactly these events; answers the state they fold to. */
-  then(expected: readonly ContactEvent[]): ContactState;
+  thenRecords(expected: readonly ContactEvent[]): ContactState;
   /** The decision returns no event; answers the unchanged state. */
   thenNothing(): S;
   /** The decision throws an instance of `type` (with this message, if given); answers the error. */
@@ -128,8 +127,7 @@ export function given(...history: ContactEvent[]): Scenario<ContactState | null>
 
 function outcome<S extends ContactState | null>(state: S, decide: () => ContactEvent[]): Outcome<S> {
   return {
-    then(expected) {
-      assert.ok(Array.isArray(expected), 'an Outcome is not a promise: do not return or await it, call .then([...events])');
+    thenRecords(expected) {
       const events = decide();
       assert.deepStrictEqual(events, expected);
       const after = fold(events, state);
