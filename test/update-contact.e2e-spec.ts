@@ -1,46 +1,37 @@
 import { readFileSync } from 'node:fs';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, api } from './support/api.js';
 import { UUID, shape } from './support/shape.js';
+import { storedEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const sample = (version: string) => JSON.parse(readFileSync(new URL(`./fixtures/update-contact-${version}.json`, import.meta.url), 'utf8'));
 
 describe('PUT /contacts/{id}', () => {
   let t: TestApp;
+  let c: Client;
   let token: string;
   let workspaceId: string;
   let adminId: number;
-  const auth = () => ({ Authorization: `Bearer ${token}` });
-  const put = (id: string, body: unknown, headers: Record<string, string> = {}) =>
-    request(t.baseUrl).put(`/contacts/${id}`).set({ ...auth(), ...headers }).send(body as object);
-  const create = async (body: object) => {
-    const res = await request(t.baseUrl).post('/contacts').set(auth()).send(body);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  };
-  const events = async (id: string) =>
-    (await t.pool.query('SELECT stream_position, event_type, data, metadata FROM es_events WHERE stream_id = $1 ORDER BY stream_position', [id])).rows;
-  const defineAttribute = (name: string, data_type: string) =>
-    request(t.baseUrl).post('/data_attributes').set(auth()).send({ name, model: 'contact', data_type }).expect(200);
 
   beforeAll(async () => {
     t = await startTestApp();
     const ws = await t.newWorkspace();
+    c = api(t).as(ws);
     token = ws.access_token;
     workspaceId = ws.workspace_id;
     adminId = ws.admin.id;
-    await defineAttribute('plan', 'string');
-    await defineAttribute('seats', 'integer');
-    await defineAttribute('score', 'float');
-    await defineAttribute('vip', 'boolean');
-    await defineAttribute('renews_at', 'date');
+    await c.ok.dataAttributes.define('plan', 'string');
+    await c.ok.dataAttributes.define('seats', 'integer');
+    await c.ok.dataAttributes.define('score', 'float');
+    await c.ok.dataAttributes.define('vip', 'boolean');
+    await c.ok.dataAttributes.define('renews_at', 'date');
   });
   afterAll(() => t?.close());
 
   it('answers the documented sample: 200, the full contact in Intercom order, and a ContactUpdated diff in the log', async () => {
-    const contact = await create({ external_id: '70', email: 'joe@example.com', signed_up_at: 1719492776 });
-    const res = await put(contact.id, { email: 'joebloggs@intercom.io', name: 'joe bloggs' });
+    const contact = await c.ok.contacts.create({ external_id: '70', email: 'joe@example.com', signed_up_at: 1719492776 });
+    const res = await c.contacts.update(contact.id, { email: 'joebloggs@intercom.io', name: 'joe bloggs' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     const expected = sample('2.11');
@@ -48,7 +39,7 @@ describe('PUT /contacts/{id}', () => {
     expect(shape(res.body)).toEqual(shape({ ...expected, id: 'x', workspace_id: 'x' }));
     expect(res.body).toMatchObject({ type: 'contact', id: contact.id, workspace_id: workspaceId, external_id: '70', role: 'user', email: 'joebloggs@intercom.io', name: 'joe bloggs' });
     expect(res.body.tags).toEqual({ type: 'list', data: [], url: `/contacts/${contact.id}/tags`, total_count: 0, has_more: false });
-    const log = await events(contact.id);
+    const log = await storedEvents(t, contact.id);
     expect(log.map((e) => e.event_type)).toEqual(['ContactCreated', 'ContactUpdated']);
     expect(log[1].data.changes).toEqual({
       email: { from: 'joe@example.com', to: 'joebloggs@intercom.io' },
@@ -56,13 +47,12 @@ describe('PUT /contacts/{id}', () => {
     });
     expect(log[1].metadata).toMatchObject({ actor: { type: 'access_token' }, intercom_version: null });
     expect(log[1].metadata.request_id).toMatch(UUID);
-    const read = await request(t.baseUrl).get(`/contacts/${contact.id}`).set(auth()).expect(200);
-    expect(read.body).toEqual(res.body);
+    expect(await c.ok.contacts.get(contact.id)).toEqual(res.body);
   });
 
   it.each(['2.14', '2.16'])('follows the shape of Intercom-Version %s', async (version) => {
-    const contact = await create({ role: 'lead', owner_id: adminId });
-    const res = await put(contact.id, { name: 'v' }, { 'Intercom-Version': version });
+    const contact = await c.ok.contacts.create({ role: 'lead', owner_id: adminId });
+    const res = await c.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
     expect(res.status).toBe(200);
     const expected = sample(version);
     expect(Object.keys(res.body)).toEqual(Object.keys(expected));
@@ -71,32 +61,32 @@ describe('PUT /contacts/{id}', () => {
   });
 
   it.each(['3.0', '2.6', '1.4', 'latest'])('refuses Intercom-Version %s', async (version) => {
-    const contact = await create({ role: 'lead' });
-    const res = await put(contact.id, { name: 'v' }, { 'Intercom-Version': version });
+    const contact = await c.ok.contacts.create({ role: 'lead' });
+    const res = await c.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].code).toBe('intercom_version_invalid');
   });
 
   it('answers 401 with the exact Intercom body without a token and with a wrong one', async () => {
-    const contact = await create({ role: 'lead' });
+    const contact = await c.ok.contacts.create({ role: 'lead' });
     for (const headers of [{}, { Authorization: 'Bearer nope' }, { Authorization: token }, { Authorization: `Basic ${token}` }]) {
-      const res = await request(t.baseUrl).put(`/contacts/${contact.id}`).set(headers).send({ name: 'x' });
+      const res = await api(t).as(null).contacts.update(contact.id, { name: 'x' }, headers);
       expect(res.status).toBe(401);
       expect(Object.keys(res.body)).toEqual(['type', 'request_id', 'errors']);
       expect(res.body).toEqual({ type: 'error.list', request_id: expect.stringMatching(UUID), errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] });
     }
-    expect((await events(contact.id)).length).toBe(1);
+    expect((await storedEvents(t, contact.id)).length).toBe(1);
   });
 
   it('answers 404 for an unknown contact and for a contact of another workspace', async () => {
-    const missing = await put('650cbc286d0a728750658b15', { name: 'x' });
+    const missing = await c.contacts.update('650cbc286d0a728750658b15', { name: 'x' });
     expect(missing.status).toBe(404);
     expect(missing.body.errors).toEqual([{ code: 'not_found', message: 'User Not Found' }]);
     const other = await t.newWorkspace('other');
-    const theirs = await request(t.baseUrl).post('/contacts').set({ Authorization: `Bearer ${other.access_token}` }).send({ email: 'theirs@example.com' });
-    expect((await put(theirs.body.id, { name: 'stolen' })).status).toBe(404);
-    expect((await request(t.baseUrl).get(`/contacts/${theirs.body.id}`).set(auth())).status).toBe(404);
-    expect((await events(theirs.body.id)).length).toBe(1);
+    const theirs = await api(t).as(other).ok.contacts.create({ email: 'theirs@example.com' });
+    expect((await c.contacts.update(theirs.id, { name: 'stolen' })).status).toBe(404);
+    expect((await c.contacts.get(theirs.id)).status).toBe(404);
+    expect((await storedEvents(t, theirs.id)).length).toBe(1);
   });
 
   it.each([
@@ -120,115 +110,116 @@ describe('PUT /contacts/{id}', () => {
     ['custom_attributes', 'plan'],
     ['custom_attributes', { plan: { nested: true } }],
   ])('answers 400 parameter_invalid for %s = %j and changes nothing', async (field, value) => {
-    const contact = await create({ role: 'lead', name: 'before' });
-    const res = await put(contact.id, { name: 'after', [field]: value });
+    const contact = await c.ok.contacts.create({ role: 'lead', name: 'before' });
+    const res = await c.contacts.update(contact.id, { name: 'after', [field]: value });
     expect(res.status).toBe(400);
     expect(res.body.type).toBe('error.list');
     expect(res.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field });
     expect(res.body.request_id).toMatch(UUID);
-    expect((await events(contact.id)).length).toBe(1);
+    expect((await storedEvents(t, contact.id)).length).toBe(1);
   });
 
   it('answers 400 for malformed JSON, a non-object body, and 413 for a body over 1 MiB', async () => {
-    const contact = await create({ role: 'lead' });
-    const bad = await request(t.baseUrl).put(`/contacts/${contact.id}`).set({ ...auth(), 'Content-Type': 'application/json' }).send('{"name": ');
+    const contact = await c.ok.contacts.create({ role: 'lead' });
+    const bad = await c.contacts.update(contact.id, '{"name": ', { 'Content-Type': 'application/json' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].code).toBe('parameter_invalid');
-    expect((await put(contact.id, [1, 2])).status).toBe(400);
-    const big = await put(contact.id, { name: 'x', padding: 'y'.repeat(1024 * 1024) });
+    expect((await c.contacts.update(contact.id, [1, 2])).status).toBe(400);
+    const big = await c.contacts.update(contact.id, { name: 'x', padding: 'y'.repeat(1024 * 1024) });
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ type: 'error.list', errors: [{ code: 'request_too_large' }] });
-    expect((await events(contact.id)).length).toBe(1);
+    expect((await storedEvents(t, contact.id)).length).toBe(1);
   });
 
   it('answers unknown routes with a 404 error.list and never leaks internals', async () => {
-    const res = await request(t.baseUrl).get('/nope').set(auth());
+    const res = await c.get('/nope');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ type: 'error.list', request_id: expect.stringMatching(UUID), errors: [{ code: 'not_found', message: 'Resource Not Found' }] });
-    const patch = await request(t.baseUrl).patch('/contacts/abc').set(auth()).send({});
+    const patch = await c.patch('/contacts/abc', {});
     expect(patch.status).toBe(404);
   });
 
   it('answers 409 when the email (any case) or external_id belongs to another user, and lets leads share', async () => {
-    const a = await create({ email: 'taken@example.com', external_id: 'ext-a' });
-    const b = await create({ email: 'b@example.com', external_id: 'ext-b' });
+    const a = await c.ok.contacts.create({ email: 'taken@example.com', external_id: 'ext-a' });
+    const b = await c.ok.contacts.create({ email: 'b@example.com', external_id: 'ext-b' });
     for (const body of [{ email: 'TAKEN@example.com' }, { external_id: 'ext-a' }]) {
-      const res = await put(b.id, body);
+      const res = await c.contacts.update(b.id, body);
       expect(res.status).toBe(409);
       expect(res.body.errors).toEqual([{ code: 'conflict', message: `A contact matching those details already exists with id=${a.id}` }]);
     }
-    expect((await events(b.id)).length).toBe(1);
-    const lead = await create({ role: 'lead', email: 'lead@example.com' });
-    expect((await put(lead.id, { email: 'taken@example.com' })).status).toBe(200);
+    expect((await storedEvents(t, b.id)).length).toBe(1);
+    const lead = await c.ok.contacts.create({ role: 'lead', email: 'lead@example.com' });
+    expect((await c.contacts.update(lead.id, { email: 'taken@example.com' })).status).toBe(200);
   });
 
   it('refuses user -> lead with 400 client_error and allows lead -> user', async () => {
-    const user = await create({ email: 'user-role@example.com' });
-    const res = await put(user.id, { role: 'lead' });
+    const user = await c.ok.contacts.create({ email: 'user-role@example.com' });
+    const res = await c.contacts.update(user.id, { role: 'lead' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ code: 'client_error', message: "Contact with user role can't be converted to a lead" }]);
-    const lead = await create({ role: 'lead' });
-    const promoted = await put(lead.id, { role: 'user', email: 'promoted@example.com' });
+    const lead = await c.ok.contacts.create({ role: 'lead' });
+    const promoted = await c.contacts.update(lead.id, { role: 'user', email: 'promoted@example.com' });
     expect(promoted.status).toBe(200);
     expect(promoted.body.role).toBe('user');
   });
 
   it('clears nullable fields sent as null and keeps the fields not sent', async () => {
-    const contact = await create({ email: 'nulls@example.com', phone: '+1 555 0100', name: 'N', signed_up_at: 1700000000, external_id: 'nulls' });
-    const res = await put(contact.id, { phone: null, signed_up_at: null });
+    const contact = await c.ok.contacts.create({ email: 'nulls@example.com', phone: '+1 555 0100', name: 'N', signed_up_at: 1700000000, external_id: 'nulls' });
+    const res = await c.contacts.update(contact.id, { phone: null, signed_up_at: null });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ phone: null, signed_up_at: null, name: 'N', external_id: 'nulls', email: 'nulls@example.com' });
   });
 
   it('merges custom attributes per key, checks them against data attributes, and clears a key sent as null', async () => {
-    const contact = await create({ role: 'lead', custom_attributes: { plan: 'free' } });
-    expect((await put(contact.id, { custom_attributes: { seats: 3, vip: true } })).body.custom_attributes).toEqual({ plan: 'free', seats: 3, vip: true });
-    expect((await put(contact.id, { custom_attributes: { plan: null, score: 2.5, renews_at: 1800000000 } })).body.custom_attributes).toEqual({
+    const contact = await c.ok.contacts.create({ role: 'lead', custom_attributes: { plan: 'free' } });
+    expect((await c.contacts.update(contact.id, { custom_attributes: { seats: 3, vip: true } })).body.custom_attributes).toEqual({ plan: 'free', seats: 3, vip: true });
+    expect((await c.contacts.update(contact.id, { custom_attributes: { plan: null, score: 2.5, renews_at: 1800000000 } })).body.custom_attributes).toEqual({
       seats: 3,
       vip: true,
       score: 2.5,
       renews_at: 1800000000,
     });
-    const unknown = await put(contact.id, { custom_attributes: { nope: 1 } });
+    const unknown = await c.contacts.update(contact.id, { custom_attributes: { nope: 1 } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0]).toEqual({ code: 'parameter_invalid', message: "Custom attribute 'nope' does not exist", field: 'custom_attributes.nope' });
-    const wrongType = await put(contact.id, { custom_attributes: { seats: 'many' } });
+    const wrongType = await c.contacts.update(contact.id, { custom_attributes: { seats: 'many' } });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.errors[0].field).toBe('custom_attributes.seats');
-    expect((await events(contact.id)).length).toBe(3);
+    expect((await storedEvents(t, contact.id)).length).toBe(3);
   });
 
   it('records nothing and keeps updated_at for an update that changes nothing', async () => {
-    const contact = await create({ role: 'lead', name: 'Same', custom_attributes: { plan: 'pro' } });
-    const res = await put(contact.id, { name: 'Same', role: 'lead', custom_attributes: { plan: 'pro' }, ignored_field: 'x' });
+    const contact = await c.ok.contacts.create({ role: 'lead', name: 'Same', custom_attributes: { plan: 'pro' } });
+    const res = await c.contacts.update(contact.id, { name: 'Same', role: 'lead', custom_attributes: { plan: 'pro' }, ignored_field: 'x' });
     expect(res.status).toBe(200);
     expect(res.body.updated_at).toBe(contact.updated_at);
     expect(res.body).toEqual(contact);
-    expect((await events(contact.id)).length).toBe(1);
+    expect((await storedEvents(t, contact.id)).length).toBe(1);
   });
 
   it('accepts an owner that is an admin of the workspace, and refuses one that is not', async () => {
-    const contact = await create({ role: 'lead' });
-    expect((await put(contact.id, { owner_id: adminId })).body.owner_id).toBe(adminId);
+    const contact = await c.ok.contacts.create({ role: 'lead' });
+    expect((await c.contacts.update(contact.id, { owner_id: adminId })).body.owner_id).toBe(adminId);
     const other = await t.newWorkspace('owners');
-    const res = await put(contact.id, { owner_id: other.admin.id });
+    const res = await c.contacts.update(contact.id, { owner_id: other.admin.id });
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ code: 'parameter_invalid', message: 'The owner specified is not a member of the workspace' });
   });
 
   it('keeps the log append-only: the database refuses UPDATE and DELETE on es_events', async () => {
-    const contact = await create({ role: 'lead' });
+    const contact = await c.ok.contacts.create({ role: 'lead' });
     await expect(t.pool.query(`UPDATE es_events SET data = '{}' WHERE stream_id = $1`, [contact.id])).rejects.toThrow(/append-only/);
     await expect(t.pool.query(`DELETE FROM es_events WHERE stream_id = $1`, [contact.id])).rejects.toThrow(/append-only/);
-    expect((await events(contact.id)).length).toBe(1);
+    expect((await storedEvents(t, contact.id)).length).toBe(1);
   });
 
   it('serves /health, /metrics and /docs without a token', async () => {
-    expect((await request(t.baseUrl).get('/health')).body).toEqual({ status: 'ok' });
-    const metrics = await request(t.baseUrl).get('/metrics');
+    const anonymous = api(t).as(null);
+    expect((await anonymous.get('/health')).body).toEqual({ status: 'ok' });
+    const metrics = await anonymous.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/http_requests_total\{method="PUT",route="\/contacts\/:id",status="200"\}/);
     expect(metrics.text).toMatch(/events_appended_total\{event_type="ContactUpdated"\}/);
-    expect((await request(t.baseUrl).get('/docs')).status).toBeLessThan(400);
+    expect((await anonymous.get('/docs')).status).toBeLessThan(400);
   });
 });
