@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, api } from './support/api.js';
+import { type Client, type Headers, api } from './support/api.js';
 import { UUID, shape } from './support/shape.js';
 import { storedEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -69,7 +69,8 @@ describe('PUT /contacts/{id}', () => {
 
   it('answers 401 with the exact Intercom body without a token and with a wrong one', async () => {
     const contact = await c.ok.contacts.create({ role: 'lead' });
-    for (const headers of [{}, { Authorization: 'Bearer nope' }, { Authorization: token }, { Authorization: `Basic ${token}` }]) {
+    const wrong: Headers[] = [{}, { Authorization: 'Bearer nope' }, { Authorization: token }, { Authorization: `Basic ${token}` }];
+    for (const headers of wrong) {
       const res = await api(t).as(null).contacts.update(contact.id, { name: 'x' }, headers);
       expect(res.status).toBe(401);
       expect(Object.keys(res.body)).toEqual(['type', 'request_id', 'errors']);
