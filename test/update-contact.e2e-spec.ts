@@ -9,7 +9,7 @@ const sample = (version: string) => JSON.parse(readFileSync(new URL(`./fixtures/
 
 describe('PUT /contacts/{id}', () => {
   let t: TestApp;
-  let c: Client;
+  let me: Client;
   let token: string;
   let workspaceId: string;
   let adminId: number;
@@ -17,21 +17,21 @@ describe('PUT /contacts/{id}', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const ws = await t.newWorkspace();
-    c = api(t).as(ws);
+    me = api(t).as(ws);
     token = ws.access_token;
     workspaceId = ws.workspace_id;
     adminId = ws.admin.id;
-    await c.ok.dataAttributes.define('plan', 'string');
-    await c.ok.dataAttributes.define('seats', 'integer');
-    await c.ok.dataAttributes.define('score', 'float');
-    await c.ok.dataAttributes.define('vip', 'boolean');
-    await c.ok.dataAttributes.define('renews_at', 'date');
+    await me.ok.dataAttributes.define('plan', 'string');
+    await me.ok.dataAttributes.define('seats', 'integer');
+    await me.ok.dataAttributes.define('score', 'float');
+    await me.ok.dataAttributes.define('vip', 'boolean');
+    await me.ok.dataAttributes.define('renews_at', 'date');
   });
   afterAll(() => t?.close());
 
   it('answers the documented sample: 200, the full contact in Intercom order, and a ContactUpdated diff in the log', async () => {
-    const contact = await c.ok.contacts.create({ external_id: '70', email: 'joe@example.com', signed_up_at: 1719492776 });
-    const res = await c.contacts.update(contact.id, { email: 'joebloggs@intercom.io', name: 'joe bloggs' });
+    const contact = await me.ok.contacts.create({ external_id: '70', email: 'joe@example.com', signed_up_at: 1719492776 });
+    const res = await me.contacts.update(contact.id, { email: 'joebloggs@intercom.io', name: 'joe bloggs' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     const expected = sample('2.11');
@@ -47,12 +47,12 @@ describe('PUT /contacts/{id}', () => {
     });
     expect(log[1].metadata).toMatchObject({ actor: { type: 'access_token' }, intercom_version: null });
     expect(log[1].metadata.request_id).toMatch(UUID);
-    expect(await c.ok.contacts.get(contact.id)).toEqual(res.body);
+    expect(await me.ok.contacts.get(contact.id)).toEqual(res.body);
   });
 
   it.each(['2.14', '2.16'])('follows the shape of Intercom-Version %s', async (version) => {
-    const contact = await c.ok.contacts.create({ role: 'lead', owner_id: adminId });
-    const res = await c.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
+    const contact = await me.ok.contacts.create({ role: 'lead', owner_id: adminId });
+    const res = await me.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
     expect(res.status).toBe(200);
     const expected = sample(version);
     expect(Object.keys(res.body)).toEqual(Object.keys(expected));
@@ -61,14 +61,14 @@ describe('PUT /contacts/{id}', () => {
   });
 
   it.each(['3.0', '2.6', '1.4', 'latest'])('refuses Intercom-Version %s', async (version) => {
-    const contact = await c.ok.contacts.create({ role: 'lead' });
-    const res = await c.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
+    const contact = await me.ok.contacts.create({ role: 'lead' });
+    const res = await me.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].code).toBe('intercom_version_invalid');
   });
 
   it('answers 401 with the exact Intercom body without a token and with a wrong one', async () => {
-    const contact = await c.ok.contacts.create({ role: 'lead' });
+    const contact = await me.ok.contacts.create({ role: 'lead' });
     const wrong: Headers[] = [{}, { Authorization: 'Bearer nope' }, { Authorization: token }, { Authorization: `Basic ${token}` }];
     for (const headers of wrong) {
       const res = await api(t).as(null).contacts.update(contact.id, { name: 'x' }, headers);
@@ -80,13 +80,13 @@ describe('PUT /contacts/{id}', () => {
   });
 
   it('answers 404 for an unknown contact and for a contact of another workspace', async () => {
-    const missing = await c.contacts.update('650cbc286d0a728750658b15', { name: 'x' });
+    const missing = await me.contacts.update('650cbc286d0a728750658b15', { name: 'x' });
     expect(missing.status).toBe(404);
     expect(missing.body.errors).toEqual([{ code: 'not_found', message: 'User Not Found' }]);
     const other = await t.newWorkspace('other');
     const theirs = await api(t).as(other).ok.contacts.create({ email: 'theirs@example.com' });
-    expect((await c.contacts.update(theirs.id, { name: 'stolen' })).status).toBe(404);
-    expect((await c.contacts.get(theirs.id)).status).toBe(404);
+    expect((await me.contacts.update(theirs.id, { name: 'stolen' })).status).toBe(404);
+    expect((await me.contacts.get(theirs.id)).status).toBe(404);
     expect((await storedEvents(t, theirs.id)).length).toBe(1);
   });
 
@@ -111,8 +111,8 @@ describe('PUT /contacts/{id}', () => {
     ['custom_attributes', 'plan'],
     ['custom_attributes', { plan: { nested: true } }],
   ])('answers 400 parameter_invalid for %s = %j and changes nothing', async (field, value) => {
-    const contact = await c.ok.contacts.create({ role: 'lead', name: 'before' });
-    const res = await c.contacts.update(contact.id, { name: 'after', [field]: value });
+    const contact = await me.ok.contacts.create({ role: 'lead', name: 'before' });
+    const res = await me.contacts.update(contact.id, { name: 'after', [field]: value });
     expect(res.status).toBe(400);
     expect(res.body.type).toBe('error.list');
     expect(res.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field });
@@ -121,77 +121,77 @@ describe('PUT /contacts/{id}', () => {
   });
 
   it('answers 400 for malformed JSON, a non-object body, and 413 for a body over 1 MiB', async () => {
-    const contact = await c.ok.contacts.create({ role: 'lead' });
-    const bad = await c.contacts.update(contact.id, '{"name": ', { 'Content-Type': 'application/json' });
+    const contact = await me.ok.contacts.create({ role: 'lead' });
+    const bad = await me.contacts.update(contact.id, '{"name": ', { 'Content-Type': 'application/json' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].code).toBe('parameter_invalid');
-    expect((await c.contacts.update(contact.id, [1, 2])).status).toBe(400);
-    const big = await c.contacts.update(contact.id, { name: 'x', padding: 'y'.repeat(1024 * 1024) });
+    expect((await me.contacts.update(contact.id, [1, 2])).status).toBe(400);
+    const big = await me.contacts.update(contact.id, { name: 'x', padding: 'y'.repeat(1024 * 1024) });
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ type: 'error.list', errors: [{ code: 'request_too_large' }] });
     expect((await storedEvents(t, contact.id)).length).toBe(1);
   });
 
   it('answers unknown routes with a 404 error.list and never leaks internals', async () => {
-    const res = await c.get('/nope');
+    const res = await me.get('/nope');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ type: 'error.list', request_id: expect.stringMatching(UUID), errors: [{ code: 'not_found', message: 'Resource Not Found' }] });
-    const patch = await c.patch('/contacts/abc', {});
+    const patch = await me.patch('/contacts/abc', {});
     expect(patch.status).toBe(404);
   });
 
   it('answers 409 when the email (any case) or external_id belongs to another user, and lets leads share', async () => {
-    const a = await c.ok.contacts.create({ email: 'taken@example.com', external_id: 'ext-a' });
-    const b = await c.ok.contacts.create({ email: 'b@example.com', external_id: 'ext-b' });
+    const a = await me.ok.contacts.create({ email: 'taken@example.com', external_id: 'ext-a' });
+    const b = await me.ok.contacts.create({ email: 'b@example.com', external_id: 'ext-b' });
     for (const body of [{ email: 'TAKEN@example.com' }, { external_id: 'ext-a' }]) {
-      const res = await c.contacts.update(b.id, body);
+      const res = await me.contacts.update(b.id, body);
       expect(res.status).toBe(409);
       expect(res.body.errors).toEqual([{ code: 'conflict', message: `A contact matching those details already exists with id=${a.id}` }]);
     }
     expect((await storedEvents(t, b.id)).length).toBe(1);
-    const lead = await c.ok.contacts.create({ role: 'lead', email: 'lead@example.com' });
-    expect((await c.contacts.update(lead.id, { email: 'taken@example.com' })).status).toBe(200);
+    const lead = await me.ok.contacts.create({ role: 'lead', email: 'lead@example.com' });
+    expect((await me.contacts.update(lead.id, { email: 'taken@example.com' })).status).toBe(200);
   });
 
   it('refuses user -> lead with 400 client_error and allows lead -> user', async () => {
-    const user = await c.ok.contacts.create({ email: 'user-role@example.com' });
-    const res = await c.contacts.update(user.id, { role: 'lead' });
+    const user = await me.ok.contacts.create({ email: 'user-role@example.com' });
+    const res = await me.contacts.update(user.id, { role: 'lead' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ code: 'client_error', message: "Contact with user role can't be converted to a lead" }]);
-    const lead = await c.ok.contacts.create({ role: 'lead' });
-    const promoted = await c.contacts.update(lead.id, { role: 'user', email: 'promoted@example.com' });
+    const lead = await me.ok.contacts.create({ role: 'lead' });
+    const promoted = await me.contacts.update(lead.id, { role: 'user', email: 'promoted@example.com' });
     expect(promoted.status).toBe(200);
     expect(promoted.body.role).toBe('user');
   });
 
   it('clears nullable fields sent as null and keeps the fields not sent', async () => {
-    const contact = await c.ok.contacts.create({ email: 'nulls@example.com', phone: '+1 555 0100', name: 'N', signed_up_at: 1700000000, external_id: 'nulls' });
-    const res = await c.contacts.update(contact.id, { phone: null, signed_up_at: null });
+    const contact = await me.ok.contacts.create({ email: 'nulls@example.com', phone: '+1 555 0100', name: 'N', signed_up_at: 1700000000, external_id: 'nulls' });
+    const res = await me.contacts.update(contact.id, { phone: null, signed_up_at: null });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ phone: null, signed_up_at: null, name: 'N', external_id: 'nulls', email: 'nulls@example.com' });
   });
 
   it('merges custom attributes per key, checks them against data attributes, and clears a key sent as null', async () => {
-    const contact = await c.ok.contacts.create({ role: 'lead', custom_attributes: { plan: 'free' } });
-    expect((await c.contacts.update(contact.id, { custom_attributes: { seats: 3, vip: true } })).body.custom_attributes).toEqual({ plan: 'free', seats: 3, vip: true });
-    expect((await c.contacts.update(contact.id, { custom_attributes: { plan: null, score: 2.5, renews_at: 1800000000 } })).body.custom_attributes).toEqual({
+    const contact = await me.ok.contacts.create({ role: 'lead', custom_attributes: { plan: 'free' } });
+    expect((await me.contacts.update(contact.id, { custom_attributes: { seats: 3, vip: true } })).body.custom_attributes).toEqual({ plan: 'free', seats: 3, vip: true });
+    expect((await me.contacts.update(contact.id, { custom_attributes: { plan: null, score: 2.5, renews_at: 1800000000 } })).body.custom_attributes).toEqual({
       seats: 3,
       vip: true,
       score: 2.5,
       renews_at: 1800000000,
     });
-    const unknown = await c.contacts.update(contact.id, { custom_attributes: { nope: 1 } });
+    const unknown = await me.contacts.update(contact.id, { custom_attributes: { nope: 1 } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0]).toEqual({ code: 'parameter_invalid', message: "Custom attribute 'nope' does not exist", field: 'custom_attributes.nope' });
-    const wrongType = await c.contacts.update(contact.id, { custom_attributes: { seats: 'many' } });
+    const wrongType = await me.contacts.update(contact.id, { custom_attributes: { seats: 'many' } });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.errors[0].field).toBe('custom_attributes.seats');
     expect((await storedEvents(t, contact.id)).length).toBe(3);
   });
 
   it('records nothing and keeps updated_at for an update that changes nothing', async () => {
-    const contact = await c.ok.contacts.create({ role: 'lead', name: 'Same', custom_attributes: { plan: 'pro' } });
-    const res = await c.contacts.update(contact.id, { name: 'Same', role: 'lead', custom_attributes: { plan: 'pro' }, ignored_field: 'x' });
+    const contact = await me.ok.contacts.create({ role: 'lead', name: 'Same', custom_attributes: { plan: 'pro' } });
+    const res = await me.contacts.update(contact.id, { name: 'Same', role: 'lead', custom_attributes: { plan: 'pro' }, ignored_field: 'x' });
     expect(res.status).toBe(200);
     expect(res.body.updated_at).toBe(contact.updated_at);
     expect(res.body).toEqual(contact);
@@ -199,16 +199,16 @@ describe('PUT /contacts/{id}', () => {
   });
 
   it('accepts an owner that is an admin of the workspace, and refuses one that is not', async () => {
-    const contact = await c.ok.contacts.create({ role: 'lead' });
-    expect((await c.contacts.update(contact.id, { owner_id: adminId })).body.owner_id).toBe(adminId);
+    const contact = await me.ok.contacts.create({ role: 'lead' });
+    expect((await me.contacts.update(contact.id, { owner_id: adminId })).body.owner_id).toBe(adminId);
     const other = await t.newWorkspace('owners');
-    const res = await c.contacts.update(contact.id, { owner_id: other.admin.id });
+    const res = await me.contacts.update(contact.id, { owner_id: other.admin.id });
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ code: 'parameter_invalid', message: 'The owner specified is not a member of the workspace' });
   });
 
   it('keeps the log append-only: the database refuses UPDATE and DELETE on es_events', async () => {
-    const contact = await c.ok.contacts.create({ role: 'lead' });
+    const contact = await me.ok.contacts.create({ role: 'lead' });
     await expect(t.pool.query(`UPDATE es_events SET data = '{}' WHERE stream_id = $1`, [contact.id])).rejects.toThrow(/append-only/);
     await expect(t.pool.query(`DELETE FROM es_events WHERE stream_id = $1`, [contact.id])).rejects.toThrow(/append-only/);
     expect((await storedEvents(t, contact.id)).length).toBe(1);

@@ -87,8 +87,9 @@ function routes<R>(send: Send<R>) {
     admins: {
       list: (query?: Query) => send('get', '/admins', { query }),
       get: (id: string | number) => send('get', `/admins/${id}`),
+      /** GET /me: the admin the token acts for. */
+      me: () => send('get', '/me'),
     },
-    me: () => send('get', '/me'),
     events: (query?: Query) => send('get', '/events', { query }),
   };
 }
