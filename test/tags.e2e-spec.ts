@@ -102,7 +102,7 @@ describe('tags', () => {
     it('is idempotent: tagging twice answers the first application and records one event', async () => {
       const contact = await me.ok.contacts.create({ role: 'lead' });
       const tag = await me.ok.tags.save({ name: 'Twice' });
-      const first = (await me.tags.attach(contact.id, { id: tag.id }).expect(200)).body;
+      const first = await me.ok.tags.attach(contact.id, { id: tag.id });
       const second = await me.tags.attach(contact.id, { id: tag.id });
       expect(second.status).toBe(200);
       expect(second.body).toEqual(first);
@@ -153,7 +153,7 @@ describe('tags', () => {
       const contact = await me.ok.contacts.create({ role: 'lead' });
       const [b, a, c] = [await me.ok.tags.save({ name: 'List B' }), await me.ok.tags.save({ name: 'List A' }), await me.ok.tags.save({ name: 'List C' })];
       const applied = [];
-      for (const tag of [b, a, c]) applied.push((await me.tags.attach(contact.id, { id: tag.id }).expect(200)).body);
+      for (const tag of [b, a, c]) applied.push(await me.ok.tags.attach(contact.id, { id: tag.id }));
       const res = await me.tags.of(contact.id);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ type: 'list', data: applied });
@@ -170,7 +170,7 @@ describe('tags', () => {
 
     it('answers an empty list for an untagged contact and 404 for unknown or foreign contacts', async () => {
       const contact = await me.ok.contacts.create({ role: 'lead' });
-      expect((await me.tags.of(contact.id).expect(200)).body).toEqual({ type: 'list', data: [] });
+      expect(await me.ok.tags.of(contact.id)).toEqual({ type: 'list', data: [] });
       for (const id of [MISSING_CONTACT, (await them.ok.contacts.create({ role: 'lead' })).id]) {
         const res = await me.tags.of(id);
         expect(res.status).toBe(404);
@@ -182,7 +182,7 @@ describe('tags', () => {
       const lead = await me.ok.contacts.create({ role: 'lead' });
       const user = await me.ok.contacts.create({ email: 'tag-merge@example.com' });
       const [both, leadOnly] = [await me.ok.tags.save({ name: 'Merge both' }), await me.ok.tags.save({ name: 'Merge lead only' })];
-      const onUser = (await me.tags.attach(user.id, { id: both.id }).expect(200)).body;
+      const onUser = await me.ok.tags.attach(user.id, { id: both.id });
       await me.tags.attach(lead.id, { id: both.id }).expect(200);
       await me.tags.attach(lead.id, { id: leadOnly.id }).expect(200);
       await me.contacts.merge({ from: lead.id, into: user.id }).expect(200);
@@ -197,7 +197,7 @@ describe('tags', () => {
       const contact = await me.ok.contacts.create({ role: 'lead' });
       const [keep, drop] = [await me.ok.tags.save({ name: 'Keep me' }), await me.ok.tags.save({ name: 'Drop me' })];
       await me.tags.attach(contact.id, { id: keep.id }).expect(200);
-      const applied = (await me.tags.attach(contact.id, { id: drop.id }).expect(200)).body;
+      const applied = await me.ok.tags.attach(contact.id, { id: drop.id });
       const res = await me.tags.detach(contact.id, drop.id);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(applied);
@@ -253,7 +253,7 @@ describe('tags', () => {
       const tags = [];
       for (let i = 1; i <= 11; i++) tags.push(await me.ok.tags.save({ name: `Embedded ${i}` }));
       for (const tag of tags.slice(0, 10)) await me.tags.attach(contact.id, { id: tag.id }).expect(200);
-      const ten = (await me.contacts.get(contact.id).expect(200)).body.tags;
+      const ten = (await me.ok.contacts.get(contact.id)).tags;
       expect(ten).toEqual({
         type: 'list',
         data: tags.slice(0, 10).map((tag) => ({ type: 'tag', id: tag.id, url: `/tags/${tag.id}` })),
@@ -262,12 +262,12 @@ describe('tags', () => {
         has_more: false,
       });
       await me.tags.attach(contact.id, { id: tags[10].id }).expect(200);
-      const eleven = (await me.contacts.get(contact.id).expect(200)).body.tags;
+      const eleven = (await me.ok.contacts.get(contact.id)).tags;
       expect(eleven.data).toEqual(ten.data);
       expect(eleven).toMatchObject({ total_count: 11, has_more: true });
       expect((await me.tags.of(contact.id)).body.data).toHaveLength(11);
       await me.tags.detach(contact.id, tags[0].id).expect(200);
-      const afterUntag = (await me.contacts.get(contact.id).expect(200)).body.tags;
+      const afterUntag = (await me.ok.contacts.get(contact.id)).tags;
       expect(afterUntag.data.map((ref: { id: string }) => ref.id)).toEqual(tags.slice(1, 11).map((tag) => tag.id));
       expect(afterUntag).toMatchObject({ total_count: 10, has_more: false });
     });
