@@ -168,8 +168,8 @@ describe('notes', () => {
 
     it('answers an empty list for a contact without notes', async () => {
       const contact = await me.ok.contacts.create({ email: 'no-notes@example.com' });
-      const res = await me.notes.of(contact.id).expect(200);
-      expect(res.body).toEqual({ type: 'list', data: [], total_count: 0, pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 0 } });
+      const list = await me.ok.notes.of(contact.id);
+      expect(list).toEqual({ type: 'list', data: [], total_count: 0, pages: { type: 'pages', next: null, page: 1, per_page: 50, total_pages: 0 } });
     });
 
     it('answers 400 for bad page numbers and 404 for a missing or foreign contact', async () => {
@@ -194,9 +194,9 @@ describe('notes', () => {
       const leadNote = (await me.ok.notes.add(lead.id, { body: 'from the lead' })).id;
       const userNote = (await me.ok.notes.add(user.id, { body: 'on the user' })).id;
       await me.contacts.merge({ from: lead.id, into: user.id }).expect(200);
-      const res = await me.notes.of(user.id).expect(200);
-      expect(res.body.data.map((n: { id: string }) => n.id).sort()).toEqual([leadNote, userNote].sort());
-      expect(res.body.data.every((n: { contact: { id: string } }) => n.contact.id === user.id)).toBe(true);
+      const onUser = await me.ok.notes.of(user.id);
+      expect(onUser.data.map((n: { id: string }) => n.id).sort()).toEqual([leadNote, userNote].sort());
+      expect(onUser.data.every((n: { contact: { id: string } }) => n.contact.id === user.id)).toBe(true);
       expect((await me.notes.of(lead.id)).status).toBe(404);
 
       await me.contacts.delete(user.id).expect(200);
@@ -226,16 +226,16 @@ describe('notes', () => {
     const contact = await me.ok.contacts.create({ email: 'embedded-notes@example.com' });
     const ids: string[] = [];
     for (let n = 1; n <= 11; n++) ids.push((await me.ok.notes.add(contact.id, { body: `note ${n}` })).id);
-    const res = await me.contacts.get(contact.id).expect(200);
-    expect(res.body.notes).toEqual({
+    const read = await me.ok.contacts.get(contact.id);
+    expect(read.notes).toEqual({
       type: 'list',
       data: [...ids].reverse().slice(0, 10).map((id) => ({ type: 'note', id, url: `/notes/${id}` })),
       url: `/contacts/${contact.id}/notes`,
       total_count: 11,
       has_more: true,
     });
-    const listed = await me.notes.of(contact.id).expect(200);
-    expect(listed.body.data.map((n: { id: string }) => n.id)).toEqual([...ids].reverse());
+    const listed = await me.ok.notes.of(contact.id);
+    expect(listed.data.map((n: { id: string }) => n.id)).toEqual([...ids].reverse());
   });
 
   it('answers 401 without a valid token', async () => {
