@@ -7,10 +7,10 @@ import { PostgresEventStore } from '@app/event-store';
 import { LogProcessorsRunner } from '@app/processors';
 import { CONTACT_TOPICS, WebhookDeliveryLoop, WebhooksWorker } from '@app/webhooks';
 import type { CreatedWorkspace } from '@app/workspaces';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@app/runtime';
 import { WorkerModule } from '../apps/contacts-worker/src/worker.module.js';
+import { type Client, api } from './support/api.js';
 import { UUID } from './support/shape.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -30,16 +30,8 @@ describe('webhooks', () => {
   let t: TestApp;
   let worker: WebhooksWorker;
   const servers: Server[] = [];
-  const api = () => request(t.baseUrl);
-  const auth = (ws: CreatedWorkspace) => ({ Authorization: `Bearer ${ws.access_token}` });
-  const ok = async (req: request.Test) => {
-    const res = await req;
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body;
-  };
-  const subscribe = (ws: CreatedWorkspace, url: string, topics: readonly string[]) =>
-    ok(api().post('/webhook_subscriptions').set(auth(ws)).send({ url, topics }));
-  const deliveries = async (ws: CreatedWorkspace, id: string) => (await ok(api().get(`/webhook_subscriptions/${id}/deliveries`).set(auth(ws)))).data;
+  /** The deliveries of a subscription, newest first. */
+  const deliveries = async (as: Client, id: string) => (await as.ok.webhooks.deliveries(id)).data;
   const sign = (raw: string, secret: string) => `sha1=${createHmac('sha1', secret).update(raw).digest('hex')}`;
 
   async function receiver(answer: Answer = () => 200) {
@@ -87,20 +79,21 @@ describe('webhooks', () => {
   describe('subscriptions over HTTP', () => {
     it('creates, lists and deletes; a deleted one is gone', async () => {
       const ws = await t.newWorkspace();
-      const created = await subscribe(ws, 'https://example.com/hooks', ['contact.user.created', 'ping', 'contact.user.created']);
+      const me = api(t).as(ws);
+      const created = await me.ok.webhooks.subscribe('https://example.com/hooks', ['contact.user.created', 'ping', 'contact.user.created']);
       expect(Object.keys(created)).toEqual(['type', 'id', 'url', 'topics', 'active', 'created_at']);
       expect(created).toMatchObject({ type: 'webhook_subscription', url: 'https://example.com/hooks', topics: ['contact.user.created', 'ping'], active: true });
       expect(created.id).toMatch(/^[0-9a-f]{24}$/);
       expect(Math.abs(created.created_at - Date.now() / 1000)).toBeLessThan(60);
-      const other = await subscribe(ws, 'http://127.0.0.1:9/hooks', ['contact.lead.created']);
+      const other = await me.ok.webhooks.subscribe('http://127.0.0.1:9/hooks', ['contact.lead.created']);
 
-      expect(await ok(api().get('/webhook_subscriptions').set(auth(ws)))).toEqual({ type: 'list', data: [created, other] });
-      expect(await ok(api().delete(`/webhook_subscriptions/${created.id}`).set(auth(ws)))).toEqual({ ...created, deleted: true });
-      expect((await ok(api().get('/webhook_subscriptions').set(auth(ws)))).data).toEqual([other]);
-      const again = await api().delete(`/webhook_subscriptions/${created.id}`).set(auth(ws));
+      expect(await me.ok.webhooks.list()).toEqual({ type: 'list', data: [created, other] });
+      expect(await me.ok.webhooks.delete(created.id)).toEqual({ ...created, deleted: true });
+      expect((await me.ok.webhooks.list()).data).toEqual([other]);
+      const again = await me.webhooks.delete(created.id);
       expect(again.status).toBe(404);
       expect(again.body).toMatchObject({ type: 'error.list', request_id: expect.stringMatching(UUID), errors: [{ code: 'not_found', message: 'Resource Not Found' }] });
-      expect((await api().get(`/webhook_subscriptions/${created.id}/deliveries`).set(auth(ws))).status).toBe(404);
+      expect((await me.webhooks.deliveries(created.id)).status).toBe(404);
     });
 
     it.each([
@@ -116,48 +109,51 @@ describe('webhooks', () => {
       [{ url: 'https://example.com/hooks', topics: ['contact.user.created', 'conversation.user.created'] }, 'topics'],
     ])('refuses %j with 400 parameter_invalid on %s, and stores nothing', async (body, field) => {
       const ws = await t.newWorkspace();
-      const res = await api().post('/webhook_subscriptions').set(auth(ws)).send(body);
+      const me = api(t).as(ws);
+      const res = await me.webhooks.create(body);
       expect(res.status).toBe(400);
       expect(res.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field });
-      expect((await ok(api().get('/webhook_subscriptions').set(auth(ws)))).data).toEqual([]);
+      expect((await me.ok.webhooks.list()).data).toEqual([]);
     });
 
     it("needs a token, and never shows or removes another workspace's subscription", async () => {
-      const [mine, theirs] = [await t.newWorkspace(), await t.newWorkspace()];
-      const sub = await subscribe(mine, 'https://example.com/hooks', ['contact.user.created']);
-      expect((await api().get('/webhook_subscriptions')).status).toBe(401);
-      expect((await api().post('/webhook_subscriptions').send({ url: 'https://example.com/x', topics: ['ping'] })).status).toBe(401);
-      expect((await ok(api().get('/webhook_subscriptions').set(auth(theirs)))).data).toEqual([]);
-      const steal = await api().delete(`/webhook_subscriptions/${sub.id}`).set(auth(theirs));
+      const [mine, theirs] = [api(t).as(await t.newWorkspace()), api(t).as(await t.newWorkspace())];
+      const sub = await mine.ok.webhooks.subscribe('https://example.com/hooks', ['contact.user.created']);
+      const nobody = api(t).as(null);
+      expect((await nobody.webhooks.list()).status).toBe(401);
+      expect((await nobody.webhooks.subscribe('https://example.com/x', ['ping'])).status).toBe(401);
+      expect((await theirs.ok.webhooks.list()).data).toEqual([]);
+      const steal = await theirs.webhooks.delete(sub.id);
       expect(steal.status).toBe(404);
       expect(steal.body.errors[0]).toEqual({ code: 'not_found', message: 'Resource Not Found' });
-      expect((await api().get(`/webhook_subscriptions/${sub.id}/deliveries`).set(auth(theirs))).status).toBe(404);
-      expect((await ok(api().get('/webhook_subscriptions').set(auth(mine)))).data).toEqual([sub]);
+      expect((await theirs.webhooks.deliveries(sub.id)).status).toBe(404);
+      expect((await mine.ok.webhooks.list()).data).toEqual([sub]);
     });
   });
 
   describe('delivery', () => {
     it('sends the right topics in log order, in the signed notification_event envelope', async () => {
       const ws = await t.newWorkspace();
+      const me = api(t).as(ws);
       const hook = await receiver();
-      const sub = await subscribe(ws, hook.url, CONTACT_TOPICS);
-      const user = await ok(api().post('/contacts').set(auth(ws)).send({ email: 'ann@example.com', name: 'Ann' }));
-      await ok(api().put(`/contacts/${user.id}`).set(auth(ws)).send({ name: 'Ann B' }));
-      await ok(api().put(`/contacts/${user.id}`).set(auth(ws)).send({ email: 'ann.b@example.com' }));
-      const vip = await ok(api().post('/tags').set(auth(ws)).send({ name: 'VIP' }));
-      await ok(api().post(`/contacts/${user.id}/tags`).set(auth(ws)).send({ id: vip.id }));
-      await ok(api().delete(`/contacts/${user.id}/tags/${vip.id}`).set(auth(ws)));
-      await ok(api().post(`/contacts/${user.id}/archive`).set(auth(ws)));
-      await ok(api().post(`/contacts/${user.id}/unarchive`).set(auth(ws)));
-      const lead = await ok(api().post('/contacts').set(auth(ws)).send({ role: 'lead' }));
-      await ok(api().put(`/contacts/${lead.id}`).set(auth(ws)).send({ email: 'lead@example.com' }));
-      await ok(api().post(`/contacts/${lead.id}/tags`).set(auth(ws)).send({ id: vip.id }));
-      const merged = await ok(api().post('/contacts/merge').set(auth(ws)).send({ from: lead.id, into: user.id }));
-      const signUp = await ok(api().post('/contacts').set(auth(ws)).send({ role: 'lead', email: 'later@example.com' }));
-      await ok(api().put(`/contacts/${signUp.id}`).set(auth(ws)).send({ role: 'user' }));
-      const [newsletter] = (await ok(api().get('/subscription_types').set(auth(ws)))).data;
-      await ok(api().post(`/contacts/${signUp.id}/subscriptions`).set(auth(ws)).send({ id: newsletter.id, consent_type: 'opt_out' }));
-      await ok(api().delete(`/contacts/${user.id}`).set(auth(ws)));
+      const sub = await me.ok.webhooks.subscribe(hook.url, CONTACT_TOPICS);
+      const user = await me.ok.contacts.create({ email: 'ann@example.com', name: 'Ann' });
+      await me.ok.contacts.update(user.id, { name: 'Ann B' });
+      await me.ok.contacts.update(user.id, { email: 'ann.b@example.com' });
+      const vip = await me.ok.tags.save({ name: 'VIP' });
+      await me.ok.tags.attach(user.id, { id: vip.id });
+      await me.ok.tags.detach(user.id, vip.id);
+      await me.ok.contacts.archive(user.id);
+      await me.ok.contacts.unarchive(user.id);
+      const lead = await me.ok.contacts.create({ role: 'lead' });
+      await me.ok.contacts.update(lead.id, { email: 'lead@example.com' });
+      await me.ok.tags.attach(lead.id, { id: vip.id });
+      const merged = await me.ok.contacts.merge({ from: lead.id, into: user.id });
+      const signUp = await me.ok.contacts.create({ role: 'lead', email: 'later@example.com' });
+      await me.ok.contacts.update(signUp.id, { role: 'user' });
+      const [newsletter] = (await me.ok.subscriptions.types()).data;
+      await me.ok.subscriptions.attach(signUp.id, { id: newsletter.id, consent_type: 'opt_out' });
+      await me.ok.contacts.delete(user.id);
 
       const expected = [
         ['contact.user.created', 'ContactCreated'],
@@ -207,26 +203,28 @@ describe('webhooks', () => {
         expect(hit.headers['x-hub-signature']).toBe(sign(hit.raw, ws.client_secret));
       }
 
-      const item = (i: number) => hook.hits[i].body.data.item;
-      expect(item(1)).toMatchObject({ id: user.id, name: 'Ann B', email: 'ann@example.com' });
-      expect(item(3)).toMatchObject({ id: user.id, email: 'ann.b@example.com' });
-      expect(item(4)).toMatchObject({ type: 'contact_tag', tag: { id: vip.id, name: 'VIP', type: 'tag' }, contact: { id: user.id, role: 'user' } });
-      expect(item(4).contact.tags.total_count).toBe(1);
-      expect(item(5).contact.tags.total_count).toBe(0);
-      expect(item(12)).toMatchObject({ type: 'contact_tag', contact: { id: lead.id, role: 'lead', email: 'lead@example.com' } });
-      expect(item(13)).toEqual({ ...merged, merged_from: { type: 'contact', id: lead.id } });
-      expect(item(16)).toMatchObject({ id: signUp.id, role: 'user' });
-      expect(item(17).subscription_types.data).toEqual([{ type: 'subscription', id: newsletter.id, consent_type: 'opt_out' }]);
+      // The item of the first notification of a topic (their order is asserted above).
+      const item = (topic: string) => hook.hits.find((hit) => hit.body.topic === topic)!.body.data.item;
+      expect(item('contact.user.updated')).toMatchObject({ id: user.id, name: 'Ann B', email: 'ann@example.com' });
+      expect(item('contact.email.updated')).toMatchObject({ id: user.id, email: 'ann.b@example.com' });
+      expect(item('contact.user.tag.created')).toMatchObject({ type: 'contact_tag', tag: { id: vip.id, name: 'VIP', type: 'tag' }, contact: { id: user.id, role: 'user' } });
+      expect(item('contact.user.tag.created').contact.tags.total_count).toBe(1);
+      expect(item('contact.user.tag.deleted').contact.tags.total_count).toBe(0);
+      expect(item('contact.lead.tag.created')).toMatchObject({ type: 'contact_tag', contact: { id: lead.id, role: 'lead', email: 'lead@example.com' } });
+      expect(item('contact.merged')).toEqual({ ...merged, merged_from: { type: 'contact', id: lead.id } });
+      expect(item('contact.lead.signed_up')).toMatchObject({ id: signUp.id, role: 'user' });
+      expect(item('contact.unsubscribed').subscription_types.data).toEqual([{ type: 'subscription', id: newsletter.id, consent_type: 'opt_out' }]);
       // Deleted: identifying fields only, although the contact is gone from the read model by now.
-      expect(item(18)).toEqual({ id: user.id, external_id: null, type: 'contact', deleted: true });
+      expect(item('contact.deleted')).toEqual({ id: user.id, external_id: null, type: 'contact', deleted: true });
     });
 
     it('retries a 500 with back-off and then delivers; the next notification waits for it', async () => {
       const ws = await t.newWorkspace();
+      const me = api(t).as(ws);
       const hook = await receiver((_, n) => (n === 1 ? 500 : 200));
-      const sub = await subscribe(ws, hook.url, ['contact.lead.created', 'contact.lead.updated']);
-      const lead = await ok(api().post('/contacts').set(auth(ws)).send({ role: 'lead' }));
-      await ok(api().put(`/contacts/${lead.id}`).set(auth(ws)).send({ name: 'Bo' }));
+      const sub = await me.ok.webhooks.subscribe(hook.url, ['contact.lead.created', 'contact.lead.updated']);
+      const lead = await me.ok.contacts.create({ role: 'lead' });
+      await me.ok.contacts.update(lead.id, { name: 'Bo' });
 
       await until(() => hook.hits.length >= 3);
       expect(hook.topics()).toEqual(['contact.lead.created', 'contact.lead.created', 'contact.lead.updated']);
@@ -237,8 +235,8 @@ describe('webhooks', () => {
       expect(retried.data).toEqual(failed.data);
       expect(hook.hits[1].at - hook.hits[0].at).toBeGreaterThanOrEqual(TIMING.retryBaseMs - 10);
 
-      await until(async () => (await deliveries(ws, sub.id)).every((d: { status: string }) => d.status === 'delivered'));
-      const log = await deliveries(ws, sub.id);
+      await until(async () => (await deliveries(me, sub.id)).every((d: { status: string }) => d.status === 'delivered'));
+      const log = await deliveries(me, sub.id);
       expect(log.map((d: { topic: string }) => d.topic)).toEqual(['contact.lead.updated', 'contact.lead.created']);
       expect(Object.keys(log[0])).toEqual([
         'type', 'id', 'topic', 'event_id', 'notification_id', 'status', 'attempts', 'last_status_code', 'last_error', 'next_attempt_at', 'delivered_at', 'created_at',
@@ -247,59 +245,61 @@ describe('webhooks', () => {
       expect(log[1].event_id).toMatch(UUID);
       expect(log[1].delivered_at).toBeGreaterThanOrEqual(log[1].created_at);
       expect(log[0]).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200 });
-      const page = await ok(api().get(`/webhook_subscriptions/${sub.id}/deliveries?per_page=1`).set(auth(ws)));
+      const page = await me.ok.webhooks.deliveries(sub.id, { per_page: 1 });
       expect(page.data.map((d: { id: string }) => d.id)).toEqual([log[0].id]);
       expect(page.pages).toEqual({ type: 'pages', per_page: 1, next: { per_page: 1, starting_after: log[0].id } });
-      const rest = await ok(api().get(`/webhook_subscriptions/${sub.id}/deliveries?per_page=1&starting_after=${log[0].id}`).set(auth(ws)));
+      const rest = await me.ok.webhooks.deliveries(sub.id, { per_page: 1, starting_after: log[0].id });
       expect(rest.data.map((d: { id: string }) => d.id)).toEqual([log[1].id]);
       expect(rest.pages).toEqual({ type: 'pages', per_page: 1 });
     });
 
     it('disables the subscription on 410 and drops what it still had queued', async () => {
       const ws = await t.newWorkspace();
+      const me = api(t).as(ws);
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       const hook = await receiver(() => released.then(() => 410));
-      const sub = await subscribe(ws, hook.url, ['contact.lead.created', 'contact.lead.updated']);
-      const lead = await ok(api().post('/contacts').set(auth(ws)).send({ role: 'lead' }));
-      await ok(api().put(`/contacts/${lead.id}`).set(auth(ws)).send({ name: 'Cy' }));
+      const sub = await me.ok.webhooks.subscribe(hook.url, ['contact.lead.created', 'contact.lead.updated']);
+      const lead = await me.ok.contacts.create({ role: 'lead' });
+      await me.ok.contacts.update(lead.id, { name: 'Cy' });
       await until(() => hook.hits.length === 1);
       await worker.drain();
-      expect((await deliveries(ws, sub.id)).map((d: { status: string }) => d.status)).toEqual(['pending', 'pending']);
+      expect((await deliveries(me, sub.id)).map((d: { status: string }) => d.status)).toEqual(['pending', 'pending']);
       release();
 
-      await until(async () => (await ok(api().get('/webhook_subscriptions').set(auth(ws)))).data[0].active === false);
-      const [second, first] = await deliveries(ws, sub.id);
+      await until(async () => (await me.ok.webhooks.list()).data[0].active === false);
+      const [second, first] = await deliveries(me, sub.id);
       expect(first).toMatchObject({ topic: 'contact.lead.created', status: 'dropped', attempts: 1, last_status_code: 410 });
       expect(second).toMatchObject({ topic: 'contact.lead.updated', status: 'dropped', attempts: 0, last_status_code: null, last_error: 'subscription disabled' });
-      await ok(api().post('/contacts').set(auth(ws)).send({ role: 'lead' }));
+      await me.ok.contacts.create({ role: 'lead' });
       await worker.drain();
       await sleep(200);
       expect(hook.hits).toHaveLength(1);
-      expect(await deliveries(ws, sub.id)).toHaveLength(2);
+      expect(await deliveries(me, sub.id)).toHaveLength(2);
     });
 
     it("a hanging or failing receiver delays only its own subscription's deliveries", async () => {
       const ws = await t.newWorkspace();
+      const me = api(t).as(ws);
       const [hanging, failing, fast] = [await receiver(() => 'hang'), await receiver(() => 500), await receiver()];
       const topics = ['contact.lead.created', 'contact.lead.updated'];
-      const [hangingSub, failingSub, fastSub] = [await subscribe(ws, hanging.url, topics), await subscribe(ws, failing.url, topics), await subscribe(ws, fast.url, topics)];
+      const [hangingSub, failingSub, fastSub] = [await me.ok.webhooks.subscribe(hanging.url, topics), await me.ok.webhooks.subscribe(failing.url, topics), await me.ok.webhooks.subscribe(fast.url, topics)];
       const started = Date.now();
-      const lead = await ok(api().post('/contacts').set(auth(ws)).send({ role: 'lead' }));
-      await ok(api().put(`/contacts/${lead.id}`).set(auth(ws)).send({ name: 'Di' }));
-      await ok(api().put(`/contacts/${lead.id}`).set(auth(ws)).send({ name: 'Dee' }));
+      const lead = await me.ok.contacts.create({ role: 'lead' });
+      await me.ok.contacts.update(lead.id, { name: 'Di' });
+      await me.ok.contacts.update(lead.id, { name: 'Dee' });
 
       await until(() => fast.hits.length >= 3);
       // All of it arrived while the hanging receiver still held its first request.
       expect(Date.now() - started).toBeLessThan(TIMING.timeoutMs);
       expect(fast.topics()).toEqual(['contact.lead.created', 'contact.lead.updated', 'contact.lead.updated']);
       expect(hanging.hits).toHaveLength(1);
-      expect((await deliveries(ws, hangingSub.id)).map((d: { attempts: number; status: string }) => [d.status, d.attempts])).toEqual([
+      expect((await deliveries(me, hangingSub.id)).map((d: { attempts: number; status: string }) => [d.status, d.attempts])).toEqual([
         ['pending', 0],
         ['pending', 0],
         ['pending', 0],
       ]);
-      expect((await deliveries(ws, fastSub.id)).every((d: { status: string }) => d.status === 'delivered')).toBe(true);
+      expect((await deliveries(me, fastSub.id)).every((d: { status: string }) => d.status === 'delivered')).toBe(true);
 
       // The failing one tries each notification three times, in order, then gives up on it.
       await until(() => failing.hits.length >= 9);
@@ -307,8 +307,8 @@ describe('webhooks', () => {
       expect(failing.topics()).toEqual([...Array(3).fill('contact.lead.created'), ...Array(6).fill('contact.lead.updated')]);
       expect([ids[0], ids[3], ids[6]].every((id, i) => ids.slice(i * 3, i * 3 + 3).every((same) => same === id))).toBe(true);
       expect(failing.hits.map((hit) => hit.body.delivery_attempts)).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
-      await until(async () => (await deliveries(ws, failingSub.id)).every((d: { status: string }) => d.status === 'failed'));
-      expect((await deliveries(ws, failingSub.id))[0]).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 500, last_error: 'HTTP 500', next_attempt_at: null });
+      await until(async () => (await deliveries(me, failingSub.id)).every((d: { status: string }) => d.status === 'failed'));
+      expect((await deliveries(me, failingSub.id))[0]).toMatchObject({ status: 'failed', attempts: 3, last_status_code: 500, last_error: 'HTTP 500', next_attempt_at: null });
 
       // The hanging one times out, is retried with the same notification, and only then may move on.
       await until(() => hanging.hits.length >= 2, TIMING.timeoutMs * 3);
@@ -316,17 +316,18 @@ describe('webhooks', () => {
         [hanging.hits[0].body.id, 1],
         [hanging.hits[0].body.id, 2],
       ]);
-      expect((await deliveries(ws, hangingSub.id))[2]).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null, last_error: `no answer within ${TIMING.timeoutMs} ms` });
-      await ok(api().delete(`/webhook_subscriptions/${hangingSub.id}`).set(auth(ws)));
+      expect((await deliveries(me, hangingSub.id))[2]).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null, last_error: `no answer within ${TIMING.timeoutMs} ms` });
+      await me.ok.webhooks.delete(hangingSub.id);
     });
 
     it("never sends a workspace's events to another workspace's subscription", async () => {
       const [a, b] = [await t.newWorkspace(), await t.newWorkspace()];
+      const [asA, asB] = [api(t).as(a), api(t).as(b)];
       const [hookA, hookB] = [await receiver(), await receiver()];
-      await subscribe(a, hookA.url, CONTACT_TOPICS);
-      await subscribe(b, hookB.url, CONTACT_TOPICS);
-      const contactA = await ok(api().post('/contacts').set(auth(a)).send({ email: 'a@example.com' }));
-      const contactB = await ok(api().post('/contacts').set(auth(b)).send({ email: 'b@example.com' }));
+      await asA.ok.webhooks.subscribe(hookA.url, CONTACT_TOPICS);
+      await asB.ok.webhooks.subscribe(hookB.url, CONTACT_TOPICS);
+      const contactA = await asA.ok.contacts.create({ email: 'a@example.com' });
+      const contactB = await asB.ok.contacts.create({ email: 'b@example.com' });
       await until(() => hookA.hits.length >= 1 && hookB.hits.length >= 1);
       await worker.drain();
       await sleep(200);
@@ -341,10 +342,11 @@ describe('webhooks', () => {
       second.start();
       try {
         const ws = await t.newWorkspace();
+        const me = api(t).as(ws);
         const hook = await receiver(async () => (await sleep(Math.random() * 5), 200));
-        await subscribe(ws, hook.url, ['contact.lead.created', 'contact.lead.updated']);
-        const lead = await ok(api().post('/contacts').set(auth(ws)).send({ role: 'lead' }));
-        for (let i = 1; i <= 20; i++) await ok(api().put(`/contacts/${lead.id}`).set(auth(ws)).send({ name: `v${i}` }));
+        await me.ok.webhooks.subscribe(hook.url, ['contact.lead.created', 'contact.lead.updated']);
+        const lead = await me.ok.contacts.create({ role: 'lead' });
+        for (let i = 1; i <= 20; i++) await me.ok.contacts.update(lead.id, { name: `v${i}` });
         await until(() => hook.hits.length >= 21);
         await sleep(200);
         expect(hook.hits).toHaveLength(21);
@@ -360,8 +362,9 @@ describe('webhooks', () => {
   describe('wiring', () => {
     async function expectDelivered(baseUrl: string, ws: CreatedWorkspace) {
       const hook = await receiver();
-      await ok(request(baseUrl).post('/webhook_subscriptions').set(auth(ws)).send({ url: hook.url, topics: ['contact.user.created'] }));
-      const contact = await ok(request(baseUrl).post('/contacts').set(auth(ws)).send({ email: 'wired@example.com' }));
+      const me = api(baseUrl).as(ws);
+      await me.ok.webhooks.subscribe(hook.url, ['contact.user.created']);
+      const contact = await me.ok.contacts.create({ email: 'wired@example.com' });
       await until(() => hook.hits.length >= 1);
       expect(hook.hits[0].body).toMatchObject({ app_id: ws.workspace_id, topic: 'contact.user.created', data: { item: { id: contact.id } } });
       expect(hook.hits[0].headers['x-hub-signature']).toBe(sign(hook.hits[0].raw, ws.client_secret));
