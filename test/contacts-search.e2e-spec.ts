@@ -1,8 +1,7 @@
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, type Headers, api, version } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-type Auth = Record<string, string>;
 type Case = [query: unknown, expected: string[]];
 
 const DAY = 86_400;
@@ -10,17 +9,14 @@ const JAN1 = 1577836800; // 2020-01-01T00:00:00Z
 
 describe('POST /contacts/search', () => {
   let t: TestApp;
-  let auth: Auth;
-  let otherAuth: Auth;
+  /** This workspace, and another one. */
+  let me: Client;
+  let them: Client;
   let adminId: number;
   const ids: Record<string, string> = {};
   const createdAt: Record<string, number> = {};
 
-  const search = (body: Record<string, unknown>, options: { as?: Auth; version?: string } = {}) => {
-    const req = request(t.baseUrl).post('/contacts/search').set(options.as ?? auth);
-    if (options.version) req.set('Intercom-Version', options.version);
-    return req.send(body);
-  };
+  const search = (body: Record<string, unknown>, headers?: Headers) => me.contacts.search(body, headers);
   const f = (field: string, operator: string, value: unknown) => ({ field, operator, value });
   // A contact is named by its email's local part.
   const names = (body: { data: { email: string }[] }) => body.data.map((c) => c.email.split('@')[0].toLowerCase());
@@ -40,49 +36,46 @@ describe('POST /contacts/search', () => {
     expect(res.body).toMatchObject({ type: 'error.list', errors: [{ code: 'parameter_invalid', message: expect.stringMatching(message) }] });
   }
 
-  async function defineAttributes(as: Auth, attributes: Record<string, string>) {
-    for (const [name, data_type] of Object.entries(attributes)) {
-      const res = await request(t.baseUrl).post('/data_attributes').set(as).send({ name, model: 'contact', data_type });
-      expect(res.status).toBe(200);
-    }
+  async function defineAttributes(as: Client, attributes: Record<string, string>) {
+    for (const [name, data_type] of Object.entries(attributes)) await as.ok.dataAttributes.define(name, data_type);
   }
 
-  async function create(as: Auth, name: string, body: Record<string, unknown>) {
-    const res = await request(t.baseUrl).post('/contacts').set(as).send(body);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    ids[name] = res.body.id;
-    createdAt[name] = res.body.created_at;
+  /** Creates a contact and remembers its id and created_at under `name`. */
+  async function create(as: Client, name: string, body: Record<string, unknown>) {
+    const contact = await as.ok.contacts.create(body);
+    ids[name] = contact.id;
+    createdAt[name] = contact.created_at;
   }
 
   beforeAll(async () => {
     t = await startTestApp();
     const ws = await t.newWorkspace();
-    auth = { Authorization: `Bearer ${ws.access_token}` };
+    me = api(t).as(ws);
     adminId = Number(ws.admin.id);
-    await defineAttributes(auth, { plan: 'string', seats: 'integer', score: 'float', vip: 'boolean', renews_on: 'date', paid_at: 'datetime' });
-    await create(auth, 'ann', {
+    await defineAttributes(me, { plan: 'string', seats: 'integer', score: 'float', vip: 'boolean', renews_on: 'date', paid_at: 'datetime' });
+    await create(me, 'ann', {
       email: 'Ann@Alpha.io', name: 'Ann Lee', external_id: 'ext-1', phone: '+1 555 0100', owner_id: adminId,
       signed_up_at: JAN1 + 9 * 3600, last_seen_at: JAN1 + 2 * DAY,
       custom_attributes: { plan: 'pro', seats: 5, score: 1.5, vip: true, renews_on: JAN1, paid_at: JAN1 + DAY - 1 },
     });
-    await create(auth, 'bob', {
+    await create(me, 'bob', {
       email: 'bob@beta.com', name: 'Bob 50%_off', external_id: 'ext-2', signed_up_at: JAN1 - 1,
       custom_attributes: { plan: 'free', seats: 1, score: 0.25, vip: false, renews_on: JAN1 + DAY },
     });
-    await create(auth, 'cat', {
+    await create(me, 'cat', {
       role: 'lead', email: 'cat@alpha.io', signed_up_at: JAN1 + DAY, unsubscribed_from_emails: true,
       custom_attributes: { plan: 'Enterprise', seats: 50 },
     });
-    await create(auth, 'dan', { email: 'dan@gamma.org', name: 'Dan', external_id: 'ext-4' });
-    await create(auth, 'eve', { email: 'eve@alpha.io', name: 'Eve', external_id: 'ext-5', custom_attributes: { plan: 'pro' } });
-    expect((await request(t.baseUrl).post(`/contacts/${ids.eve}/archive`).set(auth)).status).toBe(200);
+    await create(me, 'dan', { email: 'dan@gamma.org', name: 'Dan', external_id: 'ext-4' });
+    await create(me, 'eve', { email: 'eve@alpha.io', name: 'Eve', external_id: 'ext-5', custom_attributes: { plan: 'pro' } });
+    expect((await me.contacts.archive(ids.eve)).status).toBe(200);
     // Tagging has no endpoint yet: the read model is given ann's tags the way the projection will store them.
     await t.pool.query(`UPDATE contacts SET state = jsonb_set(state, '{tag_ids}', '["7"]') WHERE workspace_id = $1 AND id = $2`, [ws.workspace_id, ids.ann]);
 
     const other = await t.newWorkspace();
-    otherAuth = { Authorization: `Bearer ${other.access_token}` };
-    await defineAttributes(otherAuth, { plan: 'string' });
-    await create(otherAuth, 'zed', { email: 'zed@alpha.io', name: 'Ann Lee', custom_attributes: { plan: 'pro' } });
+    them = api(t).as(other);
+    await defineAttributes(them, { plan: 'string' });
+    await create(them, 'zed', { email: 'zed@alpha.io', name: 'Ann Lee', custom_attributes: { plan: 'pro' } });
   });
   afterAll(() => t?.close());
 
@@ -146,7 +139,7 @@ describe('POST /contacts/search', () => {
     ]);
     await expectRejected(f('owner_id', '~', '1'), /Operator '~' is not allowed on owner_id \(Integer\)/);
     await expectRejected(f('owner_id', '=', 'one'), /an integer/);
-    const v216 = await search({ query: f('owner_id', '=', String(adminId)) }, { version: '2.16' });
+    const v216 = await search({ query: f('owner_id', '=', String(adminId)) }, version('2.16'));
     expect(names(v216.body)).toEqual(['ann']);
   });
 
@@ -273,7 +266,7 @@ describe('POST /contacts/search', () => {
       const seen: string[] = [];
       let starting_after: string | undefined;
       do {
-        const res = await search({ query: everyone, pagination: { per_page, starting_after }, sort }, { version: '2.16' });
+        const res = await search({ query: everyone, pagination: { per_page, starting_after }, sort }, version('2.16'));
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         seen.push(...names(res.body));
         starting_after = res.body.pages.next?.starting_after;
@@ -287,21 +280,21 @@ describe('POST /contacts/search', () => {
     expect(await sorted({ field: 'custom_attributes.seats', order: 'descending' }, 1)).toEqual(['cat', 'ann', 'bob', 'dan']);
     expect(await sorted({ field: 'email', order: 'ascending' }, 2)).toEqual(['ann', 'bob', 'cat', 'dan']);
 
-    const invalid = await search({ query: everyone, sort: { field: 'created_at', order: 'desc' } }, { version: '2.16' });
+    const invalid = await search({ query: everyone, sort: { field: 'created_at', order: 'desc' } }, version('2.16'));
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors).toEqual([{ code: 'invalid_sort_order', message: "Invalid sort order 'desc'. Must be one of: ascending, descending" }]);
-    const unknown = await search({ query: everyone, sort: { field: 'shoe_size', order: 'ascending' } }, { version: '2.16' });
+    const unknown = await search({ query: everyone, sort: { field: 'shoe_size', order: 'ascending' } }, version('2.16'));
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'sort' });
 
     // Before 2.16 there is no sort: it is ignored, and the default order (created_at, then id) applies.
-    const ignored = await search({ query: everyone, sort: { field: 'signed_up_at', order: 'desc' } }, { version: '2.14' });
+    const ignored = await search({ query: everyone, sort: { field: 'signed_up_at', order: 'desc' } }, version('2.14'));
     expect(ignored.status).toBe(200);
     const byCreation = Object.keys(createdAt).filter((n) => n !== 'eve' && n !== 'zed').sort((a, b) => createdAt[a] - createdAt[b] || (ids[a] < ids[b] ? -1 : 1));
     expect(names(ignored.body)).toEqual(byCreation);
 
     // A cursor belongs to the order it was made in.
-    const sortedPage = await search({ query: everyone, pagination: { per_page: 1 }, sort: { field: 'email', order: 'ascending' } }, { version: '2.16' });
+    const sortedPage = await search({ query: everyone, pagination: { per_page: 1 }, sort: { field: 'email', order: 'ascending' } }, version('2.16'));
     const reused = await search({ query: everyone, pagination: { per_page: 1, starting_after: sortedPage.body.pages.next.starting_after } });
     expect(reused.status).toBe(400);
     expect(reused.body.errors[0].field).toBe('starting_after');
@@ -313,9 +306,9 @@ describe('POST /contacts/search', () => {
       [f('name', '=', 'Ann Lee'), ['ann']],
       [f('custom_attributes.plan', '=', 'pro'), ['ann']],
     ]);
-    const fromOther = await search({ query: f('email', '~', 'alpha') }, { as: otherAuth });
+    const fromOther = await them.contacts.search({ query: f('email', '~', 'alpha') });
     expect(names(fromOther.body)).toEqual(['zed']);
-    const otherCustom = await search({ query: f('custom_attributes.seats', '=', 5) }, { as: otherAuth });
+    const otherCustom = await them.contacts.search({ query: f('custom_attributes.seats', '=', 5) });
     expect(otherCustom.status).toBe(400);
   });
 });
