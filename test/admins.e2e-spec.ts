@@ -1,6 +1,6 @@
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, CreatedWorkspace } from '@app/workspaces';
+import { type Client, type Headers, api } from './support/api.js';
 import { UUID } from './support/shape.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -13,8 +13,9 @@ describe('admins', () => {
   let ws: CreatedWorkspace;
   let other: CreatedWorkspace;
   let second: Admin;
-  const api = () => request(t.baseUrl);
-  const auth = (w = ws) => ({ Authorization: `Bearer ${w.access_token}` });
+  /** The API as `ws`, and as `other`. */
+  let me: Client;
+  let them: Client;
   const admin = (a: Admin) => ({
     type: 'admin',
     id: String(a.id),
@@ -31,30 +32,32 @@ describe('admins', () => {
     t = await startTestApp();
     ws = await t.newWorkspace('Admins Inc');
     other = await t.newWorkspace('other');
+    me = api(t).as(ws);
+    them = api(t).as(other);
     second = await t.workspaces.createAdmin(ws.workspace_id, { name: 'Kaylee Frye', email: 'kaylee@serenity.example', jobTitle: 'Mechanic' });
   });
   afterAll(() => t?.close());
 
   describe('GET /admins', () => {
     it("lists the workspace's admins, and no one else's, in Intercom's admin shape", async () => {
-      const res = await api().get('/admins').set(auth());
+      const res = await me.admins.list();
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ type: 'admin.list', admins: [admin(ws.admin), admin(second)] });
       expect(Object.keys(res.body.admins[0])).toEqual(ADMIN_KEYS);
       expect(res.body.admins[1]).toMatchObject({ name: 'Kaylee Frye', job_title: 'Mechanic' });
-      const theirs = await api().get('/admins').set(auth(other)).expect(200);
-      expect(theirs.body.admins).toEqual([admin(other.admin)]);
+      const theirs = await them.ok.admins.list();
+      expect(theirs.admins).toEqual([admin(other.admin)]);
     });
 
     it('adds the avatar with display_avatar=true', async () => {
-      const res = await api().get('/admins?display_avatar=true').set(auth()).expect(200);
-      expect(res.body.admins[0]).toEqual({ ...admin(ws.admin), avatar: { image_url: DEFAULT_AVATAR } });
+      const res = await me.ok.admins.list({ display_avatar: true });
+      expect(res.admins[0]).toEqual({ ...admin(ws.admin), avatar: { image_url: DEFAULT_AVATAR } });
     });
   });
 
   describe('GET /admins/{id}', () => {
     it('answers one admin of the workspace', async () => {
-      const res = await api().get(`/admins/${second.id}`).set(auth());
+      const res = await me.admins.get(second.id);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(admin(second));
       expect(Object.keys(res.body)).toEqual(ADMIN_KEYS);
@@ -62,7 +65,7 @@ describe('admins', () => {
 
     it("answers 404 admin_not_found for another workspace's admin, an unknown id and a non-numeric one", async () => {
       for (const id of [String(other.admin.id), '999999999', 'abc', '1e3', '99999999999999999999']) {
-        const res = await api().get(`/admins/${id}`).set(auth());
+        const res = await me.admins.get(id);
         expect(res.status, id).toBe(404);
         expect(res.body).toEqual({ type: 'error.list', request_id: expect.stringMatching(UUID), errors: [ADMIN_NOT_FOUND] });
       }
@@ -71,7 +74,7 @@ describe('admins', () => {
 
   describe('GET /me', () => {
     it("answers the token's admin (the workspace's first) with its workspace, key for key as Intercom's example", async () => {
-      const res = await api().get('/me').set(auth());
+      const res = await me.admins.me();
       expect(res.status).toBe(200);
       expect(Object.keys(res.body)).toEqual(['type', 'id', 'email', 'name', 'email_verified', 'app', 'avatar', 'has_inbox_seat']);
       expect(res.body).toEqual({
@@ -95,15 +98,16 @@ describe('admins', () => {
       });
       expect(Object.keys(res.body.app)).toEqual(['type', 'id_code', 'name', 'created_at', 'secure', 'identity_verification', 'timezone', 'region']);
       expect(Math.abs(res.body.app.created_at - Date.now() / 1000)).toBeLessThan(120);
-      const theirs = await api().get('/me').set(auth(other)).expect(200);
-      expect(theirs.body).toMatchObject({ id: String(other.admin.id), app: { id_code: other.workspace_id, name: 'other' } });
+      const theirs = await them.ok.admins.me();
+      expect(theirs).toMatchObject({ id: String(other.admin.id), app: { id_code: other.workspace_id, name: 'other' } });
     });
   });
 
   it('answers 401 without a valid token', async () => {
+    const wrong: Headers[] = [{}, { Authorization: 'Bearer nope' }];
     for (const path of ['/admins', `/admins/${ws.admin.id}`, '/me']) {
-      for (const headers of [{}, { Authorization: 'Bearer nope' }]) {
-        const res = await api().get(path).set(headers);
+      for (const headers of wrong) {
+        const res = await api(t).as(null).get(path, headers);
         expect(res.status, path).toBe(401);
         expect(res.body.errors).toEqual([{ code: 'unauthorized', message: 'Access Token Invalid' }]);
       }
