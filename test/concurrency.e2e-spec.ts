@@ -1,50 +1,45 @@
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from './support/api.js';
+import { storedEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('concurrent updates of one contact', () => {
   let a: TestApp;
   let b: TestApp;
   let token: string;
-  const auth = () => ({ Authorization: `Bearer ${token}` });
+  /** The API of one replica, with the workspace's token. */
+  const on = (app: TestApp) => api(app).as(token);
 
   beforeAll(async () => {
     // Two app instances on one database stand for two replicas: their writers do not share a queue.
     [a, b] = await Promise.all([startTestApp(), startTestApp()]);
     token = (await a.newWorkspace()).access_token;
-    for (let i = 0; i < 50; i++) {
-      await request(a.baseUrl).post('/data_attributes').set(auth()).send({ name: `attr_${i}`, model: 'contact', data_type: 'integer' }).expect(200);
-    }
+    for (let i = 0; i < 50; i++) await on(a).ok.dataAttributes.define(`attr_${i}`, 'integer');
   });
   afterAll(async () => {
     await a?.close();
     await b?.close();
   });
 
-  const positions = async (id: string) =>
-    (await a.pool.query('SELECT stream_position FROM es_events WHERE stream_id = $1 ORDER BY stream_position', [id])).rows.map((r) => r.stream_position);
+  const positions = async (id: string) => (await storedEvents(a, id)).map((e) => e.stream_position);
 
   it('50 parallel PUTs, each setting its own custom attribute: all 200, none lost, positions 1..51', async () => {
-    const contact = (await request(a.baseUrl).post('/contacts').set(auth()).send({ email: 'race@example.com' }).expect(200)).body;
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => request(a.baseUrl).put(`/contacts/${contact.id}`).set(auth()).send({ custom_attributes: { [`attr_${i}`]: i } })),
-    );
+    const contact = await on(a).ok.contacts.create({ email: 'race@example.com' });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => on(a).contacts.update(contact.id, { custom_attributes: { [`attr_${i}`]: i } })));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
-    const final = (await request(a.baseUrl).get(`/contacts/${contact.id}`).set(auth()).expect(200)).body;
+    const final = await on(a).ok.contacts.get(contact.id);
     expect(final.custom_attributes).toEqual(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`attr_${i}`, i])));
     expect(await positions(contact.id)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
   });
 
   it('writers in two processes conflict, retry from a fresh load, and lose nothing', async () => {
-    const contact = (await request(a.baseUrl).post('/contacts').set(auth()).send({ email: 'race2@example.com' }).expect(200)).body;
+    const contact = await on(a).ok.contacts.create({ email: 'race2@example.com' });
     const conflictsBefore = await conflictCount(a.baseUrl);
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        request((i % 2 ? a : b).baseUrl).put(`/contacts/${contact.id}`).set(auth()).send({ custom_attributes: { [`attr_${i}`]: i } }),
-      ),
+      Array.from({ length: 40 }, (_, i) => on(i % 2 ? a : b).contacts.update(contact.id, { custom_attributes: { [`attr_${i}`]: i } })),
     );
     expect(results.map((r) => r.status)).toEqual(Array(40).fill(200));
-    const final = (await request(b.baseUrl).get(`/contacts/${contact.id}`).set(auth()).expect(200)).body;
+    const final = await on(b).ok.contacts.get(contact.id);
     expect(Object.keys(final.custom_attributes)).toHaveLength(40);
     expect(await positions(contact.id)).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
     // Both apps share one metrics registry in this process, so the counter covers both.
@@ -56,13 +51,13 @@ describe('a replica that remembers a contact another replica changed', () => {
   let a: TestApp;
   let b: TestApp;
   let token: string;
-  const auth = () => ({ Authorization: `Bearer ${token}` });
-  const put = (app: TestApp, id: string, body: object) => request(app.baseUrl).put(`/contacts/${id}`).set(auth()).send(body);
+  const on = (app: TestApp) => api(app).as(token);
+  const put = (app: TestApp, id: string, body: object) => on(app).contacts.update(id, body);
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startTestApp(), startTestApp()]);
     token = (await a.newWorkspace()).access_token;
-    await request(a.baseUrl).post('/data_attributes').set(auth()).send({ name: 'plan', model: 'contact', data_type: 'string' }).expect(200);
+    await on(a).ok.dataAttributes.define('plan', 'string');
   });
   afterAll(async () => {
     await a?.close();
@@ -70,7 +65,7 @@ describe('a replica that remembers a contact another replica changed', () => {
   });
 
   it('never answers or writes from a stale memory: the expected version sends it back to the database', async () => {
-    const contact = (await request(a.baseUrl).post('/contacts').set(auth()).send({ email: 'stale@example.com', name: 'X' }).expect(200)).body;
+    const contact = await on(a).ok.contacts.create({ email: 'stale@example.com', name: 'X' });
     await put(a, contact.id, { phone: '+1 1', custom_attributes: { plan: 'free' } }).expect(200); // a now remembers name X
     await put(b, contact.id, { name: 'Y' }).expect(200);
     // From memory this looks like a no-op (name is X there); the database says Y, so it is a change.
@@ -81,16 +76,16 @@ describe('a replica that remembers a contact another replica changed', () => {
     // From memory this is a change with a stale version: the append is refused and redone from a fresh load.
     const merged = await put(a, contact.id, { custom_attributes: { plan: 'pro' } });
     expect(merged.body).toMatchObject({ name: 'X', phone: '+2 2', custom_attributes: { plan: 'pro' } });
-    const log = (await a.pool.query('SELECT stream_position, event_type, data FROM es_events WHERE stream_id = $1 ORDER BY stream_position', [contact.id])).rows;
+    const log = await storedEvents(a, contact.id);
     expect(log.map((e) => e.stream_position)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(log[3].data.changes).toEqual({ name: { from: 'Y', to: 'X' } });
-    expect((await request(b.baseUrl).get(`/contacts/${contact.id}`).set(auth())).body).toEqual(merged.body);
+    expect((await on(b).contacts.get(contact.id)).body).toEqual(merged.body);
   });
 
   it('accepts a data attribute that another replica defined a moment ago', async () => {
-    const contact = (await request(a.baseUrl).post('/contacts').set(auth()).send({ role: 'lead', custom_attributes: { plan: 'free' } }).expect(200)).body;
+    const contact = await on(a).ok.contacts.create({ role: 'lead', custom_attributes: { plan: 'free' } });
     await put(a, contact.id, { custom_attributes: { plan: 'starter' } }).expect(200); // a remembers the attribute types
-    await request(b.baseUrl).post('/data_attributes').set(auth()).send({ name: 'seats', model: 'contact', data_type: 'integer' }).expect(200);
+    await on(b).ok.dataAttributes.define('seats', 'integer');
     const res = await put(a, contact.id, { custom_attributes: { seats: 5 } });
     expect(res.status).toBe(200);
     expect(res.body.custom_attributes).toEqual({ plan: 'starter', seats: 5 });
@@ -98,6 +93,6 @@ describe('a replica that remembers a contact another replica changed', () => {
 });
 
 async function conflictCount(baseUrl: string): Promise<number> {
-  const text = (await request(baseUrl).get('/metrics')).text;
+  const text = (await api(baseUrl).as(null).get('/metrics')).text;
   return Number(/^stream_version_conflicts_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
