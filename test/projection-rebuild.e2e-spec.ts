@@ -1,8 +1,8 @@
 import { rebuildContactProjections } from '@app/contacts';
 import { PostgresEventStore } from '@app/event-store';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../apps/contacts-api/src/cli-commands.js';
+import { type Json, api } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('projections rebuild', () => {
@@ -17,12 +17,7 @@ describe('projections rebuild', () => {
   async function workspace() {
     const ws = await t.newWorkspace();
     workspaces.push(ws.workspace_id);
-    const call = async (method: 'get' | 'post' | 'put' | 'delete', path: string, body?: object) => {
-      const res = await request(t.baseUrl)[method](path).set({ Authorization: `Bearer ${ws.access_token}` }).send(body);
-      expect(res.status, `${method} ${path}: ${res.text}`).toBe(200);
-      return res.body;
-    };
-    return { ...ws, call };
+    return { ws, me: api(t).as(ws) };
   }
 
   /** The read model of this file's workspaces (other test files write theirs meanwhile). */
@@ -38,42 +33,48 @@ describe('projections rebuild', () => {
   const indexes = async () =>
     (await t.pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('contacts', 'contact_notes', 'contact_merges') ORDER BY 1`)).rows;
 
-  /** Every kind of change the read model reflects: fields, custom attributes, tags, notes, archive, block, delete, merge. */
+  /**
+   * Every kind of change the read model reflects: fields, custom attributes, tags, notes, archive, block, delete, merge.
+   * Four users (User0..User3): `renamed` is edited, tagged, untagged and noted; `archived`; `blocked`, which the lead is
+   * then merged into; `deleted`.
+   */
   async function history() {
-    const ws = await workspace();
-    await ws.call('post', '/data_attributes', { name: 'plan', model: 'contact', data_type: 'string' });
-    const vip = await ws.call('post', '/tags', { name: 'VIP' });
-    const churn = await ws.call('post', '/tags', { name: 'Churn risk' });
+    const { ws, me } = await workspace();
+    const { ok } = me;
+    await ok.dataAttributes.define('plan', 'string');
+    const vip = await ok.tags.save({ name: 'VIP' });
+    const churn = await ok.tags.save({ name: 'Churn risk' });
     const users = [];
-    for (let i = 0; i < 4; i++) users.push(await ws.call('post', '/contacts', { email: `User${i}@Example.com`, external_id: `u-${i}`, name: `User ${i}` }));
-    await ws.call('put', `/contacts/${users[0].id}`, { name: 'Renamed', phone: '+15550100', custom_attributes: { plan: 'pro' } });
-    await ws.call('put', `/contacts/${users[0].id}`, { custom_attributes: { plan: null } });
-    await ws.call('post', `/contacts/${users[0].id}/tags`, { id: vip.id });
-    await ws.call('post', `/contacts/${users[0].id}/tags`, { id: churn.id });
-    await ws.call('delete', `/contacts/${users[0].id}/tags/${churn.id}`);
-    await ws.call('post', `/contacts/${users[0].id}/notes`, { body: 'Called, happy', admin_id: ws.admin.id });
-    await ws.call('post', `/contacts/${users[1].id}/archive`);
-    await ws.call('post', `/contacts/${users[2].id}/block`);
-    await ws.call('delete', `/contacts/${users[3].id}`);
-    const lead = await ws.call('post', '/contacts', { role: 'lead', name: 'Lead', phone: '+15550199', custom_attributes: { plan: 'free' } });
-    await ws.call('post', `/contacts/${lead.id}/tags`, { id: churn.id });
-    await ws.call('post', `/contacts/${lead.id}/notes`, { body: 'Lead note', admin_id: ws.admin.id });
-    await ws.call('post', '/contacts/merge', { from: lead.id, into: users[2].id });
-    await ws.call('post', `/contacts/${users[2].id}/notes`, { body: 'After the merge', admin_id: ws.admin.id });
-    return { ws, users, lead };
+    for (let i = 0; i < 4; i++) users.push(await ok.contacts.create({ email: `User${i}@Example.com`, external_id: `u-${i}`, name: `User ${i}` }));
+    const [renamed, archived, blocked, deleted] = users;
+    await ok.contacts.update(renamed.id, { name: 'Renamed', phone: '+15550100', custom_attributes: { plan: 'pro' } });
+    await ok.contacts.update(renamed.id, { custom_attributes: { plan: null } });
+    await ok.tags.attach(renamed.id, { id: vip.id });
+    await ok.tags.attach(renamed.id, { id: churn.id });
+    await ok.tags.detach(renamed.id, churn.id);
+    await ok.notes.add(renamed.id, { body: 'Called, happy', admin_id: ws.admin.id });
+    await ok.contacts.archive(archived.id);
+    await ok.contacts.block(blocked.id);
+    await ok.contacts.delete(deleted.id);
+    const lead = await ok.contacts.create({ role: 'lead', name: 'Lead', phone: '+15550199', custom_attributes: { plan: 'free' } });
+    await ok.tags.attach(lead.id, { id: churn.id });
+    await ok.notes.add(lead.id, { body: 'Lead note', admin_id: ws.admin.id });
+    await ok.contacts.merge({ from: lead.id, into: blocked.id });
+    await ok.notes.add(blocked.id, { body: 'After the merge', admin_id: ws.admin.id });
+    return { ws, me, renamed, archived, blocked, deleted, lead };
   }
 
   it('replays the log into a read model equal to the live one, repairing drift, keeping indexes and constraints', async () => {
-    const { ws, users, lead } = await history();
+    const { ws, me, renamed, archived, blocked, deleted, lead } = await history();
     const live = await snapshot();
-    expect(live.contacts.map((c) => c.id)).toEqual(expect.arrayContaining([users[0].id, users[1].id, users[2].id]));
-    expect(live.contacts.map((c) => c.id)).not.toContain(users[3].id);
-    expect(live.merges).toEqual([{ workspace_id: ws.workspace_id, from_id: lead.id, into_id: users[2].id, merged_at: expect.any(Number) }]);
-    expect(live.notes.filter((n) => n.contact_id === users[2].id)).toHaveLength(2);
+    expect(live.contacts.map((c) => c.id)).toEqual(expect.arrayContaining([renamed.id, archived.id, blocked.id]));
+    expect(live.contacts.map((c) => c.id)).not.toContain(deleted.id);
+    expect(live.merges).toEqual([{ workspace_id: ws.workspace_id, from_id: lead.id, into_id: blocked.id, merged_at: expect.any(Number) }]);
+    expect(live.notes.filter((n) => n.contact_id === blocked.id)).toHaveLength(2);
     const indexesBefore = await indexes();
 
     // Drift the read model away from the log: the rebuild must not be a no-op.
-    await t.pool.query(`UPDATE contacts SET state = jsonb_set(state, '{name}', '"drifted"') WHERE workspace_id = $1 AND id = $2`, [ws.workspace_id, users[0].id]);
+    await t.pool.query(`UPDATE contacts SET state = jsonb_set(state, '{name}', '"drifted"') WHERE workspace_id = $1 AND id = $2`, [ws.workspace_id, renamed.id]);
     await t.pool.query('DELETE FROM contact_notes WHERE workspace_id = $1', [ws.workspace_id]);
     await t.pool.query('DELETE FROM contact_merges WHERE workspace_id = $1', [ws.workspace_id]);
 
@@ -85,36 +86,35 @@ describe('projections rebuild', () => {
     expect(await snapshot()).toEqual(live);
     expect(await indexes()).toEqual(indexesBefore);
     // The unique index still answers by its name: a duplicate user is the documented 409.
-    const clash = await request(t.baseUrl).post('/contacts').set({ Authorization: `Bearer ${ws.access_token}` }).send({ email: 'user1@example.com' });
+    const clash = await me.contacts.create({ email: 'user1@example.com' });
     expect(clash.status).toBe(409);
-    expect(clash.body.errors[0].message).toBe(`An archived contact matching those details already exists with id=${users[1].id}`);
-    const renamed = await ws.call('get', `/contacts/${users[0].id}`);
-    expect(renamed).toMatchObject({ name: 'Renamed', phone: '+15550100', custom_attributes: {} });
+    expect(clash.body.errors[0].message).toBe(`An archived contact matching those details already exists with id=${archived.id}`);
+    expect(await me.ok.contacts.get(renamed.id)).toMatchObject({ name: 'Renamed', phone: '+15550100', custom_attributes: {} });
   });
 
   it('loses no write made while it runs: changes during the fold are caught up, writes during the swap wait and apply', async () => {
-    const { ws, users } = await history();
+    const { ws, me, renamed, archived, blocked } = await history();
     const store = t.app.get(PostgresEventStore);
     let during: Promise<unknown>[] = [];
-    let created: { id: string } | undefined;
+    let created: Json | undefined;
     const report = await rebuildContactProjections(t.pool, store, {
       pageSize: 7,
       beforeSwap: async () => {
         // Committed after their streams were folded: only the catch-up under the lock can see them.
-        await ws.call('put', `/contacts/${users[0].id}`, { name: 'Written during the fold' });
-        await ws.call('post', `/contacts/${users[2].id}/notes`, { body: 'Noted during the fold', admin_id: ws.admin.id });
-        created = await ws.call('post', '/contacts', { email: 'born-during-rebuild@example.com' });
+        await me.ok.contacts.update(renamed.id, { name: 'Written during the fold' });
+        await me.ok.notes.add(blocked.id, { body: 'Noted during the fold', admin_id: ws.admin.id });
+        created = await me.ok.contacts.create({ email: 'born-during-rebuild@example.com' });
         // Sent as the swap begins: they queue behind its lock, or commit just before it and are caught up.
-        during = Array.from({ length: 10 }, (_, i) => ws.call('put', `/contacts/${users[i % 2].id}`, { custom_attributes: { plan: `p${i}` } }));
+        during = Array.from({ length: 10 }, (_, i) => me.ok.contacts.update([renamed, archived][i % 2].id, { custom_attributes: { plan: `p${i}` } }));
         await new Promise((resolve) => setTimeout(resolve, 5));
       },
     });
     await Promise.all(during);
     expect(report.caught_up_streams).toBeGreaterThanOrEqual(2);
 
-    expect(await ws.call('get', `/contacts/${users[0].id}`)).toMatchObject({ name: 'Written during the fold' });
-    expect(await ws.call('get', `/contacts/${created!.id}`)).toMatchObject({ email: 'born-during-rebuild@example.com' });
-    const notes = await t.pool.query('SELECT body FROM contact_notes WHERE workspace_id = $1 AND contact_id = $2', [ws.workspace_id, users[2].id]);
+    expect(await me.ok.contacts.get(renamed.id)).toMatchObject({ name: 'Written during the fold' });
+    expect(await me.ok.contacts.get(created!.id)).toMatchObject({ email: 'born-during-rebuild@example.com' });
+    const notes = await t.pool.query('SELECT body FROM contact_notes WHERE workspace_id = $1 AND contact_id = $2', [ws.workspace_id, blocked.id]);
     expect(notes.rows.map((r) => r.body)).toContain('<p>Noted during the fold</p>');
     // The read model after all of that is exactly what the log folds to.
     const afterWrites = await snapshot();
