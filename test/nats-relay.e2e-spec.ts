@@ -2,10 +2,11 @@ import { type LogProcessor, LogSubscription, PostgresEventStore, type StoredEven
 import { LogProcessorsRunner, NatsRelay } from '@app/processors';
 import type pg from 'pg';
 import { register } from 'prom-client';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@app/runtime';
+import { api } from './support/api.js';
 import { NatsProbe, type StreamMessage, TcpProxy, uniqueTarget } from './support/nats.js';
+import { type EventRow, workspaceEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const NATS_URL = process.env.NATS_URL;
@@ -41,14 +42,11 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
     await proxy.cut();
   });
 
+  /** A new workspace: its id, and the `.ok` calls of the API as it. */
   const workspace = async () => {
-    const { workspace_id, access_token } = await t.newWorkspace();
-    const api = (method: 'post' | 'put', path: string, body: object) =>
-      request(t.baseUrl)[method](path).set({ Authorization: `Bearer ${access_token}` }).send(body).expect(200);
-    return { id: workspace_id, api };
+    const ws = await t.newWorkspace();
+    return { id: ws.workspace_id, ok: api(t).as(ws).ok };
   };
-  const storedEvents = async (workspaceId: string) =>
-    (await t.pool.query('SELECT * FROM es_events WHERE workspace_id = $1 ORDER BY global_position', [workspaceId])).rows;
   const within = <T>(promise: Promise<T>, ms: number, what: string) =>
     Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
 
@@ -74,7 +72,7 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
   }
 
   /** Every stored event of the workspace is in the stream exactly once, in each contact's order. */
-  function expectRelayed(events: Record<string, any>[], messages: StreamMessage[], stream = target) {
+  function expectRelayed(events: EventRow[], messages: StreamMessage[], stream = target) {
     expect(messages.map((m) => m.msgId).sort()).toEqual(events.map((e) => e.event_id).sort());
     const positions = new Map<string, number[]>();
     for (const m of messages) {
@@ -90,12 +88,12 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
 
   it('relays every event of a burst of concurrent writes once, in each contact order, in the documented envelope', async () => {
     const ws = await workspace();
-    const contacts = await Promise.all(Array.from({ length: 20 }, (_, i) => ws.api('post', '/contacts', { email: `burst-${i}@example.com` })));
+    const contacts = await Promise.all(Array.from({ length: 20 }, (_, i) => ws.ok.contacts.create({ email: `burst-${i}@example.com` })));
     await Promise.all(
-      contacts.flatMap(({ body }) => Array.from({ length: 10 }, (_, n) => ws.api('put', `/contacts/${body.id}`, { name: `Name ${n}` }))),
+      contacts.flatMap((contact) => Array.from({ length: 10 }, (_, n) => ws.ok.contacts.update(contact.id, { name: `Name ${n}` }))),
     );
     await relayedThrough(relay, relayName, ws.id);
-    const events = await storedEvents(ws.id);
+    const events = await workspaceEvents(t, ws.id);
     expect(events).toHaveLength(20 * 11);
     const messages = await probe.read(target.stream, `${target.prefix}.${ws.id}.`);
     const positions = expectRelayed(events, messages);
@@ -123,16 +121,16 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
 
   it('keeps taking writes while NATS is unreachable, retries, and delivers the backlog once NATS is back', async () => {
     const ws = await workspace();
-    const before = await ws.api('post', '/contacts', { email: 'before-outage@example.com' });
+    const before = await ws.ok.contacts.create({ email: 'before-outage@example.com' });
     await relayedThrough(relay, relayName, ws.id);
     const failures = () => failureCount(relayName);
     const failuresBefore = await failures();
 
     await proxy.cut();
     const started = Date.now();
-    const created = await Promise.all(Array.from({ length: 10 }, (_, i) => ws.api('post', '/contacts', { email: `outage-${i}@example.com` })));
-    await Promise.all(created.flatMap(({ body }) => [1, 2, 3].map((n) => ws.api('put', `/contacts/${body.id}`, { name: `During ${n}` }))));
-    await ws.api('put', `/contacts/${before.body.id}`, { name: 'During the outage' });
+    const created = await Promise.all(Array.from({ length: 10 }, (_, i) => ws.ok.contacts.create({ email: `outage-${i}@example.com` })));
+    await Promise.all(created.flatMap((contact) => [1, 2, 3].map((n) => ws.ok.contacts.update(contact.id, { name: `During ${n}` }))));
+    await ws.ok.contacts.update(before.id, { name: 'During the outage' });
     // Nothing in the request path waits for NATS.
     expect(Date.now() - started).toBeLessThan(5_000);
     // The relay really tried and failed while the link was down.
@@ -140,7 +138,7 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
 
     await proxy.listen();
     await relayedThrough(relay, relayName, ws.id);
-    const events = await storedEvents(ws.id);
+    const events = await workspaceEvents(t, ws.id);
     expect(events).toHaveLength(2 + 10 * 4);
     expectRelayed(events, await probe.read(target.stream, `${target.prefix}.${ws.id}.`));
   }, 60_000);
@@ -148,11 +146,11 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
   it('creates its stream again when it disappears', async () => {
     await probe.jsm.streams.delete(target.stream);
     const ws = await workspace();
-    await ws.api('post', '/contacts', { email: 'after-stream-loss@example.com' });
+    await ws.ok.contacts.create({ email: 'after-stream-loss@example.com' });
     await relayedThrough(relay, relayName, ws.id);
     const info = await probe.jsm.streams.info(target.stream);
     expect(info.config.subjects).toEqual([`${target.prefix}.>`]);
-    expectRelayed(await storedEvents(ws.id), await probe.read(target.stream, `${target.prefix}.${ws.id}.`));
+    expectRelayed(await workspaceEvents(t, ws.id), await probe.read(target.stream, `${target.prefix}.${ws.id}.`));
   }, 45_000);
 
   it('starts while NATS is unreachable and delivers everything once it can connect', async () => {
@@ -162,7 +160,7 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
     await hop.listen();
     await hop.cut();
     const ws = await workspace();
-    await ws.api('post', '/contacts', { email: 'waiting-for-nats@example.com' });
+    await ws.ok.contacts.create({ email: 'waiting-for-nats@example.com' });
     const inner = new NatsRelay({ url: hop.url, stream: late.stream, subjectPrefix: late.prefix });
     const subscription = new LogSubscription(t.pool, t.app.get(PostgresEventStore), inner, { pollMs: 50, retryMs: 50 });
     const failuresBefore = await failureCount(inner.name);
@@ -176,7 +174,7 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
       await inner.onApplicationShutdown();
       await hop.cut();
     }
-    expectRelayed(await storedEvents(ws.id), await probe.read(late.stream, `${late.prefix}.${ws.id}.`), late);
+    expectRelayed(await workspaceEvents(t, ws.id), await probe.read(late.stream, `${late.prefix}.${ws.id}.`), late);
   }, 60_000);
 
   describe('a relay that dies between publishing and its checkpoint', () => {
@@ -185,8 +183,8 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
 
     it('publishes the batch again with the same Nats-Msg-Id, and JetStream keeps one copy of each event', async () => {
       const ws = await workspace();
-      const contacts = await Promise.all(Array.from({ length: 15 }, (_, i) => ws.api('post', '/contacts', { role: 'lead', name: `Crash ${i}` })));
-      await Promise.all(contacts.map(({ body }) => ws.api('put', `/contacts/${body.id}`, { name: `Crash ${body.id}` })));
+      const contacts = await Promise.all(Array.from({ length: 15 }, (_, i) => ws.ok.contacts.create({ role: 'lead', name: `Crash ${i}` })));
+      await Promise.all(contacts.map((contact) => ws.ok.contacts.update(contact.id, { name: `Crash ${contact.id}` })));
 
       const inner = new NatsRelay({ url: NATS_URL!, stream: crashTarget.stream, subjectPrefix: crashTarget.prefix });
       let attempts = 0;
@@ -224,7 +222,7 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
       const logged = await t.pool.query('SELECT count(*)::int AS n FROM es_events WHERE global_position <= $1', [Math.max(...all.map((m) => m.envelope.global_position))]);
       expect(ids.length).toBeGreaterThanOrEqual(40);
       expect(ids.length).toBeLessThanOrEqual(logged.rows[0].n);
-      expectRelayed(await storedEvents(ws.id), all.filter((m) => m.envelope.workspace_id === ws.id), crashTarget);
+      expectRelayed(await workspaceEvents(t, ws.id), all.filter((m) => m.envelope.workspace_id === ws.id), crashTarget);
     });
   });
 });
