@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { api } from './support/api.js';
 import { startTestApp } from './support/test-app.js';
 
 describe('BOOTSTRAP_TOKEN', () => {
@@ -17,7 +17,7 @@ describe('BOOTSTRAP_TOKEN', () => {
     const second = await startTestApp({ ...env, BOOTSTRAP_CLIENT_SECRET: 'rotated' });
     expect(await second.workspaces.authenticate(token)).toBe(workspaceId);
     expect(await second.workspaces.clientSecret(workspaceId!)).toBe('rotated');
-    const res = await request(second.baseUrl).post('/contacts').set({ Authorization: `Bearer ${token}` }).send({ role: 'lead' });
+    const res = await api(second).as(token).contacts.create({ role: 'lead' });
     expect(res.status).toBe(200);
     expect(res.body.workspace_id).toBe(workspaceId);
     await second.close();

@@ -1,6 +1,6 @@
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { UsageError, runCli } from '../apps/contacts-api/src/cli-commands.js';
+import { api } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('npm run cli', () => {
@@ -15,7 +15,7 @@ describe('npm run cli', () => {
     const out = (await runCli(['workspace', 'create', '--name', 'acme'], env())) as Record<string, any>;
     expect(out).toMatchObject({ workspace_id: expect.any(String), name: 'acme', access_token: expect.any(String), client_secret: expect.any(String) });
     expect(out.admin).toMatchObject({ id: expect.any(Number), workspace_id: out.workspace_id });
-    const res = await request(t.baseUrl).get('/contacts/650cbc286d0a728750658b15').set({ Authorization: `Bearer ${out.access_token}` });
+    const res = await api(t).as(out.access_token).contacts.get('650cbc286d0a728750658b15');
     expect(res.status).toBe(404);
     const stored = await t.pool.query('SELECT token_hash FROM access_tokens WHERE workspace_id = $1', [out.workspace_id]);
     expect(stored.rows).toHaveLength(1);
@@ -27,7 +27,7 @@ describe('npm run cli', () => {
     const ws = (await runCli(['workspace', 'create', '--name', 'owners'], env())) as Record<string, any>;
     const admin = (await runCli(['admin', 'create', '--workspace', ws.workspace_id, '--name', 'Ada', '--email', 'ada@example.com'], env())) as Record<string, any>;
     expect(admin).toMatchObject({ name: 'Ada', email: 'ada@example.com', workspace_id: ws.workspace_id });
-    const res = await request(t.baseUrl).post('/contacts').set({ Authorization: `Bearer ${ws.access_token}` }).send({ email: 'owned@example.com', owner_id: admin.id });
+    const res = await api(t).as(ws.access_token).contacts.create({ email: 'owned@example.com', owner_id: admin.id });
     expect(res.status).toBe(200);
     expect(res.body.owner_id).toBe(admin.id);
   });

@@ -1,14 +1,15 @@
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { api } from './support/api.js';
 import { UUID } from './support/shape.js';
 import { startTestApp } from './support/test-app.js';
 
 describe('GET /health', () => {
   it('answers 200 while the database answers, and 503 in the error envelope once it does not', async () => {
     const t = await startTestApp();
-    expect((await request(t.baseUrl).get('/health')).status).toBe(200);
+    const anonymous = api(t).as(null);
+    expect((await anonymous.get('/health')).status).toBe(200);
     await t.pool.end();
-    const res = await request(t.baseUrl).get('/health');
+    const res = await anonymous.get('/health');
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       type: 'error.list',
