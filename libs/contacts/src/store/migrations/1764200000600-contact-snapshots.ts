@@ -1,13 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Fills contact_tag_applications from the log, with the projection's rule (read-model.projection.ts):
+ * contact_tag_applications rows from the log, with the projection's rule (read-model.projection.ts):
  * a ContactTagged always records its tag's application; a ContactMergedFrom records the tags it brings
  * that were not on the contact just before it (the tag's previous event was none or a ContactUntagged).
  * The latest recorded application of each tag wins. Exported so that a test can hold it to the projection.
  */
-export const BACKFILL_TAG_APPLICATIONS = `
-  INSERT INTO contact_tag_applications (workspace_id, contact_id, tag_id, applied_at, admin_id)
+export const TAG_APPLICATIONS_FROM_LOG = `
   WITH marks AS (
     SELECT e.workspace_id, e.stream_id, e.stream_position, e.event_type, t.tag_id,
            (e.data->>'occurred_at')::bigint AS applied_at,
@@ -23,7 +22,7 @@ export const BACKFILL_TAG_APPLICATIONS = `
     SELECT *, lag(event_type) OVER (PARTITION BY workspace_id, stream_id, tag_id ORDER BY stream_position) AS previous
       FROM marks
   )
-  SELECT DISTINCT ON (workspace_id, stream_id, tag_id) workspace_id, stream_id, tag_id, applied_at, admin_id
+  SELECT DISTINCT ON (workspace_id, stream_id, tag_id) workspace_id, stream_id AS contact_id, tag_id, applied_at, admin_id
     FROM ordered
    WHERE event_type = 'ContactTagged' OR (event_type = 'ContactMergedFrom' AND (previous IS NULL OR previous = 'ContactUntagged'))
    ORDER BY workspace_id, stream_id, tag_id, stream_position DESC`;
@@ -60,7 +59,7 @@ export class ContactSnapshots1764200000600 implements MigrationInterface {
         admin_id bigint,
         PRIMARY KEY (workspace_id, contact_id, tag_id)
       )`);
-    await db.query(BACKFILL_TAG_APPLICATIONS);
+    await db.query(`INSERT INTO contact_tag_applications (workspace_id, contact_id, tag_id, applied_at, admin_id) ${TAG_APPLICATIONS_FROM_LOG}`);
   }
 
   async down(db: QueryRunner): Promise<void> {
