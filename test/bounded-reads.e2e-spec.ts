@@ -1,17 +1,17 @@
-import { type ContactEvent, ContactRepository, type ContactState, type ContactStream, SNAPSHOT_EVERY, evolve, rebuildContactProjections } from '@app/contacts';
-import { type EventMetadata, PostgresEventStore, type StoredEvent } from '@app/event-store';
-import { newObjectId } from '@app/intercom';
+import { type ContactEvent, type ContactState, SNAPSHOT_EVERY, rebuildContactProjections } from '@app/contacts';
+import { PostgresEventStore, type StoredEvent } from '@app/event-store';
 import { DEFAULT_WEBHOOK_OPTIONS, WebhookNotifier } from '@app/webhooks';
 import type { CreatedWorkspace } from '@app/workspaces';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAG_APPLICATIONS_FROM_LOG } from '../libs/contacts/src/store/migrations/1764200000600-contact-snapshots.js';
 import { type Client, type Json, api } from './support/api.js';
+import { writeLongStream } from './support/long-stream.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const EVENTS = 2000;
 const PER_PAGE = 50;
 const BATCH = 50;
-const METADATA: EventMetadata = { actor: { type: 'system', id: 'bounded-reads-test' }, request_id: null };
+const SCATTERED = [150, 1051, 1999];
 
 /**
  * A contact with 2,000 events: every read of its past reads a bounded number of events, counted where
@@ -61,32 +61,8 @@ describe('bounded reads of a long contact stream', () => {
     // Subscribed before the events, so that the notifier wants every one of them.
     await as.ok.webhooks.subscribe('http://127.0.0.1:9/hooks', ['contact.user.updated']);
 
-    // Appended through the one write mechanism (projection included), in appends of 37 events that cross
-    // snapshot versions mid-append; the last event goes through the API.
-    const repository = t.app.get(ContactRepository);
-    contactId = newObjectId();
-    const created: ContactEvent = {
-      type: 'ContactCreated',
-      data: {
-        contact_id: contactId, workspace_id: ws.workspace_id, role: 'user', external_id: 'long-1', email: 'long@example.com', phone: null, name: 'n1',
-        avatar: null, owner_id: null, signed_up_at: null, last_seen_at: null, unsubscribed_from_emails: false, custom_attributes: {}, occurred_at: base + 1,
-      },
-    };
-    let stream: ContactStream = { workspaceId: ws.workspace_id, id: contactId, state: null, version: 0, cached: false };
-    let state: ContactState | null = null;
-    let pending: ContactEvent[] = [];
-    const flush = async () => {
-      const view = await repository.save(stream, pending, METADATA);
-      stream = { ...stream, state: view.state, version: view.version };
-      pending = [];
-    };
-    for (let p = 1; p < EVENTS; p++) {
-      const event = p === 1 ? created : eventAt(p, state!);
-      state = evolve(state, event);
-      pending.push(event);
-      if (pending.length === 37) await flush();
-    }
-    if (pending.length > 0) await flush();
+    // In appends of 37 events, which cross snapshot versions mid-append; the last event goes through the API.
+    contactId = await writeLongStream(t, ws.workspace_id, { count: EVENTS - 1, createdAt: base + 1, eventAt });
     await as.ok.contacts.update(contactId, { name: 'last' });
   });
   afterAll(() => t?.close());
@@ -104,7 +80,10 @@ describe('bounded reads of a long contact stream', () => {
     const early = await counted(() => as.ok.get(`/contacts/${contactId}?as_of=${base + 42}`));
     const last = await store.readStreamRange(ws.workspace_id, contactId, EVENTS - BATCH + 1, EVENTS);
     const notified = await counted(() => notifierBatch(last));
-    return { pages, asOf, early, notified };
+    // Events of one contact far apart in one batch (as a retry of parked events could give): each folds from its own snapshot.
+    const apart = (await Promise.all(SCATTERED.map((p) => store.readStreamRange(ws.workspace_id, contactId, p, p)))).flat();
+    const scattered = await counted(() => notifierBatch(apart));
+    return { pages, asOf, early, notified, scattered };
   }
 
   /** The webhook notifier's work on one batch, in a transaction rolled back after: the deliveries it queued. */
@@ -130,12 +109,14 @@ describe('bounded reads of a long contact stream', () => {
     expect(reads.asOf.read).toBeLessThanOrEqual(SNAPSHOT_EVERY);
     expect(reads.early.read).toBeLessThanOrEqual(SNAPSHOT_EVERY);
     expect(reads.notified.read).toBeLessThanOrEqual(SNAPSHOT_EVERY + BATCH);
+    expect(reads.scattered.read).toBeLessThanOrEqual(SCATTERED.length * SNAPSHOT_EVERY);
   }
   const answers = (reads: Awaited<ReturnType<typeof readAll>>) => ({
     pages: reads.pages.map((page) => page.answer),
     asOf: reads.asOf.answer,
     early: reads.early.answer,
     notified: reads.notified.answer.map(({ topic, event_id, item }) => ({ topic, event_id, item })),
+    scattered: reads.scattered.answer.map(({ topic, event_id, item }) => ({ topic, event_id, item })),
   });
 
   it('reads a bounded number of events for history pages, as_of and a notifier batch, and answers as a fold from the start does', async () => {
@@ -152,6 +133,7 @@ describe('bounded reads of a long contact stream', () => {
     expect(bounded.notified.answer).toHaveLength(BATCH);
     expect(bounded.notified.answer[BATCH - 1].item).toMatchObject({ id: contactId, name: 'last' });
     expect(bounded.notified.answer[0].item).toMatchObject({ name: `n${EVENTS - BATCH + 1}` });
+    expect(bounded.scattered.answer.map((row) => row.item.name)).toEqual(SCATTERED.map((p) => `n${p}`));
 
     // A contact written before snapshots existed: the same answers, folded from the start.
     const written = await snapshotRows();
