@@ -108,13 +108,28 @@ export class PostgresEventStore {
     }
   }
 
-  async readStream(workspaceId: string, streamId: string): Promise<StoredEvent[]> {
+  /**
+   * The events of a stream from one position to another, both included: a bounded read. There is no
+   * read of a whole stream, so that no caller folds an unbounded number of events to answer.
+   */
+  async readStreamRange(workspaceId: string, streamId: string, fromPosition: number, toPosition: number): Promise<StoredEvent[]> {
     const result = await this.pool.query({
-      name: 'es_read_stream',
-      text: `SELECT ${EVENT_COLUMNS} FROM es_events WHERE workspace_id = $1 AND stream_id = $2 ORDER BY stream_position`,
-      values: [workspaceId, streamId],
+      name: 'es_read_stream_range',
+      text: `SELECT ${EVENT_COLUMNS} FROM es_events
+              WHERE workspace_id = $1 AND stream_id = $2 AND stream_position BETWEEN $3 AND $4 ORDER BY stream_position`,
+      values: [workspaceId, streamId, fromPosition, toPosition],
     });
     return result.rows.map((row) => this.toStoredEvent(row));
+  }
+
+  /** The stream's version, which is its number of events; 0 when there is no such stream. */
+  async streamVersion(workspaceId: string, streamId: string): Promise<number> {
+    const result = await this.pool.query({
+      name: 'es_stream_version',
+      text: 'SELECT version FROM es_streams WHERE workspace_id = $1 AND stream_id = $2',
+      values: [workspaceId, streamId],
+    });
+    return result.rows[0]?.version ?? 0;
   }
 
   toStoredEvent(row: Record<string, any>): StoredEvent {

@@ -42,16 +42,22 @@ export async function readStreams(db: Queryable, decoder: EventDecoder, keys: St
   return rows.map((row) => decoder.toStoredEvent(row));
 }
 
-/** Streams, each up to a position, in (workspace, stream, position) order: one round trip for a batch. */
-export async function readStreamsUpTo(db: Queryable, decoder: EventDecoder, wanted: (StreamKey & { upTo: number })[]): Promise<StoredEvent[]> {
-  if (wanted.length === 0) return [];
+/** A part of a stream: positions `from` to `to`, both included. */
+export interface StreamRange extends StreamKey {
+  from: number;
+  to: number;
+}
+
+/** Parts of streams, in (workspace, stream, position) order: one round trip for a batch. Ranges of one stream must not overlap. */
+export async function readStreamRanges(db: Queryable, decoder: EventDecoder, ranges: StreamRange[]): Promise<StoredEvent[]> {
+  if (ranges.length === 0) return [];
   const { rows } = await db.query({
-    name: 'es_read_streams_up_to',
+    name: 'es_read_stream_ranges',
     text: `SELECT ${EVENT_COLUMNS} FROM es_events
-             JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS wanted(ws, sid, upto)
-               ON workspace_id = wanted.ws AND stream_id = wanted.sid AND stream_position <= wanted.upto
+             JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS wanted(ws, sid, first, last)
+               ON workspace_id = wanted.ws AND stream_id = wanted.sid AND stream_position BETWEEN wanted.first AND wanted.last
             ORDER BY workspace_id, stream_id, stream_position`,
-    values: [wanted.map((w) => w.workspaceId), wanted.map((w) => w.streamId), wanted.map((w) => w.upTo)],
+    values: [ranges.map((r) => r.workspaceId), ranges.map((r) => r.streamId), ranges.map((r) => r.from), ranges.map((r) => r.to)],
   });
   return rows.map((row) => decoder.toStoredEvent(row));
 }

@@ -3,6 +3,7 @@ import {
   ContactCountIndex1764200000460,
   ContactRelations1764200000400,
   ContactSearchIndexes1764200000300,
+  ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,
 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000 } from '@app/event-store';
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ContactCompanyIndex1764200000450,
   ContactCountIndex1764200000460,
   Webhooks1764200000500,
+  ContactSnapshots1764200000600,
 ];

@@ -2,8 +2,8 @@ import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { PostgresEventStore } from '@app/event-store';
 import { CursorInvalidError } from '@app/intercom';
 import { ContactNotFoundError } from '../domain/contact.errors.js';
-import { toContactEvent } from '../domain/contact.events.js';
-import { type ContactState, evolve } from '../domain/contact.state.js';
+import type { ContactState } from '../domain/contact.state.js';
+import { ContactSnapshots } from '../store/contact-snapshots.repository.js';
 
 export interface ContactChange {
   id: string;
@@ -37,37 +37,46 @@ export class GetContactHistoryQuery extends Query<HistoryPage> {
   }
 }
 
+/**
+ * A page is a range of stream positions (the cursor is the last position shown), so it reads the
+ * nearest snapshot at or before the page's start and at most SNAPSHOT_EVERY + per_page events.
+ */
 @QueryHandler(GetContactHistoryQuery)
 export class GetContactHistoryHandler implements IQueryHandler<GetContactHistoryQuery, HistoryPage> {
-  constructor(private readonly store: PostgresEventStore) {}
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly snapshots: ContactSnapshots,
+  ) {}
 
   async execute({ workspaceId, contactId, perPage, startingAfter }: GetContactHistoryQuery): Promise<HistoryPage> {
-    const events = await this.store.readStream(workspaceId, contactId);
-    if (events.length === 0) throw new ContactNotFoundError();
-    let state: ContactState | null = null;
-    const all: ContactChange[] = events.map((event) => {
-      const before: ContactState | null = state;
-      state = evolve(state, toContactEvent(event));
-      return {
-        id: event.eventId,
-        version: event.streamPosition,
-        event_type: event.type,
-        occurred_at: (event.data.occurred_at as number | undefined) ?? Math.floor(event.recordedAt.getTime() / 1000),
-        actor: event.metadata.actor ?? null,
-        request_id: event.metadata.request_id ?? null,
-        changes: diff(before, state),
-      };
-    });
     const offset = startingAfter === null ? 0 : decodeCursor(startingAfter);
-    const items = all.slice(offset, offset + perPage);
-    const hasMore = offset + perPage < all.length;
+    // The version bounds the page too: events appended after it belong to a later read.
+    const total = await this.store.streamVersion(workspaceId, contactId);
+    if (total === 0) throw new ContactNotFoundError();
+    const last = Math.min(total, offset + perPage);
+    const items: ContactChange[] = [];
+    if (offset < last) {
+      const from = await this.snapshots.atOrBefore(workspaceId, contactId, offset);
+      for await (const { event, before, after } of this.snapshots.replay(workspaceId, contactId, from, last)) {
+        if (event.streamPosition <= offset) continue;
+        items.push({
+          id: event.eventId,
+          version: event.streamPosition,
+          event_type: event.type,
+          occurred_at: (event.data.occurred_at as number | undefined) ?? Math.floor(event.recordedAt.getTime() / 1000),
+          actor: event.metadata.actor ?? null,
+          request_id: event.metadata.request_id ?? null,
+          changes: diff(before, after),
+        });
+      }
+    }
     return {
       items,
-      total: all.length,
+      total,
       page: Math.floor(offset / perPage) + 1,
       perPage,
-      totalPages: Math.max(1, Math.ceil(all.length / perPage)),
-      next: hasMore ? encodeCursor(offset + perPage) : null,
+      totalPages: Math.max(1, Math.ceil(total / perPage)),
+      next: offset + perPage < total ? encodeCursor(offset + perPage) : null,
     };
   }
 }

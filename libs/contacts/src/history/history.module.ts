@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ContactStoreModule } from '../store/contact-store.module.js';
 import { ChangeFeedController } from './change-feed.controller.js';
 import { ContactHistoryController } from './contact-history.controller.js';
 import { GetContactAsOfHandler } from './get-contact-as-of.handler.js';
@@ -8,7 +9,7 @@ import { ReadChangeFeedHandler } from './read-change-feed.handler.js';
 
 /** What the log tells: a contact's audit trail, the contact as of a moment, the workspace's change feed. */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, ContactStoreModule],
   controllers: [ContactHistoryController, ChangeFeedController],
   providers: [GetContactHistoryHandler, GetContactAsOfHandler, ReadChangeFeedHandler],
 })

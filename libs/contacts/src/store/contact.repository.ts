@@ -109,7 +109,7 @@ export class ContactRepository {
 
   /** Several streams in one transaction (a merge): all or nothing. */
   async saveAll(writes: [ContactStream, ContactEvent[]][], metadata: EventMetadata): Promise<ContactView[]> {
-    const changes = writes.map(([stream, events]) => projectEvents(stream.state, events));
+    const changes = writes.map(([stream, events]) => projectEvents(stream.state, stream.version, events));
     const requests = writes.map(([stream, events], i) => ({
       workspaceId: stream.workspaceId,
       streamId: stream.id,

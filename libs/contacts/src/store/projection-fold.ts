@@ -12,6 +12,8 @@ export class FoldedStreams {
   readonly notes = { workspace: [] as string[], id: [] as string[], stream: [] as string[], body: [] as string[], admin: [] as number[], at: [] as number[] };
   readonly merges = { workspace: [] as string[], from: [] as string[], into: [] as string[], at: [] as number[] };
   readonly noteMoves = { workspace: [] as string[], from: [] as string[], into: [] as string[] };
+  readonly tagApplications = { workspace: [] as string[], contact: [] as string[], tag: [] as string[], at: [] as number[], admin: [] as (number | null)[] };
+  readonly snapshots = { workspace: [] as string[], contact: [] as string[], version: [] as number[], state: [] as string[] };
   events = 0;
   /** The last event added: where the next page starts. */
   last: StoredEvent | null = null;
@@ -35,11 +37,13 @@ export class FoldedStreams {
 
   private addStream(stream: StoredEvent[]): void {
     const { workspaceId, streamId, streamPosition } = stream[stream.length - 1];
-    const change = projectEvents(null, stream.map(toContactEvent));
+    const change = projectEvents(null, 0, stream.map(toContactEvent));
     this.push(this.streams, [workspaceId, streamId, streamPosition, change.live ? JSON.stringify(change.state) : null]);
     for (const note of change.notes) this.push(this.notes, [workspaceId, note.id, streamId, note.body, note.admin_id, note.created_at]);
     for (const merge of change.merges) this.push(this.merges, [workspaceId, streamId, merge.into_id, merge.merged_at]);
     for (const from of change.notesMovedFrom) this.push(this.noteMoves, [workspaceId, from, streamId]);
+    for (const a of change.tagApplications) this.push(this.tagApplications, [workspaceId, streamId, a.tag_id, a.applied_at, a.admin_id]);
+    for (const s of change.snapshots) this.push(this.snapshots, [workspaceId, streamId, s.version, JSON.stringify(s.state)]);
   }
 
   private push(columns: Record<string, unknown[]>, values: unknown[]): void {

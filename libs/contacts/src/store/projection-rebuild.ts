@@ -28,10 +28,16 @@ const STAGING = `
   CREATE TEMP TABLE rebuild_streams (workspace_id text, stream_id text, version bigint, state jsonb);
   CREATE TEMP TABLE rebuild_notes (workspace_id text, id text, stream_id text, body text, admin_id bigint, created_at bigint, contact_id text);
   CREATE TEMP TABLE rebuild_merges (workspace_id text, from_id text, into_id text, merged_at bigint);
-  CREATE TEMP TABLE rebuild_note_moves (workspace_id text, from_id text, into_id text)`;
+  CREATE TEMP TABLE rebuild_note_moves (workspace_id text, from_id text, into_id text);
+  CREATE TEMP TABLE rebuild_tag_applications (workspace_id text, contact_id text, tag_id text, applied_at bigint, admin_id bigint);
+  CREATE TEMP TABLE rebuild_snapshots (workspace_id text, contact_id text, version bigint, state jsonb)`;
+
+/** The read-model tables the rebuild replaces, locked and refilled together. */
+const READ_MODEL = 'contacts, contact_notes, contact_merges, contact_tag_applications, contact_snapshots';
 
 /**
- * Replays every contact stream into fresh contacts, contact_notes and contact_merges.
+ * Replays every contact stream into fresh contacts, contact_notes, contact_merges, contact_tag_applications
+ * and contact_snapshots.
  *
  * Fold, then swap. The fold (nearly all the work) reads the log without locks into temporary tables.
  * The swap is one transaction: it locks the read-model tables against writers (EXCLUSIVE: reads go
@@ -61,7 +67,7 @@ export async function rebuildContactProjections(pool: pg.Pool, decoder: EventDec
     const lockStarted = performance.now();
     const swapped = await swap(client, decoder);
     const lockSeconds = (performance.now() - lockStarted) / 1000;
-    await client.query('ANALYZE contacts, contact_notes, contact_merges');
+    await client.query(`ANALYZE ${READ_MODEL}`);
     const seconds = (performance.now() - started) / 1000;
     const events = folded.events + swapped.events;
     return {
@@ -98,9 +104,9 @@ async function foldAll(pool: pg.Pool, client: pg.Client, decoder: EventDecoder, 
 async function swap(client: pg.Client, decoder: EventDecoder) {
   await client.query('BEGIN');
   try {
-    await client.query('LOCK TABLE contacts, contact_notes, contact_merges IN EXCLUSIVE MODE');
+    await client.query(`LOCK TABLE ${READ_MODEL} IN EXCLUSIVE MODE`);
     const caughtUp = await catchUp(client, decoder);
-    await client.query('TRUNCATE contacts, contact_notes, contact_merges');
+    await client.query(`TRUNCATE ${READ_MODEL}`);
     const counts = await refill(client);
     await client.query('COMMIT');
     return { events: caughtUp.events, caughtUp: caughtUp.streams, counts };
@@ -119,6 +125,9 @@ async function catchUp(client: pg.Client, decoder: EventDecoder): Promise<{ stre
   await client.query(`DELETE FROM rebuild_notes WHERE ${pick}`, keys);
   await client.query(`DELETE FROM rebuild_merges WHERE (workspace_id, from_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
   await client.query(`DELETE FROM rebuild_note_moves WHERE (workspace_id, into_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
+  for (const table of ['rebuild_tag_applications', 'rebuild_snapshots']) {
+    await client.query(`DELETE FROM ${table} WHERE (workspace_id, contact_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
+  }
   const page = new FoldedStreams();
   page.add(await readStreams(client, decoder, moved));
   await stage(client, page);
@@ -126,7 +135,7 @@ async function catchUp(client: pg.Client, decoder: EventDecoder): Promise<{ stre
 }
 
 async function stage(client: pg.Client, page: FoldedStreams): Promise<void> {
-  const { streams: s, notes: n, merges: m, noteMoves: v } = page;
+  const { streams: s, notes: n, merges: m, noteMoves: v, tagApplications: a, snapshots: p } = page;
   await client.query('INSERT INTO rebuild_streams SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[])', [s.workspace, s.id, s.version, s.state]);
   if (n.id.length > 0) {
     await client.query(
@@ -139,6 +148,14 @@ async function stage(client: pg.Client, page: FoldedStreams): Promise<void> {
   }
   if (v.from.length > 0) {
     await client.query('INSERT INTO rebuild_note_moves SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [v.workspace, v.from, v.into]);
+  }
+  if (a.tag.length > 0) {
+    await client.query('INSERT INTO rebuild_tag_applications SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])', [
+      a.workspace, a.contact, a.tag, a.at, a.admin,
+    ]);
+  }
+  if (p.version.length > 0) {
+    await client.query('INSERT INTO rebuild_snapshots SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[])', [p.workspace, p.contact, p.version, p.state]);
   }
 }
 
@@ -158,6 +175,8 @@ async function refill(client: pg.Client): Promise<{ contacts: number; notes: num
     'INSERT INTO contact_notes (workspace_id, id, contact_id, body, admin_id, created_at) SELECT workspace_id, id, contact_id, body, admin_id, created_at FROM rebuild_notes',
   );
   const merges = await client.query('INSERT INTO contact_merges (workspace_id, from_id, into_id, merged_at) SELECT * FROM rebuild_merges');
+  await client.query('INSERT INTO contact_tag_applications (workspace_id, contact_id, tag_id, applied_at, admin_id) SELECT * FROM rebuild_tag_applications');
+  await client.query('INSERT INTO contact_snapshots (workspace_id, contact_id, version, state) SELECT * FROM rebuild_snapshots');
   return { contacts: contacts.rowCount ?? 0, notes: notes.rowCount ?? 0, merges: merges.rowCount ?? 0 };
 }
 

@@ -10,6 +10,26 @@ export interface NoteRow {
   created_at: number;
 }
 
+/** A contact_tag_applications row: when and by whom a tag was last put on the contact (null: by a merge, or a token). */
+export interface TagApplicationRow {
+  tag_id: string;
+  applied_at: number;
+  admin_id: number | null;
+}
+
+/** A contact_snapshots row: the folded state at a version. */
+export interface SnapshotRow {
+  version: number;
+  state: ContactState;
+}
+
+/**
+ * The projection snapshots the state at every version that is a multiple of this: a read that needs the
+ * state at some version folds at most this many events from the nearest snapshot, and the write path
+ * pays one extra row on one append in this many.
+ */
+export const SNAPSHOT_EVERY = 100;
+
 /** A contact_merges row: where a merged-away lead lives on. */
 export interface MergeRow {
   into_id: string;
@@ -29,13 +49,29 @@ export interface ReadModelChange {
   /** Leads merged in: their notes now belong to this contact. */
   notesMovedFrom: string[];
   merges: MergeRow[];
+  /** At most one per tag: the latest application in these events. */
+  tagApplications: TagApplicationRow[];
+  snapshots: SnapshotRow[];
 }
 
-export function projectEvents(before: ContactState | null, events: readonly ContactEvent[]): ReadModelChange {
+/** `before` is the state at `version` (0 and null for a new stream). */
+export function projectEvents(before: ContactState | null, version: number, events: readonly ContactEvent[]): ReadModelChange {
   let state = before;
-  const change: ReadModelChange = { state, live: false, notes: [], notesMovedFrom: [], merges: [] };
-  for (const event of events) {
+  const change: ReadModelChange = { state, live: false, notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [] };
+  const applications = new Map<string, TagApplicationRow>();
+  for (const [i, event] of events.entries()) {
+    const previous = state;
     state = evolve(state, event);
+    if ((version + i + 1) % SNAPSHOT_EVERY === 0) change.snapshots.push({ version: version + i + 1, state });
+    if (event.type === 'ContactTagged') {
+      const { tag_id, occurred_at, admin_id } = event.data;
+      applications.set(tag_id, { tag_id, applied_at: occurred_at, admin_id: admin_id ?? null });
+    } else if (event.type === 'ContactMergedFrom') {
+      // A tag the lead brings counts as applied by the merge, unless the user already had it on.
+      for (const tag_id of event.data.tag_ids) {
+        if (!previous?.tag_ids.includes(tag_id)) applications.set(tag_id, { tag_id, applied_at: event.data.occurred_at, admin_id: null });
+      }
+    }
     if (event.type === 'NoteAdded') {
       const { note_id, body, admin_id, occurred_at } = event.data;
       change.notes.push({ id: note_id, body, admin_id, created_at: occurred_at });
@@ -45,6 +81,7 @@ export function projectEvents(before: ContactState | null, events: readonly Cont
       change.merges.push({ into_id: event.data.into_contact_id, merged_at: event.data.occurred_at });
     }
   }
+  change.tagApplications = [...applications.values()];
   return { ...change, state, live: state !== null && !state.deleted && !state.merged_into };
 }
 
@@ -80,6 +117,21 @@ export function inlineProjection(workspaceId: string, contactId: string, change:
       statements.push(
         `INSERT INTO contact_merges (workspace_id, from_id, into_id, merged_at)
          SELECT ${ws}, ${id}, ${bind(merge.into_id)}, ${bind(merge.merged_at)}::bigint FROM stream`,
+      );
+    }
+    if (change.tagApplications.length > 0) {
+      statements.push(
+        `INSERT INTO contact_tag_applications (workspace_id, contact_id, tag_id, applied_at, admin_id)
+         SELECT ${ws}, ${id}, a.tag_id, a.applied_at, a.admin_id
+           FROM stream, jsonb_to_recordset(${bind(JSON.stringify(change.tagApplications))}::jsonb) AS a(tag_id text, applied_at bigint, admin_id bigint)
+         ON CONFLICT (workspace_id, contact_id, tag_id) DO UPDATE SET applied_at = EXCLUDED.applied_at, admin_id = EXCLUDED.admin_id`,
+      );
+    }
+    if (change.snapshots.length > 0) {
+      statements.push(
+        `INSERT INTO contact_snapshots (workspace_id, contact_id, version, state)
+         SELECT ${ws}, ${id}, s.version, s.state FROM stream, jsonb_to_recordset(${bind(JSON.stringify(change.snapshots))}::jsonb) AS s(version bigint, state jsonb)
+         ON CONFLICT DO NOTHING`,
       );
     }
     return statements;

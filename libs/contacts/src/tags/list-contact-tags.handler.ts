@@ -1,7 +1,7 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ContactNotFoundError } from '../domain/contact.errors.js';
 import { ContactViews } from '../store/contact-views.repository.js';
-import { TagApplications } from './tag-applications.js';
+import { TagApplications } from './tag-applications.repository.js';
 import { TagCatalog } from './tag-catalog.repository.js';
 import type { ContactTag } from './tag-contact.handler.js';
 
@@ -26,7 +26,7 @@ export class ListContactTagsHandler implements IQueryHandler<ListContactTagsQuer
   async execute({ workspaceId, contactId }: ListContactTagsQuery): Promise<ContactTag[]> {
     const view = await this.contacts.find(workspaceId, contactId);
     if (!view) throw new ContactNotFoundError();
-    const [tags, applications] = await Promise.all([this.tags.findMany(workspaceId, view.state.tag_ids), this.applications.of(workspaceId, contactId)]);
+    const [tags, applications] = await Promise.all([this.tags.findMany(workspaceId, view.state.tag_ids), this.applications.of(workspaceId, contactId, view.state.tag_ids)]);
     return tags.map((tag) => ({ ...tag, application: applications.get(tag.id) ?? null }));
   }
 }

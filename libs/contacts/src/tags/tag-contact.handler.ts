@@ -5,7 +5,7 @@ import { tagContact } from '../domain/contact-relations.aggregate.js';
 import type { ContactEvent } from '../domain/contact.events.js';
 import type { ContactState } from '../domain/contact.state.js';
 import { ContactRepository } from '../store/contact.repository.js';
-import { TagApplications, type TagApplication } from './tag-applications.js';
+import { TagApplications, type TagApplication } from './tag-applications.repository.js';
 import { type Tag, TagCatalog, TagNotFoundError } from './tag-catalog.repository.js';
 
 /** A tag as seen on one contact: null application when it was never on it. */
@@ -51,6 +51,6 @@ export async function changeTag(
     if (!tag) throw new TagNotFoundError();
     return decide(contact, tag.id, context);
   });
-  const applied = await applications.of(workspaceId, contactId);
+  const applied = await applications.of(workspaceId, contactId, [tag!.id]);
   return { ...tag!, application: applied.get(tag!.id) ?? null };
 }

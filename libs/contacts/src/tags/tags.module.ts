@@ -5,7 +5,7 @@ import { ContactTagsController } from './contact-tags.controller.js';
 import { ListContactTagsHandler } from './list-contact-tags.handler.js';
 import { ListTagsHandler } from './list-tags.handler.js';
 import { SaveTagHandler } from './save-tag.handler.js';
-import { TagApplications } from './tag-applications.js';
+import { TagApplications } from './tag-applications.repository.js';
 import { TagCatalog } from './tag-catalog.repository.js';
 import { TagContactHandler } from './tag-contact.handler.js';
 import { TagsController } from './tags.controller.js';

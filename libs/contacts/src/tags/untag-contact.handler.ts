@@ -2,7 +2,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
 import { untagContact } from '../domain/contact-relations.aggregate.js';
 import { ContactRepository } from '../store/contact.repository.js';
-import { TagApplications } from './tag-applications.js';
+import { TagApplications } from './tag-applications.repository.js';
 import { TagCatalog } from './tag-catalog.repository.js';
 import { type ContactTag, changeTag } from './tag-contact.handler.js';
 
