@@ -5,7 +5,7 @@ import {
   ContactSearchIndexes1764200000300,
   ContactsReadModel1764200000200,
 } from '@app/contacts';
-import { Checkpoints1764200000050, EventLog1764200000000 } from '@app/event-store';
+import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000600 } from '@app/event-store';
 import { Webhooks1764200000500 } from '@app/webhooks';
 import { SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
 
@@ -21,4 +21,5 @@ export const MIGRATIONS = [
   ContactCompanyIndex1764200000450,
   ContactCountIndex1764200000460,
   Webhooks1764200000500,
+  ParkedEvents1764200000600,
 ];
