@@ -57,12 +57,15 @@ export class BatchCommitter {
    */
   private async holdBehindParked(client: pg.PoolClient, events: StoredEvent[], parked: string[]): Promise<StoredEvent[]> {
     if (!this.mayHaveParked) return events;
-    await lockParked(client, this.processor.name);
-    const blockers = await parkedStreams(client, this.processor.name, events);
+    let blockers = await parkedStreams(client, this.processor.name, events);
     if (blockers.size === 0) {
       this.mayHaveParked = await anyParked(client, this.processor.name);
       return events;
     }
+    // Only now, about to hold: a retry that is taking a stream's last parked event away finishes first
+    // (and its removal is then seen here), or waits for this batch and then finds what it holds.
+    await lockParked(client, this.processor.name);
+    blockers = await parkedStreams(client, this.processor.name, events);
     const pass: StoredEvent[] = [];
     for (const event of events) {
       const blocker = blockers.get(streamKeyOf(event));

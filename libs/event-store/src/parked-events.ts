@@ -51,9 +51,10 @@ const streamKey = (workspaceId: string, streamId: string) => `${workspaceId}/${s
 export const streamKeyOf = (event: Pick<StoredEvent, 'workspaceId' | 'streamId'>) => streamKey(event.workspaceId, event.streamId);
 
 /**
- * Serialises the two writers of a processor's parked events: the live batch that holds events behind
- * a parked one, and a retry that takes the last of them away. Without it, an event could be held
- * behind a parked event that a retry had just delivered and removed, and wait for nothing.
+ * Serialises a live batch about to hold events behind a parked one and a retry taking a stream's
+ * parked events away. Without it, an event could be held behind one a retry had just delivered and
+ * removed, unseen by that retry, and wait for nothing. A stream with no parked event needs no lock:
+ * only the live instance parks, so none can appear behind its back.
  */
 export async function lockParked(db: Queryable, processor: string): Promise<void> {
   await db.query({ name: 'es_lock_parked', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [`es_parked:${processor}`] });
