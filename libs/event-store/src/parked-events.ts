@@ -43,8 +43,8 @@ export interface ParkedEvent {
   last_attempt_at: Date;
 }
 
-const PARKED_COLUMNS = `id::int AS id, processor, transaction_id::text AS transaction_id, global_position::int AS global_position,
-  workspace_id, stream_id, stream_position::int AS stream_position, event_id, event_type, held_behind, error, attempts,
+const PARKED_COLUMNS = `id, processor, transaction_id::text AS transaction_id, global_position,
+  workspace_id, stream_id, stream_position, event_id, event_type, held_behind, error, attempts,
   parked_at, last_attempt_at`;
 
 const streamKey = (workspaceId: string, streamId: string) => `${workspaceId}/${streamId}`;
