@@ -35,6 +35,9 @@ describe('npm run cli', () => {
   it('refuses unknown commands, missing options and unknown workspaces', async () => {
     await expect(runCli(['workspace', 'delete'], env())).rejects.toBeInstanceOf(UsageError);
     await expect(runCli(['workspace', 'create'], env())).rejects.toBeInstanceOf(UsageError);
+    await expect(runCli(['processors', 'retry'], env())).rejects.toThrow(/ids of parked events .* or --all/);
+    await expect(runCli(['processors', 'retry', 'abc'], env())).rejects.toBeInstanceOf(UsageError);
+    await expect(runCli(['processors', 'parked', '7'], env())).rejects.toBeInstanceOf(UsageError);
     await expect(runCli(['admin', 'create', '--workspace', 'nope', '--name', 'x', '--email', 'x@example.com'], env())).rejects.toThrow(/not found/);
   });
 });

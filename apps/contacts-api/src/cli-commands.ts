@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import { rebuildContactProjections } from '@app/contacts';
-import { PostgresEventStore, createPool, migrate } from '@app/event-store';
+import { PostgresEventStore, createPool, listParked, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
-import { MIGRATIONS, loadConfig, resolveDatabase } from '@app/runtime';
+import { MIGRATIONS, loadConfig, resolveDatabase, retryParkedEvents } from '@app/runtime';
 
 const USAGE = `usage:
   npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
   npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]
-  npm run cli -- projections rebuild`;
+  npm run cli -- projections rebuild
+  npm run cli -- processors parked
+  npm run cli -- processors retry <id>... | --all`;
+const COMMANDS = new Set(['workspace create', 'admin create', 'projections rebuild', 'processors parked', 'processors retry']);
 
 /** Runs one CLI command against the configured database and returns what it prints. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
@@ -21,16 +24,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       'admin-name': { type: 'string' },
       'admin-email': { type: 'string' },
       'job-title': { type: 'string' },
+      all: { type: 'boolean' },
     },
   });
-  const command = positionals.join(' ');
-  if (command !== 'workspace create' && command !== 'admin create' && command !== 'projections rebuild') throw new UsageError(USAGE);
-  const database = await resolveDatabase(loadConfig(env));
+  const command = positionals.slice(0, 2).join(' ');
+  const ids = positionals.slice(2).map(Number);
+  if (!COMMANDS.has(command) || (command !== 'processors retry' && ids.length > 0)) throw new UsageError(USAGE);
+  if (command === 'processors retry' && (values.all ? ids.length > 0 : ids.length === 0 || !ids.every(Number.isSafeInteger))) {
+    throw new UsageError('processors retry needs the ids of parked events (see processors parked) or --all');
+  }
+  const config = loadConfig(env);
+  const database = await resolveDatabase(config);
   const options = { url: database.url, migrations: MIGRATIONS, poolSize: 2, applicationName: 'contacts-cli' };
   const pool = createPool(options);
   try {
     await migrate(options);
     if (command === 'projections rebuild') return await rebuildContactProjections(pool, new PostgresEventStore(pool));
+    if (command === 'processors parked') return await listParked(pool);
+    if (command === 'processors retry') return await retryParkedEvents(pool, config, env, values.all ? 'all' : { ids });
     const workspaces = new WorkspacesService(pool);
     if (command === 'workspace create') {
       if (!values.name) throw new UsageError('workspace create needs --name');

@@ -1,40 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { Counter, Gauge } from 'prom-client';
-import { type LogPosition, type Queryable, CheckpointConflictError, loadCheckpoint, measureLag, positionOf, saveCheckpoint } from './checkpoints.js';
+import { type LogPosition, type Queryable, CheckpointConflictError, loadCheckpoint, measureLag, positionOf } from './checkpoints.js';
 import type { StoredEvent } from './event.js';
 import { AdvisoryLease } from './leases.js';
+import { type BatchSession, BatchCommitter } from './batch-commit.js';
+import { isPoison } from './parked-events.js';
+import { type EventDecoder, readBoundedBatch } from './safe-batch.js';
 import { Wakeable } from './waits.js';
-import { EVENT_COLUMNS } from './postgres-event-store.js';
-
-/** Decodes a row through the event codec: pass the PostgresEventStore. */
-export interface EventDecoder {
-  toStoredEvent(row: Record<string, unknown>): StoredEvent;
-}
-
-export interface SafeBatchQuery {
-  after: LogPosition;
-  limit: number;
-  workspaceId?: string;
-}
-
-// Every transaction below the snapshot's xmin has ended, so no event can still appear before this
-// horizon: reading only below it and resuming after (transaction_id, global_position) skips nothing.
-const SAFE_BATCH = `SELECT ${EVENT_COLUMNS} FROM es_events
-  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
-const ORDER = 'ORDER BY transaction_id, global_position LIMIT $3';
-
-/** The next events after a position in commit order, up to the safe horizon: the building block of every reader. */
-export async function readSafeBatch(db: Queryable, decoder: EventDecoder, query: SafeBatchQuery): Promise<StoredEvent[]> {
-  const values: unknown[] = [query.after.transactionId, query.after.globalPosition, query.limit];
-  const result = await db.query(
-    query.workspaceId === undefined
-      ? { name: 'es_read_safe_batch', text: `${SAFE_BATCH} ${ORDER}`, values }
-      : { name: 'es_read_safe_batch_ws', text: `${SAFE_BATCH} AND workspace_id = $4 ${ORDER}`, values: [...values, query.workspaceId] },
-  );
-  return result.rows.map((row) => decoder.toStoredEvent(row));
-}
 
 export interface LogProcessor {
   /** Stable: it keys the checkpoint and the lease. */
@@ -44,7 +17,9 @@ export interface LogProcessor {
    * Gets the next events in commit order inside an open transaction on `tx`, in which the checkpoint
    * is saved as soon as this resolves. Effects written through `tx` happen exactly once; external
    * effects (a publish, an HTTP call) must be confirmed before resolving and are at-least-once.
-   * Throwing rolls back and re-delivers the same batch. Finish well within the session's
+   * Throwing rolls back and re-delivers the same batch, except for a PoisonEventError: the batch is
+   * then handled one event at a time, and the event that throws it is parked (see parked-events.ts),
+   * with the later events of its stream held behind it. Finish well within the session's
    * idle_in_transaction_session_timeout (15 s), or the server ends the transaction.
    */
   handle(events: StoredEvent[], tx: pg.PoolClient): Promise<void>;
@@ -59,7 +34,13 @@ export interface LogSubscriptionOptions {
   leaseHeartbeatMs?: number;
   /** Pause after a failed batch before it is read again. Default 1000. */
   retryMs?: number;
+  /** A batch stops adding events once their payloads (as JSON text) pass this; a larger event goes alone. Default 4 MiB. */
+  batchMaxBytes?: number;
 }
+
+export const DEFAULT_BATCH_MAX_BYTES = 4 * 1024 * 1024;
+
+
 
 const labelNames = ['processor'] as const;
 const lagEvents = new Gauge({ name: 'log_processor_lag_events', help: 'Committed events after the checkpoint (capped)', labelNames });
@@ -77,6 +58,7 @@ export class LogSubscription {
   private readonly pause = new Wakeable();
   private drains: { resolve: () => void; reject: (error: Error) => void }[] = [];
   private lagMeasuredAt = 0;
+  private readonly batches: BatchCommitter;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -86,6 +68,7 @@ export class LogSubscription {
   ) {
     this.logger = new Logger(`LogSubscription:${processor.name}`);
     this.labels = { processor: processor.name };
+    this.batches = new BatchCommitter(processor, this.logger);
     this.lease = new AdvisoryLease(AdvisoryLease.connectionOf(pool, `es-lease:${processor.name}`), processor.name, {
       heartbeatMs: options.leaseHeartbeatMs ?? 2000,
       onLost: (reason) => {
@@ -150,6 +133,7 @@ export class LogSubscription {
   private async acquire(): Promise<boolean> {
     if (this.lease.held) return true;
     if (!(await this.lease.tryAcquire())) return false;
+    this.batches.leaseAcquired();
     if (this.options.listen) await this.lease.listen('es_events', () => this.wake());
     this.logger.log('lease acquired, processing');
     return true;
@@ -158,46 +142,50 @@ export class LogSubscription {
   // Drains asked for before this pass began are answered when it reaches the horizon.
   private async catchUp(): Promise<void> {
     const drains = this.drains.splice(0);
-    const batchSize = this.processor.batchSize ?? 100;
     let caughtUp = false;
     try {
-      let read: number;
-      do read = await this.processBatch(batchSize);
-      while (read === batchSize && this.running && this.lease.held);
-      caughtUp = read < batchSize && this.lease.held;
+      let full: boolean;
+      do full = await this.processBatch();
+      while (full && this.running && this.lease.held);
+      caughtUp = !full && this.lease.held;
     } finally {
       if (caughtUp) drains.forEach((drain) => drain.resolve());
       else this.drains.unshift(...drains);
     }
   }
 
-  private async processBatch(batchSize: number): Promise<number> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
+  /** One batch, bounded by count and by bytes; true when it was full (more may follow at once). */
+  private async processBatch(): Promise<boolean> {
+    const session: BatchSession = { client: await this.pool.connect() };
+    const { client } = session;
     // A checked-out client whose session dies while idle (during an await in handle) emits 'error';
     // unheard, that would take the whole process down instead of failing this batch.
-    const onError = (error: Error) => (broken = error);
+    const onError = (error: Error) => (session.broken = error);
     client.on('error', onError);
     try {
       const from = await loadCheckpoint(client, this.processor.name);
-      const events = await readSafeBatch(client, this.decoder, { after: from, limit: batchSize });
+      const limit = this.processor.batchSize ?? 100;
+      const maxBytes = this.options.batchMaxBytes ?? DEFAULT_BATCH_MAX_BYTES;
+      const { events, full } = await readBoundedBatch(client, this.decoder, { after: from, limit, maxBytes });
       if (events.length > 0) {
-        await client.query('BEGIN');
         try {
-          await this.processor.handle(events, client);
-          await saveCheckpoint(client, this.processor.name, positionOf(events[events.length - 1]), from);
-          await client.query('COMMIT');
+          await this.batches.commit(session, from, events, events.length === 1);
         } catch (error) {
-          await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-          throw error;
+          if (!isPoison(error)) throw error;
+          // Some event of the batch cannot be handled: find it by going one at a time, each with its checkpoint.
+          let at = from;
+          for (const event of events) {
+            await this.batches.commit(session, at, [event], true);
+            at = positionOf(event);
+          }
         }
         processed.inc(this.labels, events.length);
       }
-      await this.reportLag(client, events.length > 0 ? positionOf(events[events.length - 1]) : from, events.length < batchSize);
-      return events.length;
+      await this.reportLag(client, events.length > 0 ? positionOf(events[events.length - 1]) : from, !full);
+      return full;
     } finally {
       client.off('error', onError);
-      client.release(broken);
+      client.release(session.broken);
     }
   }
 

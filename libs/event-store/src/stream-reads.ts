@@ -1,6 +1,6 @@
 import type { Queryable } from './checkpoints.js';
 import type { StoredEvent } from './event.js';
-import type { EventDecoder } from './log-subscription.js';
+import type { EventDecoder } from './safe-batch.js';
 import { EVENT_COLUMNS } from './postgres-event-store.js';
 
 /** A stream by its key. */

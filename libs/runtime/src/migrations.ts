@@ -6,7 +6,7 @@ import {
   ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,
 } from '@app/contacts';
-import { Checkpoints1764200000050, EventLog1764200000000 } from '@app/event-store';
+import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
 import { Webhooks1764200000500 } from '@app/webhooks';
 import { SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
 
@@ -23,4 +23,5 @@ export const MIGRATIONS = [
   ContactCountIndex1764200000460,
   Webhooks1764200000500,
   ContactSnapshots1764200000600,
+  ParkedEvents1764200000650,
 ];

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { type LogProcessor, type StoredEvent, withTimeout } from '@app/event-store';
+import { type LogProcessor, type StoredEvent, isPoison, withTimeout } from '@app/event-store';
 import { Counter, Histogram } from 'prom-client';
 import { LogProcessorProvider } from '../log-processor.decorator.js';
 import { JetStreamLink, NATS_RELAY_OPTIONS, type NatsRelayOptions } from './jetstream-link.js';
 import { envelopeOf, subjectOf } from './relay-envelope.js';
+import { poisonOrRethrow } from './relay-errors.js';
 
 const relayed = new Counter({ name: 'nats_relay_events_total', help: 'Events published to JetStream and acknowledged', labelNames: ['stream'] });
 const duplicates = new Counter({ name: 'nats_relay_duplicates_total', help: 'Publishes JetStream acknowledged as duplicates (a re-delivered batch)', labelNames: ['stream'] });
@@ -65,6 +66,8 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
       await this.publishInOrder(js, events, deadline);
       this.failures = 0;
     } catch (error) {
+      // An event NATS will never take says nothing about NATS: no back-off, it is parked and the feed goes on.
+      if (isPoison(error)) throw error;
       this.failures = Math.min(this.failures + 1, 10);
       this.link.streamSuspect();
       throw error;
@@ -97,11 +100,10 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
     const timeout = Math.min(this.options.publishTimeoutMs ?? 5000, deadline - Date.now());
     if (timeout <= 0) throw new Error(`batch not acknowledged within ${BATCH_BUDGET_MS} ms`);
     const started = performance.now();
-    const ack = await js.publish(subjectOf(this.options.subjectPrefix, event), JSON.stringify(envelopeOf(event)), {
-      msgID: event.eventId,
-      timeout,
-      expect: { streamName: this.options.stream },
-    });
+    const payload = JSON.stringify(envelopeOf(event));
+    const ack = await js
+      .publish(subjectOf(this.options.subjectPrefix, event), payload, { msgID: event.eventId, timeout, expect: { streamName: this.options.stream } })
+      .catch((error: unknown) => poisonOrRethrow(error, event, Buffer.byteLength(payload)));
     publishLatency.observe(this.labels, (performance.now() - started) / 1000);
     relayed.inc(this.labels);
     if (ack.duplicate) duplicates.inc(this.labels);

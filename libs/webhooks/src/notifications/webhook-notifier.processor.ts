@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { tagNamesOf, toContactEvent } from '@app/contacts';
-import { type LogProcessor, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
+import { type LogProcessor, PoisonEventError, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
 import { LogProcessorProvider } from '@app/processors';
 import type pg from 'pg';
 import { Counter } from 'prom-client';
@@ -64,7 +64,7 @@ export class WebhookNotifier implements LogProcessor {
       const after = states.get(event.eventId);
       if (!after) continue;
       const tagName = (id: string) => tags.get(`${event.workspaceId}/${id}`) ?? null;
-      for (const { topic, item } of notificationsOf(toContactEvent(event), after, tagName)) {
+      for (const { topic, item } of mapped(event, () => notificationsOf(toContactEvent(event), after, tagName))) {
         for (const subscriber of subscribers.get(event.workspaceId) ?? []) {
           if (!subscriber.topics.has(topic) || subscriber.createdAt > event.recordedAt) continue;
           rows.push({
@@ -95,4 +95,13 @@ async function activeSubscribers(db: Queryable, events: StoredEvent[]): Promise<
     byWorkspace.set(row.workspace_id, list);
   }
   return byWorkspace;
+}
+
+/** A mapping that throws on an event will throw on every retry: poison, parked so that the feed goes on. */
+function mapped<T>(event: StoredEvent, map: () => T): T {
+  try {
+    return map();
+  } catch (error) {
+    throw new PoisonEventError(`cannot map event ${event.eventId} (${event.type}) to webhook notifications: ${(error as Error).message}`, { cause: error });
+  }
 }
