@@ -20,12 +20,13 @@ export function freePort() {
 
 /**
  * The built service (this checkout's, or `main` of another) as a direct child (no npm in between), so that its pid is the process whose memory is sampled.
- * Its output goes to `logPath`; `crashed` rejects if it exits before the bench stops it.
+ * Its output goes to `logPath`; `crashed` rejects if it exits before the bench stops it. `env` adds to its environment.
+ * Rate limits are off unless `env` turns them on: the other scenarios measure the service, not the limiter.
  */
-export async function startService({ databaseUrl, token, logPath, main = SERVICE_MAIN.pathname }) {
+export async function startService({ databaseUrl, token, logPath, main = SERVICE_MAIN.pathname, env: extraEnv = {} }) {
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: 'off', BOOTSTRAP_TOKEN: token };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: 'off', BOOTSTRAP_TOKEN: token, RATE_LIMIT_PER_MINUTE: '0', ...extraEnv };
   const child = adopt(spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   mkdirSync(path.dirname(logPath), { recursive: true });
   const log = createWriteStream(logPath);
@@ -47,11 +48,15 @@ export async function startService({ databaseUrl, token, logPath, main = SERVICE
     });
   });
   handle.crashed.catch(() => undefined);
-  onCleanup(async () => {
-    handle.stopping = true;
-    await stopChild(child);
-    await new Promise((resolve) => log.end(resolve));
-  });
+  let stopped;
+  // Once, whether a phase stops it early or the teardown does.
+  handle.stop = () =>
+    (stopped ??= (async () => {
+      handle.stopping = true;
+      await stopChild(child);
+      await new Promise((resolve) => log.end(resolve));
+    })());
+  onCleanup(handle.stop);
   await waitForHealth(handle);
   return handle;
 }

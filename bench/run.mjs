@@ -1,6 +1,7 @@
 // npm run bench: the service against a bare Fastify baseline on the same machine, in the same run.
 // Env: DATABASE_URL (a server to create bench_<random> on; unset: embedded PostgreSQL), BENCH_DURATION (s, 10),
-// BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2), NATS_URL (unset: no relay figures), BENCH_REBUILD_EVENTS (events appended
+// BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2), NATS_URL (unset: no relay figures), REDIS_URL (the rate-limited GET and
+// PUT count in Redis; unset: in the process), BENCH_REBUILD_EVENTS (events appended
 // for the projection rebuild, 1000000; 0 skips it). Results: a Markdown table on stdout and bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -11,6 +12,7 @@ import { freshDatabase } from './database.mjs';
 import { startBaseline, startService } from './processes.mjs';
 import { compare, markdown, writeJson } from './report.mjs';
 import { randomRequest, runScenario, scenario } from './scenarios.mjs';
+import { benchRateLimits } from './rate-limits.mjs';
 import { benchRebuild } from './rebuild.mjs';
 import { benchRelay } from './relay.mjs';
 import { benchSearch } from './search.mjs';
@@ -93,13 +95,15 @@ async function main(run) {
       return result;
     },
   });
+  const measure = async (s) => {
+    console.log(`bench: ${s.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
+    const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });
+    run.scenarios.push(result);
+    if (result.problems.length) console.log(`bench:   ${result.problems.join('; ')}`);
+  };
+  // After the relay: its PUTs must not find the first service's remembered contacts made stale by another process.
+  await benchRateLimits({ databaseUrl: database.url, token, scenarios, measure });
   if (settings.searchContacts) {
-    const measure = async (s) => {
-      console.log(`bench: ${s.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
-      const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });
-      run.scenarios.push(result);
-      if (result.problems.length) console.log(`bench:   ${result.problems.join('; ')}`);
-    };
     await benchSearch(run, { databaseUrl: database.url, service, count: settings.searchContacts, measure });
   }
   run.rebuild = await benchRebuild({ databaseUrl: database.url, events: settings.rebuildEvents });

@@ -8,7 +8,7 @@ import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
 import { MIGRATIONS, type RuntimeConfig } from '@app/runtime';
 import { WebhooksModule } from '@app/webhooks';
-import { AccessTokenGuard, WorkspacesModule, WorkspacesService } from '@app/workspaces';
+import { RateLimitGuard, RateLimitsModule, WorkspacesModule, WorkspacesService } from '@app/workspaces';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { OperationsController } from './http/health.controller.js';
@@ -53,6 +53,7 @@ export class AppModule {
         EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize }),
         CqrsModule.forRoot(),
         WorkspacesModule,
+        RateLimitsModule.forRoot({ perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),
         ContactsModule,
         WebhooksModule,
         ...(config.workers === 'inline' ? [ProcessorsModule.forRoot(config)] : []),
@@ -60,7 +61,8 @@ export class AppModule {
       controllers: [OperationsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: APP_GUARD, useExisting: AccessTokenGuard },
+        // The access token check, with the rate limits around it (libs/workspaces/src/rate-limits).
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useClass: IntercomVersionGuard },
         { provide: APP_FILTER, useClass: IntercomErrorFilter },
         WorkspaceBootstrap,

@@ -1,4 +1,5 @@
 export * from './api-version.js';
+export * from './byte-budget-cache.js';
 export * from './clock.js';
 export * from './intercom.error.js';
 export * from './object-id.js';

@@ -11,6 +11,12 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, workerPort: 0, databaseUrl: 'postgres://u@db:5432/x', natsUrl: 'nats://nats:4222', workers: 'off', logLevel: 'debug' });
   });
 
+  it('rate limits: 10,000 a minute by default, 0 turns them off, REDIS_URL must be redis: or rediss:', () => {
+    expect(loadConfig({})).toMatchObject({ rateLimitPerMinute: 10_000, redisUrl: undefined, redisKeyPrefix: 'contacts:' });
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', REDIS_URL: 'redis://cache:6379', REDIS_KEY_PREFIX: 'eu:' })).toMatchObject({ rateLimitPerMinute: 0, redisUrl: 'redis://cache:6379', redisKeyPrefix: 'eu:' });
+    expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '-1', REDIS_URL: 'http://cache' })).toThrow(/RATE_LIMIT_PER_MINUTE[\s\S]*REDIS_URL/);
+  });
+
   it('refuses bad values, naming every one', () => {
     const attempt = () => loadConfig({ PORT: 'http', WORKER_PORT: '65536', DATABASE_URL: 'mysql://x', WORKERS: 'sometimes', LOG_LEVEL: 'loud', BOOTSTRAP_TOKEN: 'short' });
     expect(attempt).toThrow(ConfigError);

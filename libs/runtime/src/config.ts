@@ -18,6 +18,12 @@ export interface AppConfig {
   bootstrapClientSecret?: string;
   workers: 'inline' | 'off';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Requests per minute per workspace (and per client address without a valid token), counted in 10 s windows; 0: no limits. */
+  rateLimitPerMinute: number;
+  /** Unset: each process counts alone, in memory. Set: every replica shares one budget through this Redis. */
+  redisUrl?: string;
+  /** The first part of every Redis key, so that deployments (or test runs) sharing a Redis do not share budgets. */
+  redisKeyPrefix: string;
 }
 
 /** The configuration once the database is settled: its URL, and whether this process serves an embedded one. */
@@ -76,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapClientSecret: env.BOOTSTRAP_CLIENT_SECRET || undefined,
     workers: oneOf('WORKERS', ['inline', 'off'] as const, 'inline'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 10_000, 0, 1_000_000_000),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'contacts:',
   };
   if (config.bootstrapToken !== undefined && config.bootstrapToken.length < 16) problems.push('BOOTSTRAP_TOKEN must be at least 16 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

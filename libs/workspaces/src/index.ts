@@ -3,3 +3,6 @@ export * from './workspaces.module.js';
 export * from './http/access-token.guard.js';
 export { Workspaces1764200000100 } from './migrations/1764200000100-workspaces.js';
 export { SubscriptionTypes1764200000150 } from './migrations/1764200000150-subscription-types.js';
+export { RateLimitGuard, RateLimitExceededError } from './rate-limits/rate-limit.guard.js';
+export { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+export { RateLimitStorage } from './rate-limits/rate-limit.storage.js';

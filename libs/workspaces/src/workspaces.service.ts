@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL } from '@app/event-store';
 import type pg from 'pg';
-import { ParameterInvalidError, ResourceNotFoundError } from '@app/intercom';
+import { ByteBudgetCache, ParameterInvalidError, ResourceNotFoundError } from '@app/intercom';
 
 export interface Admin {
   id: number;
@@ -34,6 +34,15 @@ export class WorkspaceNotFoundError extends ResourceNotFoundError {
 
 // A token seen recently skips the database; tokens are never revoked in place, only workspaces removed.
 const TOKEN_CACHE_MS = 30_000;
+// A refused token is refused again without a query for this long, so a flood of bad tokens is not a query each.
+// A token created meanwhile by this process is forgotten at once; one created by another replica waits this long.
+export const REFUSED_TOKEN_MS = 5_000;
+// Both caches are bounded by bytes, and apart: distinct bad tokens, however many, never push a valid one out.
+// An entry is a 64-character hash key (128 bytes) and a small record: about 200 bytes, so some 20,000 valid and 5,000
+// refused tokens.
+const TOKEN_CACHE_BYTES = 4 * 1024 * 1024;
+const REFUSED_CACHE_BYTES = 1024 * 1024;
+const ENTRY_BYTES = 72;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const newSecret = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -41,7 +50,8 @@ const newWorkspaceId = () => randomBytes(6).toString('hex').slice(0, 8);
 
 @Injectable()
 export class WorkspacesService {
-  private readonly tokenCache = new Map<string, { workspaceId: string; until: number }>();
+  private readonly tokenCache = new ByteBudgetCache<{ workspaceId: string; until: number }>(TOKEN_CACHE_BYTES, () => ENTRY_BYTES);
+  private readonly refusedTokens = new ByteBudgetCache<number>(REFUSED_CACHE_BYTES, () => ENTRY_BYTES);
 
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
@@ -58,6 +68,7 @@ export class WorkspacesService {
       const admin = await insertAdmin(client, id, input.adminName ?? `${input.name} admin`, input.adminEmail ?? `admin@${id}.example`);
       await client.query(`INSERT INTO subscription_types (workspace_id, name, description) VALUES ($1, 'Newsletters', 'Product updates and news')`, [id]);
       await client.query('COMMIT');
+      this.refusedTokens.delete(hashToken(accessToken));
       return { workspace_id: id, name: input.name, access_token: accessToken, client_secret: clientSecret, admin };
     } catch (error) {
       await client.query('ROLLBACK');
@@ -93,18 +104,31 @@ export class WorkspacesService {
     return result.rows[0]?.client_secret ?? null;
   }
 
+  /** What this process remembers of a token without asking the database: its workspace, null (refused), or undefined. */
+  remembered(token: string, hash = hashToken(token)): string | null | undefined {
+    const now = Date.now();
+    const cached = this.tokenCache.get(hash);
+    if (cached && cached.until > now) return cached.workspaceId;
+    const refusedUntil = this.refusedTokens.get(hash);
+    if (refusedUntil !== undefined && refusedUntil > now) return null;
+    return undefined;
+  }
+
   /** The workspace a bearer token belongs to, or null. */
   async authenticate(token: string): Promise<string | null> {
     const hash = hashToken(token);
-    const cached = this.tokenCache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.workspaceId;
+    const remembered = this.remembered(token, hash);
+    if (remembered !== undefined) return remembered;
     const result = await this.pool.query({
       name: 'auth_token',
       text: 'SELECT workspace_id FROM access_tokens WHERE token_hash = $1',
       values: [hash],
     });
     const workspaceId: string | undefined = result.rows[0]?.workspace_id;
-    if (!workspaceId) return null;
+    if (!workspaceId) {
+      this.refusedTokens.set(hash, Date.now() + REFUSED_TOKEN_MS);
+      return null;
+    }
     this.tokenCache.set(hash, { workspaceId, until: Date.now() + TOKEN_CACHE_MS });
     return workspaceId;
   }
@@ -120,7 +144,8 @@ export class WorkspacesService {
       const created = await this.create({ name: 'bootstrap', token, clientSecret });
       return { workspaceId: created.workspace_id, created: true };
     } catch (error) {
-      // Another replica starting at the same moment created it first.
+      // Another replica starting at the same moment created it first (this process refused the token a moment ago).
+      this.refusedTokens.delete(hashToken(token));
       const raced = (error as { code?: string }).code === '23505' ? await this.authenticate(token) : null;
       if (!raced) throw error;
       return { workspaceId: raced, created: false };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventMetadata } from '@app/event-store';
 import type { ContactEvent } from '../domain/contact.events.js';
-import { ByteBudgetCache, jsonBytes } from './byte-budget-cache.js';
+import { ByteBudgetCache, jsonBytes } from '@app/intercom';
 import { ContactRepository, type ContactStream, type ContactView } from './contact.repository.js';
 
 const BUDGET_BYTES = 32 * 1024 * 1024;

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL } from '@app/event-store';
-import { nowInSeconds } from '@app/intercom';
+import { ByteBudgetCache, jsonBytes, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 import type { DecisionContext } from '../domain/contact.aggregate.js';
 import type { DataType } from '../domain/contact.state.js';
-import { ByteBudgetCache, jsonBytes } from './byte-budget-cache.js';
 
 // A data attribute archived, or an admin added, by another replica is seen here within this long; a
 // decision that fails on cached knowledge is redone with fresh (contact.repository.ts).

@@ -13,6 +13,11 @@ export class UnauthorizedError extends IntercomError {
 const PUBLIC = 'access-token:public';
 /** Marks a route that needs no access token (health, metrics). */
 export const Public = () => SetMetadata(PUBLIC, true);
+export const isPublic = (reflector: Reflector, context: ExecutionContext) =>
+  reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */
+export const bearerToken = (request: FastifyRequest): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 
 export interface AuthContext {
   workspaceId: string;
@@ -20,7 +25,7 @@ export interface AuthContext {
   tokenRef: string;
 }
 
-type AuthedRequest = FastifyRequest & { auth?: AuthContext };
+export type AuthedRequest = FastifyRequest & { auth?: AuthContext };
 
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -30,13 +35,13 @@ export class AccessTokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (isPublic(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new UnauthorizedError();
-    const workspaceId = await this.workspaces.authenticate(match[1]);
+    const token = bearerToken(request);
+    if (!token) throw new UnauthorizedError();
+    const workspaceId = await this.workspaces.authenticate(token);
     if (!workspaceId) throw new UnauthorizedError();
-    request.auth = { workspaceId, tokenRef: `token:${hashToken(match[1]).slice(0, 12)}` };
+    request.auth = { workspaceId, tokenRef: `token:${hashToken(token).slice(0, 12)}` };
     return true;
   }
 }
