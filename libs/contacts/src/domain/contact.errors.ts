@@ -89,3 +89,10 @@ export class CompanyLimitExceededError extends IntercomError {
     super('contact_company_limit_exceeded', 400, `Contact has reached the maximum of ${max} company associations`);
   }
 }
+
+/** A contact may hold at most so many custom attribute values (LIMITS.customAttributesPerObject). */
+export class CustomAttributeLimitError extends ParameterInvalidError {
+  constructor(max: number, count: number) {
+    super(`A contact can hold at most ${max} custom attributes; this change would leave it with ${count}`, 'custom_attributes');
+  }
+}
