@@ -9,3 +9,4 @@ export { EventLog1764200000000 } from './migrations/1764200000000-event-log.js';
 export { Checkpoints1764200000050 } from './migrations/1764200000050-checkpoints.js';
 export * from './event-store.module.js';
 export * from './waits.js';
+export * from './locked-transaction.js';

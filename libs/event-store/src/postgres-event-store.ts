@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { Counter } from 'prom-client';
 import {
+  DEFAULT_MAX_EVENT_BYTES,
   type EventCodec,
+  EventTooLargeError,
   type EventMetadata,
   type NewEvent,
   type StoredEvent,
@@ -46,6 +48,8 @@ export class PostgresEventStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly codec: EventCodec = plainJsonCodec,
+    /** The largest event, data and metadata as JSON: every consumer (NATS above all) must be able to take it. */
+    private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
   ) {}
 
   /** One statement, one round trip: version check, events and inline projection commit or fail together. */
@@ -61,6 +65,11 @@ export class PostgresEventStore {
       data: this.codec.encode(event, streamId),
       metadata: request.metadata,
     }));
+    const metadataBytes = Buffer.byteLength(JSON.stringify(request.metadata));
+    for (const row of rows) {
+      const bytes = Buffer.byteLength(JSON.stringify(row.data)) + metadataBytes;
+      if (bytes > this.maxEventBytes) throw new EventTooLargeError(streamId, row.event_type, bytes, this.maxEventBytes);
+    }
     const values: unknown[] = [workspaceId, streamId, expectedVersion, version, JSON.stringify(rows), request.streamType];
     const bind = (value: unknown) => `$${values.push(value)}`;
     const statements = [request.projection?.(bind) ?? 'SELECT NULL WHERE false'].flat();

@@ -3,12 +3,18 @@ import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({ port: 3000, workerPort: 3001, databaseUrl: undefined, natsUrl: undefined, workers: 'inline', logLevel: 'info', dataDir: '.data' });
+    expect(loadConfig({})).toMatchObject({ port: 3000, workerPort: 3001, databaseUrl: undefined, natsUrl: undefined, workers: 'inline', logLevel: 'info', dataDir: '.data', maxEventBytes: 262_144 });
   });
 
   it('reads the environment', () => {
     const config = loadConfig({ PORT: '8080', WORKER_PORT: '0', DATABASE_URL: 'postgres://u@db:5432/x', NATS_URL: 'nats://nats:4222', WORKERS: 'off', LOG_LEVEL: 'debug' });
     expect(config).toMatchObject({ port: 8080, workerPort: 0, databaseUrl: 'postgres://u@db:5432/x', natsUrl: 'nats://nats:4222', workers: 'off', logLevel: 'debug' });
+  });
+
+  it('reads MAX_EVENT_BYTES within 4 KiB to 896 KiB', () => {
+    expect(loadConfig({ MAX_EVENT_BYTES: '4096' }).maxEventBytes).toBe(4096);
+    expect(() => loadConfig({ MAX_EVENT_BYTES: '4095' })).toThrow(/MAX_EVENT_BYTES must be an integer from 4096 to 917504/);
+    expect(() => loadConfig({ MAX_EVENT_BYTES: String(1024 * 1024) })).toThrow(/MAX_EVENT_BYTES/);
   });
 
   it('refuses bad values, naming every one', () => {

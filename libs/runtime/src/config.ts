@@ -18,6 +18,8 @@ export interface AppConfig {
   bootstrapClientSecret?: string;
   workers: 'inline' | 'off';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The event store refuses a larger event (data and metadata as JSON); the relay's envelope must stay under NATS's max_payload. */
+  maxEventBytes: number;
 }
 
 /** The configuration once the database is settled: its URL, and whether this process serves an embedded one. */
@@ -76,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapClientSecret: env.BOOTSTRAP_CLIENT_SECRET || undefined,
     workers: oneOf('WORKERS', ['inline', 'off'] as const, 'inline'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    // At most 896 KiB: the envelope adds well under 1 KiB, and NATS refuses messages over 1 MiB by default.
+    maxEventBytes: int('MAX_EVENT_BYTES', 256 * 1024, 4096, 896 * 1024),
   };
   if (config.bootstrapToken !== undefined && config.bootstrapToken.length < 16) problems.push('BOOTSTRAP_TOKEN must be at least 16 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -7,7 +7,7 @@ import { created, decisionContext, given } from './contact.fixtures.js';
 
 const MAX = LIMITS.customAttributesPerObject;
 const names = (from: number, count: number) => Array.from({ length: count }, (_, i) => `a${from + i}`);
-const values = (keys: string[], value: string | null = 'x') => Object.fromEntries(keys.map((k) => [k, value]));
+const values = (keys: string[]): Record<string, string> => Object.fromEntries(keys.map((k) => [k, 'x']));
 // Every attribute the scenarios use is defined: only the count limit may refuse.
 const context = decisionContext({ dataAttributes: new Map(names(0, MAX * 2).map((n) => [n, 'string' as DataType])) });
 
@@ -33,8 +33,8 @@ describe('the number of custom attributes on a contact', () => {
     const user = created({ custom_attributes: values(names(0, MAX - 1)) }).data;
     const lead = (count: number) => ({ ...user, contact_id: 'c2', role: 'lead' as const, custom_attributes: values(names(MAX, count)) });
     const merge = (leadCount: number) => () => {
-      const users = given({ type: 'ContactCreated', data: user }).state;
-      const leads = given({ type: 'ContactCreated', data: lead(leadCount) }).state;
+      const users = given(created(user)).state;
+      const leads = given(created(lead(leadCount))).state;
       return mergeContacts(leads, users, context).user;
     };
     expect(merge(1)()).toHaveLength(1);
