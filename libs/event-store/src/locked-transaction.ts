@@ -1,15 +1,10 @@
 import type pg from 'pg';
 
-/**
- * Runs `work` in a transaction that first takes a transaction-scoped advisory lock on `key`, so that
- * a check-then-write ("at most N per workspace") cannot be raced by another replica: the second
- * writer waits, and its statements, run after the lock, see the first one's commit.
- */
-export async function inLockedTransaction<T>(pool: pg.Pool, key: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** Runs `work` on one pooled connection inside a transaction: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -19,4 +14,16 @@ export async function inLockedTransaction<T>(pool: pg.Pool, key: string, work: (
   } finally {
     client.release();
   }
+}
+
+/**
+ * `work` in a transaction that first takes a transaction-scoped advisory lock on `key`, so that a
+ * check-then-write ("at most N per workspace") cannot be raced by another replica: the second writer
+ * waits, and its statements, run after the lock, see the first one's commit.
+ */
+export function inLockedTransaction<T>(pool: pg.Pool, key: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    return work(client);
+  });
 }

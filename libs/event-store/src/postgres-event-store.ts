@@ -11,6 +11,7 @@ import {
   StreamVersionConflictError,
   plainJsonCodec,
 } from './event.js';
+import { inTransaction } from './locked-transaction.js';
 
 /**
  * Data-modifying statements that run inside the append statement, so that read models are updated
@@ -102,19 +103,11 @@ export class PostgresEventStore {
 
   /** Appends to several streams atomically (a merge touches two contacts): all or nothing. */
   async appendAll<R = Record<string, unknown>>(requests: AppendRequest[]): Promise<AppendResult<R>[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const results: AppendResult<R>[] = [];
       for (const request of requests) results.push(await this.append<R>(request, client));
-      await client.query('COMMIT');
       return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async readStream(workspaceId: string, streamId: string): Promise<StoredEvent[]> {
