@@ -50,7 +50,7 @@ export class AppModule {
             redact: ['req.headers.authorization'],
           },
         }),
-        EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize }),
+        EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize, maxEventBytes: config.maxEventBytes }),
         CqrsModule.forRoot(),
         WorkspacesModule,
         RateLimitsModule.forRoot({ perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),

@@ -5,12 +5,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { ParameterInvalidError } from '@app/intercom';
+import { LIMITS, ParameterInvalidError } from '@app/intercom';
 import { AppModule } from './app.module.js';
 import type { RuntimeConfig } from '@app/runtime';
 import { instrument } from './http/metrics.js';
+import { checkJsonDepth } from './http/json-depth.js';
 
-export const BODY_LIMIT = 1024 * 1024;
+export const BODY_LIMIT = LIMITS.bodyBytes;
 
 class RequestValidationError extends ParameterInvalidError {}
 
@@ -78,11 +79,18 @@ export function configureApp(app: NestFastifyApplication): void {
     if (body === '' || (body as string).trim() === '') return done(null, undefined);
     // PostgreSQL stores no NUL character in text or jsonb: refuse it here rather than fail in the database.
     if (ESCAPED_NUL.test(body as string)) return done(new NulCharacterError(), undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(body as string));
+      parsed = JSON.parse(body as string);
     } catch {
-      done(new InvalidJsonError(), undefined);
+      return done(new InvalidJsonError(), undefined);
     }
+    try {
+      checkJsonDepth(parsed);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    done(null, parsed);
   });
   fastify.addHook('onRequest', async (request) => {
     if (/%00/.test(request.url)) throw new NulCharacterError();

@@ -11,7 +11,7 @@ export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
   /** Runs pending migrations, then provides the pool and the event store to every module. */
-  static forRoot(options: DatabaseOptions): DynamicModule {
+  static forRoot(options: DatabaseOptions & { maxEventBytes?: number }): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [
@@ -22,7 +22,7 @@ export class EventStoreModule implements OnApplicationShutdown {
             return createPool(options);
           },
         },
-        { provide: PostgresEventStore, useFactory: (pool: pg.Pool) => new PostgresEventStore(pool), inject: [PG_POOL] },
+        { provide: PostgresEventStore, useFactory: (pool: pg.Pool) => new PostgresEventStore(pool, undefined, options.maxEventBytes), inject: [PG_POOL] },
       ],
       exports: [PG_POOL, PostgresEventStore],
     };

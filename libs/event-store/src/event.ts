@@ -48,3 +48,18 @@ export class StreamVersionConflictError extends Error {
     super(`stream ${streamId} is not at version ${expectedVersion}`);
   }
 }
+
+/** 256 KiB: with the relay's envelope around it, an event stays far below NATS's default max_payload of 1 MiB. */
+export const DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+
+/** An event whose data and metadata, as JSON, exceed the store's limit: refused before anything is written. */
+export class EventTooLargeError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly eventType: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`event ${eventType} of stream ${streamId} is ${bytes} bytes, over the limit of ${limit}`);
+  }
+}

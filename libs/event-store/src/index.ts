@@ -13,3 +13,4 @@ export { Checkpoints1764200000050 } from './migrations/1764200000050-checkpoints
 export { ParkedEvents1764200000650 } from './migrations/1764200000650-parked-events.js';
 export * from './event-store.module.js';
 export * from './waits.js';
+export * from './locked-transaction.js';

@@ -2,13 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { Counter } from 'prom-client';
 import {
+  DEFAULT_MAX_EVENT_BYTES,
   type EventCodec,
+  EventTooLargeError,
   type EventMetadata,
   type NewEvent,
   type StoredEvent,
   StreamVersionConflictError,
   plainJsonCodec,
 } from './event.js';
+import { inTransaction } from './locked-transaction.js';
 
 /**
  * Data-modifying statements that run inside the append statement, so that read models are updated
@@ -46,6 +49,8 @@ export class PostgresEventStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly codec: EventCodec = plainJsonCodec,
+    /** The largest event, data and metadata as JSON: every consumer (NATS above all) must be able to take it. */
+    private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
   ) {}
 
   /** One statement, one round trip: version check, events and inline projection commit or fail together. */
@@ -61,6 +66,11 @@ export class PostgresEventStore {
       data: this.codec.encode(event, streamId),
       metadata: request.metadata,
     }));
+    const metadataBytes = Buffer.byteLength(JSON.stringify(request.metadata));
+    for (const row of rows) {
+      const bytes = Buffer.byteLength(JSON.stringify(row.data)) + metadataBytes;
+      if (bytes > this.maxEventBytes) throw new EventTooLargeError(streamId, row.event_type, bytes, this.maxEventBytes);
+    }
     const values: unknown[] = [workspaceId, streamId, expectedVersion, version, JSON.stringify(rows), request.streamType];
     const bind = (value: unknown) => `$${values.push(value)}`;
     const statements = [request.projection?.(bind) ?? 'SELECT NULL WHERE false'].flat();
@@ -93,19 +103,11 @@ export class PostgresEventStore {
 
   /** Appends to several streams atomically (a merge touches two contacts): all or nothing. */
   async appendAll<R = Record<string, unknown>>(requests: AppendRequest[]): Promise<AppendResult<R>[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const results: AppendResult<R>[] = [];
       for (const request of requests) results.push(await this.append<R>(request, client));
-      await client.query('COMMIT');
       return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

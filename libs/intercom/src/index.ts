@@ -4,3 +4,4 @@ export * from './clock.js';
 export * from './intercom.error.js';
 export * from './object-id.js';
 export * from './pages.js';
+export * from './limits.js';

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({ port: 3000, workerPort: 3001, databaseUrl: undefined, natsUrl: undefined, workers: 'inline', logLevel: 'info', dataDir: '.data' });
+    expect(loadConfig({})).toMatchObject({ port: 3000, workerPort: 3001, databaseUrl: undefined, natsUrl: undefined, workers: 'inline', logLevel: 'info', dataDir: '.data', maxEventBytes: 262_144 });
   });
 
   it('reads the environment', () => {
@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ rateLimitPerMinute: 10_000, redisUrl: undefined, redisKeyPrefix: 'contacts:' });
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', REDIS_URL: 'redis://cache:6379', REDIS_KEY_PREFIX: 'eu:' })).toMatchObject({ rateLimitPerMinute: 0, redisUrl: 'redis://cache:6379', redisKeyPrefix: 'eu:' });
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '-1', REDIS_URL: 'http://cache' })).toThrow(/RATE_LIMIT_PER_MINUTE[\s\S]*REDIS_URL/);
+  });
+
+  it('reads MAX_EVENT_BYTES within 4 KiB to 896 KiB', () => {
+    expect(loadConfig({ MAX_EVENT_BYTES: '4096' }).maxEventBytes).toBe(4096);
+    expect(() => loadConfig({ MAX_EVENT_BYTES: '4095' })).toThrow(/MAX_EVENT_BYTES must be an integer from 4096 to 917504/);
+    expect(() => loadConfig({ MAX_EVENT_BYTES: String(1024 * 1024) })).toThrow(/MAX_EVENT_BYTES/);
   });
 
   it('refuses bad values, naming every one', () => {

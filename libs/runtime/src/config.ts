@@ -24,6 +24,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** The first part of every Redis key, so that deployments (or test runs) sharing a Redis do not share budgets. */
   redisKeyPrefix: string;
+  /** The event store refuses a larger event (data and metadata as JSON); the relay's envelope must stay under NATS's max_payload. */
+  maxEventBytes: number;
 }
 
 /** The configuration once the database is settled: its URL, and whether this process serves an embedded one. */
@@ -85,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 10_000, 0, 1_000_000_000),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'contacts:',
+    // At most 896 KiB: the envelope adds well under 1 KiB, and NATS refuses messages over 1 MiB by default.
+    maxEventBytes: int('MAX_EVENT_BYTES', 256 * 1024, 4096, 896 * 1024),
   };
   if (config.bootstrapToken !== undefined && config.bootstrapToken.length < 16) problems.push('BOOTSTRAP_TOKEN must be at least 16 characters');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL } from '@app/event-store';
-import { IntercomError, newObjectId, nowInSeconds } from '@app/intercom';
+import { IntercomError, LIMITS, ParameterInvalidError, newObjectId, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 import type { CustomValue } from '../domain/contact.events.js';
 import { contactColumns } from '../store/contact-state.columns.js';
@@ -49,6 +49,12 @@ export class CompanyNotSpecifiedError extends IntercomError {
   }
 }
 
+export class CompanyAttributeLimitError extends ParameterInvalidError {
+  constructor() {
+    super(`A company can hold at most ${LIMITS.customAttributesPerObject} custom attributes`, 'custom_attributes');
+  }
+}
+
 // The contacts table keeps each contact's company ids in its state: a company's user count is a count over them.
 const COLUMNS = `c.id, c.workspace_id, c.company_id, c.name, c.plan, c.monthly_spend, c.size, c.website, c.industry, c.custom_attributes,
   c.remote_created_at, c.created_at, c.updated_at,
@@ -68,6 +74,8 @@ const UPSERT = `
     industry = ${kept('industry')}, monthly_spend = ${kept('monthly_spend', 'double precision')}, remote_created_at = ${kept('remote_created_at', 'bigint')},
     custom_attributes = jsonb_strip_nulls(c.custom_attributes || coalesce(${P}->'custom_attributes', '{}')),
     updated_at = $5
+  -- The merged attributes must stay within the limit (a new company's are checked by the request): else no row.
+  WHERE (SELECT count(*) FROM jsonb_object_keys(jsonb_strip_nulls(c.custom_attributes || coalesce(${P}->'custom_attributes', '{}')))) <= $6
   RETURNING ${COLUMNS}`;
 
 @Injectable()
@@ -78,7 +86,9 @@ export class CompanyCatalog {
   async save(workspaceId: string, { company_id, ...fields }: CompanyInput): Promise<Company> {
     // Intercom stores whole numbers of monthly spend: 155.98 becomes 155.
     if (typeof fields.monthly_spend === 'number') fields.monthly_spend = Math.trunc(fields.monthly_spend);
-    const { rows } = await this.pool.query(UPSERT, [workspaceId, newObjectId(), company_id, JSON.stringify(fields), nowInSeconds()]);
+    const values = [workspaceId, newObjectId(), company_id, JSON.stringify(fields), nowInSeconds(), LIMITS.customAttributesPerObject];
+    const { rows } = await this.pool.query(UPSERT, values);
+    if (!rows[0]) throw new CompanyAttributeLimitError();
     return rows[0] as Company;
   }
 

@@ -16,7 +16,7 @@ export class ContactRequest {
   external_id?: string;
 
   @ApiPropertyOptional({ example: 'joebloggs@intercom.io' })
-  @Optional() @IsString() @MaxLength(255) @IsEmail({ require_tld: false }, { message: 'email must be a valid email address' })
+  @Optional() @IsString() @IsEmail({ require_tld: false }, { message: 'email must be a valid email address' }) @MaxLength(255)
   email?: string;
 
   @ApiPropertyOptional({ nullable: true })

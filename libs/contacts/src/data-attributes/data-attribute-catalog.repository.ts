@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PG_POOL } from '@app/event-store';
-import { IntercomError, ParameterInvalidError, nowInSeconds } from '@app/intercom';
+import { PG_POOL, inLockedTransaction } from '@app/event-store';
+import { IntercomError, LIMITS, ParameterInvalidError, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 import type { DataType } from '../domain/contact.state.js';
 import { DecisionContexts } from '../store/decision-context.js';
@@ -23,6 +23,12 @@ export interface DataAttributeChanges {
 }
 
 export class DataAttributeInvalidError extends ParameterInvalidError {}
+
+export class DataAttributeLimitError extends ParameterInvalidError {
+  constructor(model: string) {
+    super(`A workspace can have at most ${LIMITS.dataAttributesPerModel} active ${model} data attributes; archive one to make room`, 'name');
+  }
+}
 
 export class DataAttributeNotFoundError extends IntercomError {
   constructor() {
@@ -55,13 +61,17 @@ export class DataAttributeCatalog {
     }
     const now = nowInSeconds();
     try {
-      const { rows } = await this.pool.query(
-        `INSERT INTO data_attributes (workspace_id, model, name, label, description, data_type, options, messenger_writable, created_at, updated_at)
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
-        [workspaceId, input.model, name, input.description ?? null, input.data_type, optionsJson(input.options), input.messenger_writable ?? false, now],
-      );
+      const row = await inLockedTransaction(this.pool, lockKey(workspaceId, input.model), async (client) => {
+        await this.checkRoom(client, workspaceId, input.model);
+        const { rows } = await client.query(
+          `INSERT INTO data_attributes (workspace_id, model, name, label, description, data_type, options, messenger_writable, created_at, updated_at)
+           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
+          [workspaceId, input.model, name, input.description ?? null, input.data_type, optionsJson(input.options), input.messenger_writable ?? false, now],
+        );
+        return rows[0];
+      });
       this.contexts.forget(workspaceId);
-      return toAttribute(rows[0]);
+      return toAttribute(row);
     } catch (error) {
       if ((error as { code?: string }).code !== '23505') throw error;
       const data = input.model === 'contact' ? 'people' : 'company';
@@ -70,7 +80,24 @@ export class DataAttributeCatalog {
   }
 
   async update(workspaceId: string, id: number, input: DataAttributeChanges): Promise<DataAttribute> {
-    const { rows } = await this.pool.query(
+    if (input.archived !== false) return this.applyUpdate(this.pool, workspaceId, id, input);
+    // Unarchiving takes a place among the active attributes: checked under the same lock as create.
+    const { rows } = await this.pool.query('SELECT model FROM data_attributes WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    if (!rows[0]) throw new DataAttributeNotFoundError();
+    return inLockedTransaction(this.pool, lockKey(workspaceId, rows[0].model), async (client) => {
+      const current = await client.query('SELECT archived FROM data_attributes WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+      if (current.rows[0]?.archived) await this.checkRoom(client, workspaceId, rows[0].model);
+      return this.applyUpdate(client, workspaceId, id, input);
+    });
+  }
+
+  private async checkRoom(db: pg.PoolClient, workspaceId: string, model: string): Promise<void> {
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM data_attributes WHERE workspace_id = $1 AND model = $2 AND NOT archived', [workspaceId, model]);
+    if (rows[0].n >= LIMITS.dataAttributesPerModel) throw new DataAttributeLimitError(model);
+  }
+
+  private async applyUpdate(db: pg.Pool | pg.PoolClient, workspaceId: string, id: number, input: DataAttributeChanges): Promise<DataAttribute> {
+    const { rows } = await db.query(
       `UPDATE data_attributes SET
          archived = coalesce($3, archived),
          description = CASE WHEN $4::boolean THEN $5 ELSE description END,
@@ -85,6 +112,8 @@ export class DataAttributeCatalog {
     return toAttribute(rows[0]);
   }
 }
+
+const lockKey = (workspaceId: string, model: string) => `data_attributes:${workspaceId}:${model}`;
 
 const optionsJson = (options?: { value: string }[]) => (options ? JSON.stringify(options.map((o) => o.value)) : null);
 

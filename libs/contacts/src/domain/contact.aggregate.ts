@@ -7,7 +7,7 @@ import {
   WRITABLE_FIELDS,
   type WritableFields,
 } from './contact.events.js';
-import { checkCustomAttribute } from './contact-attributes.js';
+import { checkCustomAttribute, checkCustomAttributeCount } from './contact-attributes.js';
 import { ContactIdentityMissingError, InvalidMergeError, NotDuplicatesError, OwnerNotAdminError, UserToLeadError } from './contact.errors.js';
 import type { ContactState, DataType } from './contact.state.js';
 
@@ -39,6 +39,7 @@ export function createContact(id: string, workspaceId: string, input: ContactPat
     checkCustomAttribute(name, value, context.dataAttributes);
     if (value !== null) custom[name] = value;
   }
+  checkCustomAttributeCount({}, custom);
   return [
     {
       type: 'ContactCreated',
@@ -81,6 +82,7 @@ export function updateContact(state: ContactState, patch: ContactPatch, context:
     const from = held ? state.custom_attributes[name] : null;
     if (value !== from) changes[CUSTOM_PREFIX + name] = { from, to: value };
   }
+  checkCustomAttributeCount(state.custom_attributes, custom);
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'ContactUpdated', data: { changes, occurred_at: context.now } }];
 }
@@ -125,6 +127,7 @@ export function mergeContacts(lead: ContactState, user: ContactState, { now }: D
   for (const [name, value] of Object.entries(lead.custom_attributes)) {
     if (!Object.hasOwn(user.custom_attributes, name)) changes[CUSTOM_PREFIX + name] = { from: null, to: value };
   }
+  checkCustomAttributeCount(user.custom_attributes, lead.custom_attributes);
   const moved: MergedData = {
     changes,
     tag_ids: lead.tag_ids,

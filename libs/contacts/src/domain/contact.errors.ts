@@ -89,3 +89,17 @@ export class CompanyLimitExceededError extends IntercomError {
     super('contact_company_limit_exceeded', 400, `Contact has reached the maximum of ${max} company associations`);
   }
 }
+
+/** A contact may hold at most so many custom attribute values (LIMITS.customAttributesPerObject). */
+export class CustomAttributeLimitError extends ParameterInvalidError {
+  constructor(max: number, count: number) {
+    super(`A contact can hold at most ${max} custom attributes; this change would leave it with ${count}`, 'custom_attributes');
+  }
+}
+
+/** The change would record an event larger than the event store takes (MAX_EVENT_BYTES): nothing was written. */
+export class ChangeTooLargeError extends IntercomError {
+  constructor(bytes: number, limit: number) {
+    super('request_too_large', 413, `The change is too large to record: its event would be ${bytes} bytes, over the limit of ${limit} bytes`);
+  }
+}

@@ -1,19 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { LIMITS, noteStoredBytes } from '@app/intercom';
 import { Nullable, Optional } from '@app/intercom/http';
+import { noteHtml } from './note-html.js';
 
-export const MAX_NOTE_BYTES = 64 * 1024;
+// Checked on the body as stored: escaping to HTML grows a text up to 6x ('"' is '&quot;'), so the
+// limit on the input alone would let 384 KiB into an event.
+export const MAX_NOTE_BYTES = LIMITS.noteBytes;
 export const MAX_NOTES_PER_PAGE = 150;
 
 /** POST /contacts/{id}/notes. The SDK sends admin_id as a string; Intercom's own examples send a number. */
 export class CreateNoteRequest {
-  @ApiProperty({ example: 'New note', description: 'Text or HTML, at most 64 KiB' })
+  @ApiProperty({ example: 'New note', description: 'Text or HTML, at most 64 KiB as stored (after HTML escaping)' })
   @IsString({ message: 'body must be a string' })
   @ValidateBy({
     name: 'noteBody',
-    validator: { validate: (value: unknown) => typeof value === 'string' && value.trim() !== '' && Buffer.byteLength(value) <= MAX_NOTE_BYTES },
-  }, { message: `body must be a non-empty string of at most ${MAX_NOTE_BYTES} bytes` })
+    validator: { validate: (value: unknown) => typeof value === 'string' && value.trim() !== '' && noteStoredBytes(noteHtml(value)) <= MAX_NOTE_BYTES },
+  }, { message: `body must be a non-empty string of at most ${MAX_NOTE_BYTES} bytes once escaped to HTML` })
   body: string;
 
   @ApiPropertyOptional({ example: '123', description: "The author's admin id; defaults to the token's admin" })

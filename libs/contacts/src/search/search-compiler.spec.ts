@@ -201,3 +201,30 @@ describe('sort and cursor', () => {
     expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'), sort)).toThrow(CursorInvalidError);
   });
 });
+
+describe('search compiler: limits', () => {
+  const list = (n: number) => Array.from({ length: n }, (_, i) => `v${i}`);
+
+  it('takes values up to 2048 characters and patterns up to 255, and refuses one more without echoing it', () => {
+    expect(whenCompiled(single('avatar', '=', 'x'.repeat(2048))).values).toEqual(['x'.repeat(2048)]);
+    expect(whenCompiled(single('name', '~', 'x'.repeat(255))).values).toEqual([`%${'x'.repeat(255)}%`]);
+    thenRejected(single('avatar', '=', 'x'.repeat(2049)), /^The value for avatar = can be at most 2048 characters, got 2049$/);
+    for (const operator of ['~', '!~', '^', '$']) {
+      thenRejected(single('name', operator, 'x'.repeat(256)), new RegExp(`^The pattern for name \\${operator} can be at most 255 characters, got 256$`));
+    }
+    thenRejected(single('email', '~', 'x'.repeat(1024 * 1024)), /at most 255 characters, got 1048576/);
+    thenRejected(single('custom_attributes.plan', 'IN', ['x'.repeat(2049)]), /at most 2048 characters/);
+  });
+
+  it('takes 1000 IN/NIN values in one query, counted across its lists, and refuses one more', () => {
+    expect(whenCompiled(single('name', 'IN', list(1000))).values[0]).toHaveLength(1000);
+    thenRejected(single('name', 'NIN', list(1001)), /^The IN and NIN lists of a query can hold at most 1000 values together, got 1001$/);
+    const split = { operator: 'OR', value: [single('name', 'IN', list(500)), { operator: 'AND', value: [single('phone', 'NIN', list(501))] }] };
+    thenRejected(split, /got 1001/);
+    thenRejected(single('name', 'IN', list(100_000)), /got 100000/);
+  });
+
+  it('refuses a field name longer than any field without echoing it', () => {
+    thenRejected(single(`custom_attributes.${'a'.repeat(191)}`, '=', 'x'), /^A field name can be at most 208 characters, got 209$/);
+  });
+});

@@ -1,4 +1,5 @@
 import { type SearchContext, type SearchField, type SearchType, type SqlParams, resolveField } from './search-fields.js';
+import { LIMITS } from '@app/intercom';
 import { SearchQueryInvalidError as Invalid } from './search.errors.js';
 
 export const MAX_DEPTH = 2;
@@ -26,7 +27,21 @@ type Filter = { field?: unknown; operator?: unknown; value?: unknown };
  * bare comparison stays usable by an index.
  */
 export function compileFilter(query: unknown, context: SearchContext, params: SqlParams): string {
+  const listValues = countListValues(query, 0);
+  if (listValues > LIMITS.searchListValues) {
+    throw new Invalid(`The IN and NIN lists of a query can hold at most ${LIMITS.searchListValues} values together, got ${listValues}`);
+  }
   return compileNode(query, context, params, 0);
+}
+
+/** The values of every IN/NIN list, counted before any is compiled, so that a huge list costs nothing. */
+function countListValues(node: unknown, depth: number): number {
+  if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return 0;
+  const { operator, value } = node as Filter;
+  if (!Array.isArray(value)) return 0;
+  if (operator === 'IN' || operator === 'NIN') return value.length;
+  if (operator !== 'AND' && operator !== 'OR') return 0;
+  return value.slice(0, MAX_GROUP_SIZE + 1).reduce((sum: number, item) => sum + countListValues(item, depth + 1), 0);
 }
 
 function compileNode(node: unknown, context: SearchContext, params: SqlParams, depth: number): string {
@@ -135,10 +150,16 @@ function scalar(field: SearchField, operator: string, value: unknown): string | 
     case 'string':
     case 'tag': {
       if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) throw wrong('a string');
+      const pattern = LIKE_PATTERNS[operator] !== undefined;
+      const limit = pattern ? LIMITS.searchPatternChars : LIMITS.searchValueChars;
+      if (typeof value === 'string' && value.length > limit) {
+        // Not `wrong`: the message must not repeat a value this long.
+        throw new Invalid(`The ${pattern ? 'pattern' : 'value'} for ${field.name} ${operator} can be at most ${limit} characters, got ${value.length}`);
+      }
       // PostgreSQL text cannot hold NUL, and no stored value contains one.
       if (typeof value === 'string' && value.includes('\u0000')) throw wrong('a string without NUL characters');
       const text = field.lowerCase ? String(value).toLowerCase() : String(value);
-      if (field.values && !LIKE_PATTERNS[operator] && !field.values.includes(text)) throw wrong(`one of ${field.values.join(', ')}`);
+      if (field.values && !pattern && !field.values.includes(text)) throw wrong(`one of ${field.values.join(', ')}`);
       return text;
     }
     case 'boolean':

@@ -1,4 +1,4 @@
-import { type ApiVersion, supports } from '@app/intercom';
+import { type ApiVersion, LIMITS, supports } from '@app/intercom';
 import { CUSTOM_PREFIX } from '../domain/contact.events.js';
 import type { DataType } from '../domain/contact.state.js';
 import { contactColumns } from '../store/contact-state.columns.js';
@@ -85,6 +85,9 @@ export interface SearchContext {
 /** `requestField` names the part of the request that mentioned the field, for the error. */
 export function resolveField(name: unknown, context: SearchContext, requestField = 'query'): SearchField {
   if (typeof name !== 'string' || name === '') throw new SearchQueryInvalidError("Each filter needs a 'field' string", requestField);
+  // No field is longer than a custom attribute's full name; a longer one is refused without being echoed.
+  const longest = CUSTOM_PREFIX.length + LIMITS.customNameChars;
+  if (name.length > longest) throw new SearchQueryInvalidError(`A field name can be at most ${longest} characters, got ${name.length}`, requestField);
   if (name.startsWith(CUSTOM_PREFIX)) return customField(name.slice(CUSTOM_PREFIX.length), context, requestField);
   const known = (supports(context.version, 'formattedPhoneSearch') ? V16_FIELDS : STANDARD_FIELDS).get(name);
   if (!known) throw new SearchQueryInvalidError(`'${name}' is not a searchable contact field`, requestField);

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventMetadata, PG_POOL, PostgresEventStore, StreamVersionConflictError } from '@app/event-store';
+import { type EventMetadata, EventTooLargeError, PG_POOL, PostgresEventStore, StreamVersionConflictError } from '@app/event-store';
 import { IntercomError } from '@app/intercom';
 import type pg from 'pg';
 import type { DecisionContext, MergeEvents } from '../domain/contact.aggregate.js';
-import { ContactBusyError, ContactConflictError, ContactNotFoundError } from '../domain/contact.errors.js';
+import { ChangeTooLargeError, ContactBusyError, ContactConflictError, ContactNotFoundError } from '../domain/contact.errors.js';
 import type { ContactEvent } from '../domain/contact.events.js';
 import type { ContactState } from '../domain/contact.state.js';
 import { contactColumns } from './contact-state.columns.js';
@@ -124,6 +124,7 @@ export class ContactRepository {
       // A deleted or merged-away contact has no row any more: its final state is the fold's.
       return results.map((result, i) => (result.projected[0]?.state ? result.projected[0] : { state: changes[i].state!, version: result.version }));
     } catch (error) {
+      if (error instanceof EventTooLargeError) throw new ChangeTooLargeError(error.bytes, error.limit);
       throw await this.explainUniqueViolation(error, changes[0].state!);
     }
   }

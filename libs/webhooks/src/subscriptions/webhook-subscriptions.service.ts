@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ParameterInvalidError, ResourceNotFoundError, newObjectId } from '@app/intercom';
-import { PG_POOL } from '@app/event-store';
+import { LIMITS, ParameterInvalidError, ResourceNotFoundError, newObjectId } from '@app/intercom';
+import { PG_POOL, inLockedTransaction } from '@app/event-store';
 import type pg from 'pg';
 import { WEBHOOK_TOPICS } from '../notifications/contact-notifications.js';
 
@@ -34,6 +34,13 @@ export class WebhookTopicInvalidError extends ParameterInvalidError {
   }
 }
 
+/** Every event fans out to each subscription of its workspace: their number is bounded. */
+export class WebhookSubscriptionLimitError extends ParameterInvalidError {
+  constructor() {
+    super(`A workspace can have at most ${LIMITS.webhookSubscriptions} webhook subscriptions; delete one to make room`, 'url');
+  }
+}
+
 const epoch = (column: string) => `floor(extract(epoch FROM ${column}))::bigint`;
 const SUBSCRIPTION = `id, url, topics, active, ${epoch('created_at')} AS created_at`;
 const DELIVERY = `id::text AS id, topic, event_id, notification_id, status, attempts, last_status_code, last_error,
@@ -48,11 +55,15 @@ export class WebhookSubscriptionsService {
   async create(workspaceId: string, url: string, topics: string[]): Promise<WebhookSubscription> {
     const unknown = topics.find((topic) => !WEBHOOK_TOPICS.includes(topic));
     if (unknown !== undefined) throw new WebhookTopicInvalidError(unknown);
-    const { rows } = await this.pool.query(
-      `INSERT INTO webhook_subscriptions (workspace_id, id, url, topics) VALUES ($1, $2, $3, $4) RETURNING ${SUBSCRIPTION}`,
-      [workspaceId, newObjectId(), url, JSON.stringify([...new Set(topics)])],
-    );
-    return rows[0];
+    return inLockedTransaction(this.pool, `webhook_subscriptions:${workspaceId}`, async (client) => {
+      const { rows: held } = await client.query('SELECT count(*)::int AS n FROM webhook_subscriptions WHERE workspace_id = $1', [workspaceId]);
+      if (held[0].n >= LIMITS.webhookSubscriptions) throw new WebhookSubscriptionLimitError();
+      const { rows } = await client.query(
+        `INSERT INTO webhook_subscriptions (workspace_id, id, url, topics) VALUES ($1, $2, $3, $4) RETURNING ${SUBSCRIPTION}`,
+        [workspaceId, newObjectId(), url, JSON.stringify([...new Set(topics)])],
+      );
+      return rows[0];
+    });
   }
 
   async list(workspaceId: string): Promise<WebhookSubscription[]> {

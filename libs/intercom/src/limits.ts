@@ -1,0 +1,38 @@
+/**
+ * The bounds on what a request may send, in one place so that the README's "Limits" table has one
+ * source. Where Intercom documents a number it is Intercom's; the others are this service's choice,
+ * each large enough for any real Intercom client and small enough that no request can hold the
+ * pool, blow a stack or make an event NATS would refuse (the event store's MAX_EVENT_BYTES is the
+ * last line behind these).
+ */
+export const LIMITS = {
+  /** Intercom: "custom data attributes of string type [may] have up to 255 characters". */
+  customStringChars: 255,
+  /** The data attribute name limit (data-attribute.request.ts), so every definable name fits. */
+  customNameChars: 190,
+  /** Intercom allows 250 custom data attributes per workspace; a contact or company holds at most as many values. */
+  customAttributesPerObject: 250,
+  /** Intercom: "a limit of 250 custom data attributes per workspace" (counted per model, archived ones excluded). */
+  dataAttributesPerModel: 250,
+  /** Names, emails, phones, external ids, tag and company fields (Intercom's string columns). */
+  stringChars: 255,
+  /** Avatar and website URLs. */
+  urlChars: 2048,
+  /** A note body as stored: its HTML after escaping, in UTF-8 bytes. */
+  noteBytes: 64 * 1024,
+  /** Search: a value compared with =, !=, IN or NIN (the longest stored string is an avatar URL). */
+  searchValueChars: 2048,
+  /** Search: a ~, !~, ^ or $ pattern (no stored value but a URL is longer; trigram work grows with it). */
+  searchPatternChars: 255,
+  /** Search: the values of all IN and NIN lists of one query together. */
+  searchListValues: 1000,
+  /** Webhook subscriptions of one workspace (each event fans out to all of them). */
+  webhookSubscriptions: 50,
+  /** Nesting of any JSON body: Intercom's deepest request (a search with an IN list in a nested group) needs 7. */
+  jsonDepth: 32,
+  /** A whole request body; over it is 413 request_too_large. */
+  bodyBytes: 1024 * 1024,
+} as const;
+
+/** The size a note's limit applies to: its HTML as stored, in UTF-8. */
+export const noteStoredBytes = (html: string): number => Buffer.byteLength(html);
