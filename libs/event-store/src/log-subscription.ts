@@ -36,6 +36,9 @@ export async function readSafeBatch(db: Queryable, decoder: EventDecoder, query:
   return result.rows.map((row) => decoder.toStoredEvent(row));
 }
 
+/** The bound of each statement inside a processor's batch transaction (requests have a shorter one). */
+export const PROCESSOR_STATEMENT_TIMEOUT_MS = 30_000;
+
 export interface LogProcessor {
   /** Stable: it keys the checkpoint and the lease. */
   name: string;
@@ -182,7 +185,8 @@ export class LogSubscription {
       const from = await loadCheckpoint(client, this.processor.name);
       const events = await readSafeBatch(client, this.decoder, { after: from, limit: batchSize });
       if (events.length > 0) {
-        await client.query('BEGIN');
+        // The pool's statement timeout is a request's; a batch's statements get the processors' longer bound.
+        await client.query(`BEGIN; SET LOCAL statement_timeout = ${PROCESSOR_STATEMENT_TIMEOUT_MS}`);
         try {
           await this.processor.handle(events, client);
           await saveCheckpoint(client, this.processor.name, positionOf(events[events.length - 1]), from);

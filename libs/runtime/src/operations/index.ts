@@ -1,3 +1,4 @@
 export * from './database-probe.js';
 export * from './metrics-registry.js';
 export * from './operations-server.js';
+export * from './database-unavailable.js';
