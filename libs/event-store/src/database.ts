@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -22,7 +23,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 
 /** The connection pool every statement runs on: the event store talks to it directly for one-round-trip statements. */
 export function createPool(options: Omit<DatabaseOptions, 'migrations'>): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'contacts',
@@ -34,7 +35,13 @@ export function createPool(options: Omit<DatabaseOptions, 'migrations'>): pg.Poo
     // request's bound; the log processors raise it inside their batch transactions (SET LOCAL).
     options: `-c idle_in_transaction_session_timeout=15000 -c statement_timeout=${options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}`,
   });
+  // An idle session that dies (the server restarts, the network drops) is emitted here after pg-pool has
+  // discarded it; unheard, that 'error' would be an uncaught exception and take the whole process down.
+  pool.on('error', (error) => logger.warn(`idle database connection lost, dropped from the pool: ${error.message}`));
+  return pool;
 }
+
+const logger = new Logger('DatabasePool');
 
 /**
  * Runs pending migrations (TypeORM's runner, its `schema_migrations` table) on two connections of its
