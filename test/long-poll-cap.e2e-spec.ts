@@ -58,6 +58,16 @@ describe('GET /events?wait=: the cap on waiting long-polls', () => {
     expect((await a.events({ after: atA, wait: 1 })).status).toBe(200);
   });
 
+  it('serves HTTP with bounded connection, request and keep-alive times, the inactivity bound above the longest wait', () => {
+    const server = t.app.getHttpServer();
+    expect({ timeout: server.timeout, requestTimeout: server.requestTimeout, keepAliveTimeout: server.keepAliveTimeout }).toEqual({
+      timeout: 60_000,
+      requestTimeout: 30_000,
+      keepAliveTimeout: 72_000,
+    });
+    expect(server.timeout).toBeGreaterThan(30_000);
+  });
+
   it('gives the slot back when the client goes away', async () => {
     const a = await workspace();
     const at = await end(a);
