@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 
@@ -51,52 +50,5 @@ export class NatsProbe {
   }
 }
 
-/** A TCP hop between the relay and NATS that a test can cut and restore, without touching the real server. */
-export class TcpProxy {
-  private server?: net.Server;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  static toNats(url: string): TcpProxy {
-    const { hostname, port } = new URL(url);
-    return new TcpProxy({ host: hostname, port: Number(port || 4222) });
-  }
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  /** Listens on the previous port when restoring, so that the client's reconnect finds it. */
-  listen(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => {
-        this.port = (server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  }
-
-  /** Drops every open connection and refuses new ones, as a dead NATS would. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
-  }
-}
+// The proxy serves the database outage tests too; the NATS tests keep importing it from here.
+export { TcpProxy } from './tcp-proxy.js';

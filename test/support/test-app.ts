@@ -16,10 +16,10 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** Boots the whole API on the test database, on a free loopback port; rate limits are off unless `env` sets them. */
+/** Boots the whole API on the test database (or the DATABASE_URL given in env), on a free loopback port; rate limits are off unless `env` sets them. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'silent', WORKERS: 'off', RATE_LIMIT_PER_MINUTE: '0', ...env });
-  const app = await createApp({ ...config, databaseUrl: inject('databaseUrl') });
+  const app = await createApp({ ...config, databaseUrl: config.databaseUrl ?? inject('databaseUrl') });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const workspaces = app.get(WorkspacesService);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ContactsModule } from '@app/contacts';
+import { ContactsModule, RequestBoundsModule } from '@app/contacts';
 import { IntercomVersionGuard } from '@app/intercom/http';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
@@ -50,7 +50,19 @@ export class AppModule {
             redact: ['req.headers.authorization'],
           },
         }),
-        EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize, maxEventBytes: config.maxEventBytes }),
+        EventStoreModule.forRoot({
+          url: config.databaseUrl,
+          migrations: MIGRATIONS,
+          poolSize: config.dbPoolSize,
+          statementTimeoutMs: config.dbStatementTimeoutMs,
+          connectTimeoutMs: config.dbConnectTimeoutMs,
+          maxEventBytes: config.maxEventBytes,
+        }),
+        RequestBoundsModule.forRoot({
+          searchTimeoutMs: config.dbSearchTimeoutMs,
+          longPollsPerWorkspace: config.longPollsPerWorkspace,
+          longPollsPerProcess: config.longPollsPerProcess,
+        }),
         CqrsModule.forRoot(),
         WorkspacesModule,
         RateLimitsModule.forRoot({ perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { rebuildContactProjections } from '@app/contacts';
-import { PostgresEventStore, createPool, listParked, migrate } from '@app/event-store';
+import { PROCESSOR_STATEMENT_TIMEOUT_MS, PostgresEventStore, createPool, listParked, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
 import { MIGRATIONS, loadConfig, resolveDatabase, retryParkedEvents } from '@app/runtime';
 
@@ -36,7 +36,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const config = loadConfig(env);
   const database = await resolveDatabase(config);
   const options = { url: database.url, migrations: MIGRATIONS, poolSize: 2, applicationName: 'contacts-cli' };
-  const pool = createPool(options);
+  // Not a request: the rebuild's page reads on the pool keep the longer bound of the log processors.
+  const cliBounds = { statementTimeoutMs: PROCESSOR_STATEMENT_TIMEOUT_MS };
+  const pool = createPool({ ...options, ...cliBounds });
   try {
     await migrate(options);
     if (command === 'projections rebuild') return await rebuildContactProjections(pool, new PostgresEventStore(pool));

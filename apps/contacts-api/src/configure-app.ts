@@ -64,6 +64,11 @@ export async function createApp(config: RuntimeConfig): Promise<NestFastifyAppli
       return id;
     },
     return503OnClosing: true,
+    // Node's defaults are none: a client that never finishes its request, or a silent socket, is cut.
+    // Inactivity stays above the longest long-poll (GET /events?wait=30); the request timeout covers receiving only.
+    connectionTimeout: config.httpConnectionTimeoutMs,
+    requestTimeout: config.httpRequestTimeoutMs,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   configureApp(app);

@@ -19,7 +19,15 @@ export class WorkerModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
         // The same migrations as the API, so that whichever starts first brings the schema up to date.
-        EventStoreModule.forRoot({ url: config.databaseUrl, migrations: MIGRATIONS, poolSize: config.dbPoolSize, applicationName: 'contacts-worker', maxEventBytes: config.maxEventBytes }),
+        EventStoreModule.forRoot({
+          url: config.databaseUrl,
+          migrations: MIGRATIONS,
+          poolSize: config.dbPoolSize,
+          applicationName: 'contacts-worker',
+          statementTimeoutMs: config.dbStatementTimeoutMs,
+          connectTimeoutMs: config.dbConnectTimeoutMs,
+          maxEventBytes: config.maxEventBytes,
+        }),
         WebhooksModule,
         ProcessorsModule.forRoot(config),
       ],

@@ -1,4 +1,6 @@
 export * from './contacts.module.js';
+export * from './request-bounds.js';
+export { LongPollSlots } from './history/long-poll-slots.js';
 export * from './domain/contact.aggregate.js';
 export * from './domain/contact-relations.aggregate.js';
 export * from './domain/contact.events.js';

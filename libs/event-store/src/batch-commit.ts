@@ -6,6 +6,9 @@ import type { StoredEvent } from './event.js';
 import type { LogProcessor } from './log-subscription.js';
 import { anyParked, isPoison, lockParked, parkEvent, parkedErrorText, parkedStreams, streamKeyOf } from './parked-events.js';
 
+/** The bound of each statement inside a processor's batch transaction (requests have a shorter one). */
+export const PROCESSOR_STATEMENT_TIMEOUT_MS = 30_000;
+
 const parkedTotal = new Counter({ name: 'log_processor_parked_events_total', help: 'Events set aside as poison or held behind one', labelNames: ['processor'] });
 
 /** The client of one batch; `broken` makes its release destroy the connection. */
@@ -36,7 +39,8 @@ export class BatchCommitter {
   async commit(session: BatchSession, from: LogPosition, events: StoredEvent[], parkOnPoison: boolean): Promise<void> {
     const { client } = session;
     const parked: string[] = [];
-    await client.query('BEGIN');
+    // The pool's statement timeout is a request's; a batch's statements get the processors' longer bound.
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${PROCESSOR_STATEMENT_TIMEOUT_MS}`);
     try {
       const pass = await this.holdBehindParked(client, events, parked);
       if (pass.length > 0 && parkOnPoison) await this.handleOrPark(client, pass[0], parked);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -11,18 +12,36 @@ export interface DatabaseOptions {
   migrations: (new () => unknown)[];
   poolSize?: number;
   applicationName?: string;
+  /** The session's statement_timeout: bounds every statement a request runs. Default 5000. */
+  statementTimeoutMs?: number;
+  /** Waiting for a pooled connection (a free one, or a new one) fails after this long. Default 2000. */
+  connectTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 
 /** The connection pool every statement runs on: the event store talks to it directly for one-round-trip statements. */
 export function createPool(options: Omit<DatabaseOptions, 'migrations'>): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'contacts',
-    // A forgotten open transaction would hold back every gap-safe log reader.
-    options: '-c idle_in_transaction_session_timeout=15000 -c statement_timeout=30000',
+    // Without it a full pool queues callers forever; with it they fail fast and answer 503.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // Finds a dead peer on an idle pooled connection instead of waiting for the next query to hang on it.
+    keepAlive: true,
+    // A forgotten open transaction would hold back every gap-safe log reader. The statement timeout is the
+    // request's bound; the log processors raise it inside their batch transactions (SET LOCAL).
+    options: `-c idle_in_transaction_session_timeout=15000 -c statement_timeout=${options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}`,
   });
+  // An idle session that dies (the server restarts, the network drops) is emitted here after pg-pool has
+  // discarded it; unheard, that 'error' would be an uncaught exception and take the whole process down.
+  pool.on('error', (error) => logger.warn(`idle database connection lost, dropped from the pool: ${error.message}`));
+  return pool;
 }
+
+const logger = new Logger('DatabasePool');
 
 /**
  * Runs pending migrations (TypeORM's runner, its `schema_migrations` table) on two connections of its

@@ -9,6 +9,7 @@ import { isPoison } from './parked-events.js';
 import { type EventDecoder, readBoundedBatch } from './safe-batch.js';
 import { Wakeable } from './waits.js';
 
+
 export interface LogProcessor {
   /** Stable: it keys the checkpoint and the lease. */
   name: string;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { PROCESSOR_STATEMENT_TIMEOUT_MS } from './batch-commit.js';
 import type { LogProcessor } from './log-subscription.js';
 import { EVENT_COLUMNS } from './postgres-event-store.js';
 import type { EventDecoder } from './safe-batch.js';
@@ -42,7 +43,7 @@ async function retryFirst(pool: pg.Pool, decoder: EventDecoder, processor: LogPr
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${PROCESSOR_STATEMENT_TIMEOUT_MS}`);
     try {
       await lockParked(client, processor.name);
       const parked = await firstParkedOfStream(client, processor.name, workspaceId, streamId);

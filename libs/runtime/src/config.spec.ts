@@ -6,6 +6,21 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({ port: 3000, workerPort: 3001, databaseUrl: undefined, natsUrl: undefined, workers: 'inline', logLevel: 'info', dataDir: '.data', maxEventBytes: 262_144 });
   });
 
+  it('bounds time and long-polls by default, above the longest long-poll for idle sockets', () => {
+    expect(loadConfig({})).toMatchObject({
+      dbStatementTimeoutMs: 5000,
+      dbSearchTimeoutMs: 3000,
+      dbConnectTimeoutMs: 2000,
+      httpConnectionTimeoutMs: 60_000,
+      httpRequestTimeoutMs: 30_000,
+      httpKeepAliveTimeoutMs: 72_000,
+      longPollsPerWorkspace: 10,
+      longPollsPerProcess: 100,
+    });
+    expect(() => loadConfig({ HTTP_CONNECTION_TIMEOUT_MS: '30000' })).toThrow(/HTTP_CONNECTION_TIMEOUT_MS must be an integer from 35000/);
+    expect(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
+  });
+
   it('reads the environment', () => {
     const config = loadConfig({ PORT: '8080', WORKER_PORT: '0', DATABASE_URL: 'postgres://u@db:5432/x', NATS_URL: 'nats://nats:4222', WORKERS: 'off', LOG_LEVEL: 'debug' });
     expect(config).toMatchObject({ port: 8080, workerPort: 0, databaseUrl: 'postgres://u@db:5432/x', natsUrl: 'nats://nats:4222', workers: 'off', logLevel: 'debug' });

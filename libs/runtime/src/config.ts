@@ -9,6 +9,21 @@ export interface AppConfig {
   dataDir: string;
   embeddedPostgresPort: number;
   dbPoolSize: number;
+  /** Every statement a request runs is cancelled after this long (the session's statement_timeout). */
+  dbStatementTimeoutMs: number;
+  /** The shorter bound of list and search queries, the ones a request can make expensive. */
+  dbSearchTimeoutMs: number;
+  /** Waiting for a pooled connection (a free one, or a new one) fails after this long: a full pool answers 503. */
+  dbConnectTimeoutMs: number;
+  /** Fastify's socket inactivity timeout; above the longest long-poll (30 s). */
+  httpConnectionTimeoutMs: number;
+  /** Time a client has to send its whole request. */
+  httpRequestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  httpKeepAliveTimeoutMs: number;
+  /** Concurrent long-polls (GET /events with wait > 0) per workspace, and per process. */
+  longPollsPerWorkspace: number;
+  longPollsPerProcess: number;
   natsUrl?: string;
   /** The JetStream stream the relay publishes to; created when missing. */
   natsStream: string;
@@ -77,6 +92,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: env.DATA_DIR || '.data',
     embeddedPostgresPort: int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     dbPoolSize: int('DB_POOL_SIZE', 10, 1, 200),
+    dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    dbSearchTimeoutMs: int('DB_SEARCH_TIMEOUT_MS', 3000, 100, 600_000),
+    dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 2000, 100, 60_000),
+    httpConnectionTimeoutMs: int('HTTP_CONNECTION_TIMEOUT_MS', 60_000, 35_000, 3_600_000),
+    httpRequestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    httpKeepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 3_600_000),
+    longPollsPerWorkspace: int('LONG_POLL_MAX_PER_WORKSPACE', 10, 1, 10_000),
+    longPollsPerProcess: int('LONG_POLL_MAX_PER_PROCESS', 100, 1, 100_000),
     natsUrl: url('NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
     natsStream: pattern('NATS_STREAM', STREAM_NAME, 'CONTACTS', 'letters, digits, - and _ (at most 64)'),
     natsSubjectPrefix: pattern('NATS_SUBJECT_PREFIX', SUBJECT_PREFIX, 'contacts', 'dot-separated tokens of letters, digits, - and _'),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { IntercomError } from '@app/intercom';
+import { asDatabaseUnavailable } from '@app/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Errors raised below the application (the framework, Fastify's parsers and limits), by HTTP status. */
@@ -21,7 +22,9 @@ export class IntercomErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const requestId = typeof request?.id === 'string' ? request.id : randomUUID();
     const described = describe(error);
-    if (described.status >= 500) this.logger.error({ err: error, request_id: requestId }, 'request failed');
+    // A 503 is the database's state, not a bug: one line without the stack, or an outage floods the log.
+    if (described.status === 503) this.logger.warn({ request_id: requestId, reason: String((error as Error)?.message ?? error) }, 'database unavailable');
+    else if (described.status >= 500) this.logger.error({ err: error, request_id: requestId }, 'request failed');
     const item: Record<string, string> = { code: described.code, message: described.message };
     if (described.field) item.field = described.field;
     reply.status(described.status).header('content-type', 'application/json; charset=utf-8');
@@ -32,6 +35,8 @@ export class IntercomErrorFilter implements ExceptionFilter {
 
 export function describe(error: unknown): IntercomError {
   if (error instanceof IntercomError) return error;
+  const unavailable = asDatabaseUnavailable(error);
+  if (unavailable) return unavailable;
   const e = error as { code?: unknown; statusCode?: number };
   // A PostgreSQL data exception (class 22: out of range, bad encoding) is caused by an input value; say so without the SQL.
   if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code) && !(error instanceof HttpException)) {

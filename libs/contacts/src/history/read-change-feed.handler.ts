@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { type LogPosition, PG_POOL, PostgresEventStore, type StoredEvent, positionOf, readSafeBatch, sleepUnlessAborted } from '@app/event-store';
 import type pg from 'pg';
+import { LongPollSlots } from './long-poll-slots.js';
 
 const POLL_MS = 200;
 
@@ -29,16 +30,24 @@ export class ReadChangeFeedHandler implements IQueryHandler<ReadChangeFeedQuery,
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly store: PostgresEventStore,
+    private readonly slots: LongPollSlots,
   ) {}
 
   // Reads only below the safe horizon (see readSafeBatch), so a cursor never passes an event still being committed.
+  // The cap is on waiting, not reading: a first read that finds events answers them even over the cap.
   async execute({ workspaceId, after, limit, waitMs, signal }: ReadChangeFeedQuery): Promise<ChangeFeedPage> {
     const deadline = Date.now() + waitMs;
-    for (;;) {
-      const events = await readSafeBatch(this.pool, this.store, { after, limit, workspaceId });
-      if (events.length > 0) return { events, next: positionOf(events[events.length - 1]) };
-      if (Date.now() + POLL_MS > deadline || signal?.aborted) return { events, next: after };
-      await sleepUnlessAborted(POLL_MS, signal);
+    let release: (() => void) | undefined;
+    try {
+      for (;;) {
+        const events = await readSafeBatch(this.pool, this.store, { after, limit, workspaceId });
+        if (events.length > 0) return { events, next: positionOf(events[events.length - 1]) };
+        if (Date.now() + POLL_MS > deadline || signal?.aborted) return { events, next: after };
+        release ??= this.slots.acquire(workspaceId);
+        await sleepUnlessAborted(POLL_MS, signal);
+      }
+    } finally {
+      release?.();
     }
   }
 }

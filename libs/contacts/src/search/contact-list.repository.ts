@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PG_POOL } from '@app/event-store';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { PG_POOL, queryWithin } from '@app/event-store';
 import type pg from 'pg';
+import { DEFAULT_REQUEST_BOUNDS, REQUEST_BOUNDS, type RequestBounds } from '../request-bounds.js';
 import type { ContactView } from '../store/contact.repository.js';
 import { contactColumns } from '../store/contact-state.columns.js';
 import type { PageRow, SearchPlan } from './search-plan.js';
@@ -44,11 +45,19 @@ export function pageStatements(plan: SearchPlan): { page: Statement; count: Stat
 /** Reads pages of the contacts read model: a keyset page and the total count, side by side. */
 @Injectable()
 export class ContactListRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  private readonly timeoutMs: number;
 
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Optional() @Inject(REQUEST_BOUNDS) bounds: RequestBounds | null = null,
+  ) {
+    this.timeoutMs = (bounds ?? DEFAULT_REQUEST_BOUNDS).searchTimeoutMs;
+  }
+
+  /** A filter (a long pattern, an unindexed range) can make either query slow: each runs under the search bound. */
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const [page, count] = await Promise.all([this.pool.query(statements.page), this.pool.query(statements.count)]);
+    const [page, count] = await Promise.all([queryWithin(this.pool, this.timeoutMs, statements.page), queryWithin(this.pool, this.timeoutMs, statements.count)]);
     const keyCount = plan.sort.keys.length;
     const rows = page.rows.map((row) => ({
       item: { state: row.state, version: row.version },

@@ -1,13 +1,6 @@
 import { withTimeout } from '@app/event-store';
-import { IntercomError } from '@app/intercom';
 import type pg from 'pg';
-
-/** Intercom's 503: the API's error filter and the worker's server both answer it in the error envelope. */
-export class DatabaseUnavailableError extends IntercomError {
-  constructor() {
-    super('service_unavailable', 503, 'The database is not answering');
-  }
-}
+import { DatabaseUnavailableError } from './database-unavailable.js';
 
 export const DATABASE_PROBE_TIMEOUT_MS = 2000;
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
-import { DATABASE_PROBE_TIMEOUT_MS, DatabaseUnavailableError, checkDatabase } from './database-probe.js';
+import { DATABASE_PROBE_TIMEOUT_MS, checkDatabase } from './database-probe.js';
+import { DatabaseUnavailableError } from './database-unavailable.js';
 import { collectProcessMetrics, registry } from './metrics-registry.js';
 
 export interface OperationsServerOptions {
@@ -54,20 +55,20 @@ async function answer(req: IncomingMessage, res: ServerResponse, options: Operat
     if (readable && path === '/metrics') return send(res, 200, registry.contentType, await registry.metrics());
     sendError(res, 404, 'not_found', 'Resource Not Found');
   } catch (error) {
-    if (error instanceof DatabaseUnavailableError) return sendError(res, 503, error.code, error.message);
+    if (error instanceof DatabaseUnavailableError) return sendError(res, 503, error.code, error.message, error.headers);
     sendError(res, 500, 'server_error', 'An internal error occurred');
   }
 }
 
 /** The same error.list envelope as the API's, so that one client reads both. */
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Readonly<Record<string, string>> = {}): void {
   const body = { type: 'error.list', request_id: randomUUID(), errors: [{ code, message }] };
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
+  res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 /** Stops accepting, lets answers in flight finish for a bounded time, then drops whatever is left. */
