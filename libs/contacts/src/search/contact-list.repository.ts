@@ -20,11 +20,15 @@ interface Statement {
 
 /**
  * The keyset page (perPage + 1 rows, to see whether another follows) and the total count of one plan.
- * The count binds only the workspace and the filter's values, which the plan binds first.
+ * The count binds only the workspace and the filter's values, which the plan binds first. The plain list
+ * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts).
  */
 export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement } {
   const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
-  const count = { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values: plan.params.values.slice(0, plan.filterValueCount) };
+  const values = plan.params.values.slice(0, plan.filterValueCount);
+  const count = plan.filter
+    ? { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values }
+    : { text: 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1', values };
   const keys = [...plan.sort.keys.map((key) => key.sql), 'c.id'];
   const direction = plan.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const conditions = [where];
@@ -55,6 +59,6 @@ export class ContactListRepository {
       keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
       id: row[`k${keyCount}`] as string,
     }));
-    return { rows, total: count.rows[0].total };
+    return { rows, total: Number(count.rows[0].total) };
   }
 }
