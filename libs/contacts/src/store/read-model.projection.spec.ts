@@ -49,7 +49,7 @@ describe('projectEvents', () => {
     expect(delta(user, [mergedInto('user', 3000)])).toBe(-1);
     expect(delta(stateOf(created(), archived()), [mergedInto('user', 3000)])).toBe(0);
     expect(delta(user, [archived()])).toBe(-1);
-    expect(delta(user, [updated({ name: 'x' }), tagged('t1', 1100)])).toBe(0);
+    expect(delta(user, [updated({ name: { from: null, to: 'x' } }), tagged('t1', 1100)])).toBe(0);
     expect(delta(user, [mergedFrom('lead', {})])).toBe(0);
   });
 
@@ -171,7 +171,7 @@ describe('inlineProjection', () => {
     const { statements, resolved } = render(projectEvents(null, 0, [created()]));
     expect(resolved[1]).toBe(COUNT_DOWN.replace('-1::bigint', '1::bigint'));
     expect(statements[1]).toMatch(/FROM stream\b/);
-    expect(render(projectEvents(stateOf(created()), 1, [updated({ name: 'x' })])).statements).toHaveLength(1);
+    expect(render(projectEvents(stateOf(created()), 1, [updated({ name: { from: null, to: 'x' } })])).statements).toHaveLength(1);
   });
 
   it('orders the statements: contacts, notes, moved notes, merges; each runs only when the append did', () => {
