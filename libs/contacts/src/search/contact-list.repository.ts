@@ -23,12 +23,9 @@ interface Statement {
  * The count binds only the workspace and the filter's values, which the plan binds first. The plain list
  * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts).
  */
-export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement } {
+export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement | null } {
   const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
-  const values = plan.params.values.slice(0, plan.filterValueCount);
-  const count = plan.filter
-    ? { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values }
-    : { text: 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1', values };
+  const count = countStatement(plan, where);
   const keys = [...plan.sort.keys.map((key) => key.sql), 'c.id'];
   const direction = plan.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const conditions = [where];
@@ -45,20 +42,28 @@ export function pageStatements(plan: SearchPlan): { page: Statement; count: Stat
   return { page: { text, values: plan.params.values }, count };
 }
 
-/** Reads pages of the contacts read model: a keyset page and the total count, side by side. */
+function countStatement(plan: SearchPlan, where: string): Statement | null {
+  // A later page of a search answers the total its cursor carries from page 1: no count at all.
+  if (plan.after?.total !== undefined) return null;
+  const values = plan.params.values.slice(0, plan.filterValueCount);
+  if (!plan.filter) return { text: 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1', values };
+  return { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values };
+}
+
+/** Reads pages of the contacts read model: a keyset page and, when it is not carried over, the total, side by side. */
 @Injectable()
 export class ContactListRepository {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const [page, count] = await Promise.all([this.pool.query(statements.page), this.pool.query(statements.count)]);
+    const [page, count] = await Promise.all([this.pool.query(statements.page), statements.count && this.pool.query(statements.count)]);
     const keyCount = plan.sort.keys.length;
     const rows = page.rows.map((row) => ({
       item: { state: row.state, version: row.version },
       keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
       id: row[`k${keyCount}`] as string,
     }));
-    return { rows, total: Number(count.rows[0].total) };
+    return { rows, total: count ? Number(count.rows[0].total) : plan.after!.total! };
   }
 }
