@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { rebuildContactProjections } from '@app/contacts';
+import { ContactCounts1764200000700, rebuildContactProjections } from '@app/contacts';
 import { PostgresEventStore } from '@app/event-store';
+import type { QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, api } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -70,6 +71,26 @@ describe('the workspace contact counter', () => {
     await create(client, { email: email() });
     expect(await totalCount(client)).toBe(expected + 1);
     expect(await listed(ws.workspace_id)).toBe(expected + 1);
+  });
+
+  it('the migration backfills the counters from the contacts already there', async () => {
+    const ws = await t.newWorkspace();
+    const client = api(t).as(ws);
+    const ids = await Promise.all(Array.from({ length: 5 }, () => create(client, { email: email() })));
+    await client.contacts.archive(ids[0]);
+    const db = await t.pool.connect();
+    try {
+      // Replayed in a transaction that is rolled back: as if the table did not exist yet.
+      await db.query('BEGIN');
+      await db.query('DROP TABLE contact_counts');
+      await new ContactCounts1764200000700().up({ query: (sql: string) => db.query(sql) } as unknown as QueryRunner);
+      const { rows } = await db.query('SELECT slot, visible::int AS visible FROM contact_counts WHERE workspace_id = $1', [ws.workspace_id]);
+      expect(rows).toEqual([{ slot: 0, visible: 4 }]);
+    } finally {
+      await db.query('ROLLBACK');
+      db.release();
+    }
+    expect(await totalCount(client)).toBe(4);
   });
 
   it('spreads a workspace over several counter rows, and counts another workspace apart', async () => {
