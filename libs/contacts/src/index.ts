@@ -18,3 +18,4 @@ export { ContactRelations1764200000400 } from './store/migrations/1764200000400-
 export { ContactCompanyIndex1764200000450 } from './store/migrations/1764200000450-contact-company-index.js';
 export { ContactCountIndex1764200000460 } from './store/migrations/1764200000460-contact-count-index.js';
 export { ContactSnapshots1764200000600 } from './store/migrations/1764200000600-contact-snapshots.js';
+export { ContactCounts1764200000700 } from './store/migrations/1764200000700-contact-counts.js';

@@ -1,6 +1,7 @@
 import {
   ContactCompanyIndex1764200000450,
   ContactCountIndex1764200000460,
+  ContactCounts1764200000700,
   ContactRelations1764200000400,
   ContactSearchIndexes1764200000300,
   ContactSnapshots1764200000600,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   Webhooks1764200000500,
   ContactSnapshots1764200000600,
   ParkedEvents1764200000650,
+  ContactCounts1764200000700,
 ];

@@ -21,11 +21,12 @@ interface Statement {
 
 /**
  * The keyset page (perPage + 1 rows, to see whether another follows) and the total count of one plan.
- * The count binds only the workspace and the filter's values, which the plan binds first.
+ * The count binds only the workspace and the filter's values, which the plan binds first. The plain list
+ * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts).
  */
-export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement } {
+export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement | null } {
   const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
-  const count = { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values: plan.params.values.slice(0, plan.filterValueCount) };
+  const count = countStatement(plan, where);
   const keys = [...plan.sort.keys.map((key) => key.sql), 'c.id'];
   const direction = plan.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const conditions = [where];
@@ -42,7 +43,15 @@ export function pageStatements(plan: SearchPlan): { page: Statement; count: Stat
   return { page: { text, values: plan.params.values }, count };
 }
 
-/** Reads pages of the contacts read model: a keyset page and the total count, side by side. */
+function countStatement(plan: SearchPlan, where: string): Statement | null {
+  // A later page of a search answers the total its cursor carries from page 1: no count at all.
+  if (plan.after?.total !== undefined) return null;
+  const values = plan.params.values.slice(0, plan.filterValueCount);
+  if (!plan.filter) return { text: 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1', values };
+  return { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values };
+}
+
+/** Reads pages of the contacts read model: a keyset page and, when it is not carried over, the total, side by side. */
 @Injectable()
 export class ContactListRepository {
   private readonly timeoutMs: number;
@@ -57,13 +66,16 @@ export class ContactListRepository {
   /** A filter (a long pattern, an unindexed range) can make either query slow: each runs under the search bound. */
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const [page, count] = await Promise.all([queryWithin(this.pool, this.timeoutMs, statements.page), queryWithin(this.pool, this.timeoutMs, statements.count)]);
+    const [page, count] = await Promise.all([
+      queryWithin(this.pool, this.timeoutMs, statements.page),
+      statements.count && queryWithin(this.pool, this.timeoutMs, statements.count),
+    ]);
     const keyCount = plan.sort.keys.length;
     const rows = page.rows.map((row) => ({
       item: { state: row.state, version: row.version },
       keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
       id: row[`k${keyCount}`] as string,
     }));
-    return { rows, total: count.rows[0].total };
+    return { rows, total: count ? Number(count.rows[0].total) : plan.after!.total! };
   }
 }

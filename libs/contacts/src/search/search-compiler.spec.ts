@@ -200,6 +200,20 @@ describe('sort and cursor', () => {
     expect(() => decodeCursor('not a cursor!', sort)).toThrow(CursorInvalidError);
     expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'), sort)).toThrow(CursorInvalidError);
   });
+
+  it("carries a search's total only to the same search, and refuses a total that is not a non-negative safe integer", () => {
+    const key = 'AAAAAAAAAAAAAAAA';
+    const carrying = encodeCursor(DEFAULT_SORT, { page: 2, keys: [1700000000], id: 'c1', total: 42, countKey: key });
+    expect(decodeCursor(carrying, DEFAULT_SORT, key)).toEqual({ page: 2, keys: [1700000000], id: 'c1', total: 42 });
+    expect(decodeCursor(carrying, DEFAULT_SORT, 'BBBBBBBBBBBBBBBB').total).toBeUndefined();
+    expect(decodeCursor(carrying, DEFAULT_SORT).total).toBeUndefined();
+    for (const total of [-1, 0.5, 2 ** 53, '42', null]) {
+      const forged = Buffer.from(JSON.stringify([DEFAULT_SORT.tag, 2, [1700000000], 'c1', total, key])).toString('base64url');
+      expect(() => decodeCursor(forged, DEFAULT_SORT, key), String(total)).toThrow(CursorInvalidError);
+    }
+    const badKey = Buffer.from(JSON.stringify([DEFAULT_SORT.tag, 2, [1700000000], 'c1', 42, 'short'])).toString('base64url');
+    expect(() => decodeCursor(badKey, DEFAULT_SORT, key)).toThrow(CursorInvalidError);
+  });
 });
 
 describe('search compiler: limits', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CursorInvalidError } from '@app/intercom';
 import { compileFilter } from './search-compiler.js';
 import { type SearchContext, SqlParams, type SqlType } from './search-fields.js';
@@ -26,6 +27,12 @@ export interface SearchPlan {
   sort: SortPlan;
   after: CursorPosition | null;
   perPage: number;
+  /**
+   * A search's filter and its values (workspace included), hashed: page 1's cursor carries its total under
+   * this key, so later pages of the same search skip the count. Null for the plain list, whose total is
+   * the projection's counter, fresh and O(1) on every page.
+   */
+  countKey: string | null;
 }
 
 export function planSearch(request: PageRequest): SearchPlan {
@@ -33,9 +40,10 @@ export function planSearch(request: PageRequest): SearchPlan {
   params.bind(request.workspaceId);
   const filter = request.query === undefined ? null : compileFilter(request.query, request.context, params);
   const filterValueCount = params.values.length;
+  const countKey = filter === null ? null : fingerprint([filter, params.values]);
   const sort = planSort(request.sort, request.context, params);
-  const after = request.startingAfter ? decodeCursor(request.startingAfter, sort) : null;
-  return { params, filter, filterValueCount, sort, after, perPage: request.perPage };
+  const after = request.startingAfter ? decodeCursor(request.startingAfter, sort, countKey) : null;
+  return { params, filter, filterValueCount, sort, after, perPage: request.perPage, countKey };
 }
 
 /** A row as the read model returns it: up to perPage + 1 of them, so a next page shows without a count. */
@@ -59,7 +67,8 @@ export function toPage<T>(plan: SearchPlan, rows: PageRow<T>[], total: number): 
   const shown = rows.slice(0, plan.perPage);
   const page = plan.after?.page ?? 1;
   const last = shown[shown.length - 1];
-  const next = rows.length > plan.perPage ? encodeCursor(plan.sort, { page: page + 1, keys: last.keys, id: last.id }) : null;
+  const carried = plan.countKey === null ? {} : { total, countKey: plan.countKey };
+  const next = rows.length > plan.perPage ? encodeCursor(plan.sort, { page: page + 1, keys: last.keys, id: last.id, ...carried }) : null;
   return { items: shown.map((row) => row.item), total, page, perPage: plan.perPage, totalPages: Math.ceil(total / plan.perPage), next };
 }
 
@@ -69,16 +78,31 @@ export interface CursorPosition {
   page: number;
   keys: unknown[];
   id: string;
+  /** The total counted on page 1 of this search, when the cursor carries it for the same search. */
+  total?: number;
+  /** Encoding only: the plan's countKey the total belongs to. */
+  countKey?: string;
 }
 
 const MAX_LENGTH = 4096;
+const COUNT_KEY = /^[A-Za-z0-9_-]{16}$/;
 
-/** An opaque base64url token: the order's tag, the page number and the last row's key, so rows added or removed between fetches shift nothing. */
+const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
+
+/**
+ * An opaque base64url token: the order's tag, the page number and the last row's key, so rows added or removed
+ * between fetches shift nothing; a search's cursor adds page 1's total and the search it counted.
+ */
 export function encodeCursor(sort: SortPlan, position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([sort.tag, position.page, position.keys, position.id])).toString('base64url');
+  const carried = position.total === undefined ? [] : [position.total, position.countKey];
+  return Buffer.from(JSON.stringify([sort.tag, position.page, position.keys, position.id, ...carried])).toString('base64url');
 }
 
-export function decodeCursor(token: string, sort: SortPlan): CursorPosition {
+/**
+ * The total travels only to the same search (countKey): another filter or workspace counts afresh. A tampered
+ * total is held to a non-negative safe integer, so it can misstate only its own caller's total_count.
+ */
+export function decodeCursor(token: string, sort: SortPlan, countKey: string | null = null): CursorPosition {
   if (token.length > MAX_LENGTH || !/^[A-Za-z0-9_-]+={0,2}$/.test(token)) throw new CursorInvalidError();
   let decoded: unknown;
   try {
@@ -86,16 +110,18 @@ export function decodeCursor(token: string, sort: SortPlan): CursorPosition {
   } catch {
     throw new CursorInvalidError();
   }
-  if (!Array.isArray(decoded) || decoded.length !== 4) throw new CursorInvalidError();
-  const [tag, page, keys, id] = decoded as unknown[];
+  if (!Array.isArray(decoded) || (decoded.length !== 4 && decoded.length !== 6)) throw new CursorInvalidError();
+  const [tag, page, keys, id, total, key] = decoded as unknown[];
   const valid =
     tag === sort.tag &&
     Number.isSafeInteger(page) && (page as number) >= 1 &&
     Array.isArray(keys) && keys.length === sort.keys.length &&
     keys.every((key, i) => matches(key, sort.keys[i].type)) &&
-    typeof id === 'string' && id.length > 0 && id.length <= 255 && matches(id, 'text');
+    typeof id === 'string' && id.length > 0 && id.length <= 255 && matches(id, 'text') &&
+    (decoded.length === 4 || (Number.isSafeInteger(total) && (total as number) >= 0 && typeof key === 'string' && COUNT_KEY.test(key)));
   if (!valid) throw new CursorInvalidError();
-  return { page: page as number, keys, id: id as string };
+  const carried = countKey !== null && key === countKey ? { total: total as number } : {};
+  return { page: page as number, keys, id: id as string, ...carried };
 }
 
 // Each key is bound with its SQL cast, so a value of the wrong shape would fail the query: reject it here.

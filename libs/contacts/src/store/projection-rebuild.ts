@@ -1,6 +1,7 @@
 import { AdvisoryLease, type EventDecoder, type StoredEvent, readStreams, readStreamsPage, streamsMovedSince } from '@app/event-store';
 import pg from 'pg';
 import { CONTACT_STREAM } from './contact.repository.js';
+import { contactColumns } from './contact-state.columns.js';
 import { FoldedStreams } from './projection-fold.js';
 
 export interface RebuildReport {
@@ -33,11 +34,11 @@ const STAGING = `
   CREATE TEMP TABLE rebuild_snapshots (workspace_id text, contact_id text, version bigint, state jsonb)`;
 
 /** The read-model tables the rebuild replaces, locked and refilled together. */
-const READ_MODEL = 'contacts, contact_notes, contact_merges, contact_tag_applications, contact_snapshots';
+const READ_MODEL = 'contacts, contact_notes, contact_merges, contact_tag_applications, contact_snapshots, contact_counts';
 
 /**
  * Replays every contact stream into fresh contacts, contact_notes, contact_merges, contact_tag_applications
- * and contact_snapshots.
+ * and contact_snapshots, and recounts contact_counts from the refilled contacts.
  *
  * Fold, then swap. The fold (nearly all the work) reads the log without locks into temporary tables.
  * The swap is one transaction: it locks the read-model tables against writers (EXCLUSIVE: reads go
@@ -177,6 +178,10 @@ async function refill(client: pg.Client): Promise<{ contacts: number; notes: num
   const merges = await client.query('INSERT INTO contact_merges (workspace_id, from_id, into_id, merged_at) SELECT * FROM rebuild_merges');
   await client.query('INSERT INTO contact_tag_applications (workspace_id, contact_id, tag_id, applied_at, admin_id) SELECT * FROM rebuild_tag_applications');
   await client.query('INSERT INTO contact_snapshots (workspace_id, contact_id, version, state) SELECT * FROM rebuild_snapshots');
+  // The counters from scratch: one slot per workspace holds its count, appends spread from there.
+  await client.query(
+    `INSERT INTO contact_counts (workspace_id, slot, visible) SELECT c.workspace_id, 0, count(*) FROM contacts c WHERE ${contactColumns('c').visible} GROUP BY c.workspace_id`,
+  );
   return { contacts: contacts.rowCount ?? 0, notes: notes.rowCount ?? 0, merges: merges.rowCount ?? 0 };
 }
 

@@ -1,25 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { archived, created, deleted, fold, mergedFrom, mergedInto, noteAdded, stateOf, tagged, untagged, updated } from '../domain/contact.fixtures.js';
-import { type ReadModelChange, SNAPSHOT_EVERY, inlineProjection, projectEvents } from './read-model.projection.js';
+import { COUNTER_SLOTS, type ReadModelChange, SNAPSHOT_EVERY, inlineProjection, projectEvents } from './read-model.projection.js';
+
+const COUNT_DOWN =
+  `INSERT INTO contact_counts (workspace_id, slot, visible) SELECT "w1", floor(random() * ${COUNTER_SLOTS})::smallint, -1::bigint FROM stream ` +
+  'ON CONFLICT (workspace_id, slot) DO UPDATE SET visible = contact_counts.visible + EXCLUDED.visible';
 
 const nothing = { notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [] };
 
 describe('projectEvents', () => {
   it('keeps a created contact live with its folded state', () => {
     const events = [created(), tagged('t1', 1100, 7)];
-    expect(projectEvents(null, 0, events)).toEqual({ state: fold(events), live: true, ...nothing, tagApplications: [{ tag_id: 't1', applied_at: 1100, admin_id: 7 }] });
+    expect(projectEvents(null, 0, events)).toEqual({ state: fold(events), live: true, ...nothing, visibleDelta: 1, tagApplications: [{ tag_id: 't1', applied_at: 1100, admin_id: 7 }] });
   });
 
   it('folds from the state given, and a later change leaves the contact live', () => {
     const before = stateOf(created(), tagged('t1', 1500));
-    expect(projectEvents(before, 2, [archived()])).toEqual({ state: stateOf(created(), tagged('t1', 1500), archived()), live: true, ...nothing });
+    expect(projectEvents(before, 2, [archived()])).toEqual({ state: stateOf(created(), tagged('t1', 1500), archived()), live: true, ...nothing, visibleDelta: -1 });
     expect(before.archived).toBe(false);
   });
 
   it('answers the state given when there is nothing to fold, and no state for no stream', () => {
     const before = stateOf(created());
-    expect(projectEvents(before, 1, [])).toEqual({ state: before, live: true, ...nothing });
-    expect(projectEvents(null, 0, [])).toEqual({ state: null, live: false, ...nothing });
+    expect(projectEvents(before, 1, [])).toEqual({ state: before, live: true, ...nothing, visibleDelta: 0 });
+    expect(projectEvents(null, 0, [])).toEqual({ state: null, live: false, ...nothing, visibleDelta: 0 });
   });
 
   it('takes a deleted contact out of the read model', () => {
@@ -33,6 +37,20 @@ describe('projectEvents', () => {
     const change = projectEvents(stateOf(created({ contact_id: 'lead', role: 'lead' })), 1, [mergedInto('user', 3000)]);
     expect(change).toMatchObject({ ...nothing, live: false, merges: [{ into_id: 'user', merged_at: 3000 }] });
     expect(change.state?.merged_into).toBe('user');
+  });
+
+  it('moves the listed count by what the events do to the contact being listed, and no more', () => {
+    const user = stateOf(created());
+    const delta = (before: typeof user | null, events: Parameters<typeof projectEvents>[2]) => projectEvents(before, before ? 1 : 0, events).visibleDelta;
+    expect(delta(null, [created()])).toBe(1);
+    expect(delta(null, [created(), archived()])).toBe(0);
+    expect(delta(user, [deleted()])).toBe(-1);
+    expect(delta(stateOf(created(), archived()), [deleted()])).toBe(0);
+    expect(delta(user, [mergedInto('user', 3000)])).toBe(-1);
+    expect(delta(stateOf(created(), archived()), [mergedInto('user', 3000)])).toBe(0);
+    expect(delta(user, [archived()])).toBe(-1);
+    expect(delta(user, [updated({ name: { from: null, to: 'x' } }), tagged('t1', 1100)])).toBe(0);
+    expect(delta(user, [mergedFrom('lead', {})])).toBe(0);
   });
 
   it('writes a row per note added, in order', () => {
@@ -102,8 +120,8 @@ describe('inlineProjection', () => {
   it('upserts the contacts row of a live contact with its whole state, newer versions only', () => {
     const change = projectEvents(null, 0, [created()]);
     const { statements, values, resolved } = render(change);
-    expect(statements).toHaveLength(1);
-    expect(values).toEqual(['w1', 'c1', JSON.stringify(change.state)]);
+    expect(statements).toHaveLength(2); // and the counter's, below
+    expect(values).toEqual(['w1', 'c1', JSON.stringify(change.state), 1]);
     expect(JSON.parse(values[2] as string)).toEqual(change.state);
     expect(statements[0]).toMatch(/^INSERT INTO contacts \(workspace_id, id, version, state\) SELECT \$1, \$2, stream\.version, \$3::jsonb FROM stream /);
     expect(statements[0]).toContain('ON CONFLICT (workspace_id, id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state');
@@ -114,8 +132,11 @@ describe('inlineProjection', () => {
 
   it('deletes the contacts row of a contact that is gone, binding no state', () => {
     const { statements, values, resolved } = render(projectEvents(stateOf(created()), 1, [deleted()]), 'w2', 'c2');
-    expect(values).toEqual(['w2', 'c2']);
-    expect(resolved).toEqual(['DELETE FROM contacts WHERE workspace_id = "w2" AND id = "c2" AND EXISTS (SELECT 1 FROM stream) RETURNING NULL::jsonb AS state, version']);
+    expect(values).toEqual(['w2', 'c2', -1]);
+    expect(resolved).toEqual([
+      'DELETE FROM contacts WHERE workspace_id = "w2" AND id = "c2" AND EXISTS (SELECT 1 FROM stream) RETURNING NULL::jsonb AS state, version',
+      COUNT_DOWN.replace('"w1"', '"w2"'),
+    ]);
     expect(statements[0]).toMatch(/^DELETE FROM contacts /);
   });
 
@@ -142,7 +163,15 @@ describe('inlineProjection', () => {
     expect(resolved).toEqual([
       'DELETE FROM contacts WHERE workspace_id = "w1" AND id = "lead" AND EXISTS (SELECT 1 FROM stream) RETURNING NULL::jsonb AS state, version',
       'INSERT INTO contact_merges (workspace_id, from_id, into_id, merged_at) SELECT "w1", "lead", "user", 3000::bigint FROM stream',
+      COUNT_DOWN,
     ]);
+  });
+
+  it('moves one counter row of the workspace, chosen at random, only when the listed count changes', () => {
+    const { statements, resolved } = render(projectEvents(null, 0, [created()]));
+    expect(resolved[1]).toBe(COUNT_DOWN.replace('-1::bigint', '1::bigint'));
+    expect(statements[1]).toMatch(/FROM stream\b/);
+    expect(render(projectEvents(stateOf(created()), 1, [updated({ name: { from: null, to: 'x' } })])).statements).toHaveLength(1);
   });
 
   it('orders the statements: contacts, notes, moved notes, merges; each runs only when the append did', () => {

@@ -52,12 +52,23 @@ export interface ReadModelChange {
   /** At most one per tag: the latest application in these events. */
   tagApplications: TagApplicationRow[];
   snapshots: SnapshotRow[];
+  /** How these events move the workspace's count of listed contacts (contact_counts): -1, 0 or +1. */
+  visibleDelta: number;
 }
+
+/**
+ * Counter rows per workspace in contact_counts: each append moves one chosen at random, so concurrent
+ * creates of a workspace seldom wait on the same row; the list's total sums them (COUNTER_SLOTS rows).
+ */
+export const COUNTER_SLOTS = 8;
+
+/** Listed in GET /contacts: live and not archived (the SQL of the same rule is contactColumns().visible). */
+export const isListed = (state: ContactState | null): boolean => state !== null && !state.deleted && !state.merged_into && !state.archived;
 
 /** `before` is the state at `version` (0 and null for a new stream). */
 export function projectEvents(before: ContactState | null, version: number, events: readonly ContactEvent[]): ReadModelChange {
   let state = before;
-  const change: ReadModelChange = { state, live: false, notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [] };
+  const change: ReadModelChange = { state, live: false, notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [], visibleDelta: 0 };
   const applications = new Map<string, TagApplicationRow>();
   for (const [i, event] of events.entries()) {
     const previous = state;
@@ -82,7 +93,8 @@ export function projectEvents(before: ContactState | null, version: number, even
     }
   }
   change.tagApplications = [...applications.values()];
-  return { ...change, state, live: state !== null && !state.deleted && !state.merged_into };
+  const visibleDelta = Number(isListed(state)) - Number(isListed(before));
+  return { ...change, state, live: state !== null && !state.deleted && !state.merged_into, visibleDelta };
 }
 
 /**
@@ -132,6 +144,15 @@ export function inlineProjection(workspaceId: string, contactId: string, change:
         `INSERT INTO contact_snapshots (workspace_id, contact_id, version, state)
          SELECT ${ws}, ${id}, s.version, s.state FROM stream, jsonb_to_recordset(${bind(JSON.stringify(change.snapshots))}::jsonb) AS s(version bigint, state jsonb)
          ON CONFLICT DO NOTHING`,
+      );
+    }
+    if (change.visibleDelta !== 0) {
+      // A merge appends the user before the lead (contact.repository.ts), and only the lead's count moves:
+      // the counter row is the last lock its transaction takes, so it cannot deadlock with another append.
+      statements.push(
+        `INSERT INTO contact_counts (workspace_id, slot, visible)
+         SELECT ${ws}, floor(random() * ${COUNTER_SLOTS})::smallint, ${bind(change.visibleDelta)}::bigint FROM stream
+         ON CONFLICT (workspace_id, slot) DO UPDATE SET visible = contact_counts.visible + EXCLUDED.visible`,
       );
     }
     return statements;

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Client, api } from './support/api.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/** What later pages cost: a search counts on page 1 only; the plain list never runs count(*) (it sums the counter rows). */
+describe('counts of a paging session', () => {
+  let t: TestApp;
+  let statements: string[] = [];
+  beforeAll(async () => {
+    t = await startTestApp();
+    // Every statement the app sends through its pool, as text, to see which pages count.
+    const query = t.pool.query.bind(t.pool) as (...args: unknown[]) => unknown;
+    vi.spyOn(t.pool, 'query').mockImplementation(((...args: unknown[]) => {
+      const first = args[0] as string | { text: string };
+      statements.push(typeof first === 'string' ? first : first.text);
+      return query(...args);
+    }) as typeof t.pool.query);
+  });
+  afterEach(() => {
+    statements = [];
+  });
+  afterAll(() => t?.close());
+
+  const counts = () => statements.filter((sql) => /count\(\*\)/.test(sql) && /FROM contacts c/.test(sql));
+  const counterReads = () => statements.filter((sql) => /FROM contact_counts/.test(sql));
+  const ids = (body: { data: { id: string }[] }) => body.data.map((c) => c.id);
+
+  async function seed(client: Client, tag: string, n: number): Promise<string[]> {
+    const created = await Promise.all(Array.from({ length: n }, () => client.contacts.create({ email: `${tag}-${randomBytes(4).toString('hex')}@example.com` })));
+    for (const res of created) expect(res.status).toBe(200);
+    return created.map((res) => res.body.id);
+  }
+
+  it("a search counts on page 1 only; later pages answer page 1's total while contacts come and go", async () => {
+    const ws = await t.newWorkspace();
+    const client = api(t).as(ws);
+    const initial = await seed(client, 'pager', 7);
+    await seed(client, 'other', 2);
+    const query = { field: 'email', operator: '^', value: 'pager-' };
+    const search = (starting_after?: string) => client.contacts.search({ query, pagination: { per_page: 2, ...(starting_after ? { starting_after } : {}) } });
+
+    statements = [];
+    let res = await search();
+    expect(res.body.total_count).toBe(7);
+    expect(counts()).toHaveLength(1);
+    const seen = ids(res.body);
+    const removed = new Set<string>();
+    let added = 0;
+    for (let page = 2; res.body.pages.next; page++) {
+      // Between pages the matching set changes: one created, one not yet seen deleted.
+      await seed(client, 'pager', 1);
+      added++;
+      const gone = initial.find((id) => !seen.includes(id) && !removed.has(id));
+      if (gone && page === 2) {
+        expect((await client.contacts.delete(gone)).status).toBe(200);
+        removed.add(gone);
+      }
+      statements = [];
+      res = await search(res.body.pages.next.starting_after);
+      expect(res.status).toBe(200);
+      expect(counts(), `page ${page} ran a count`).toEqual([]);
+      expect(res.body.total_count).toBe(7);
+      expect(res.body.pages).toMatchObject({ page, total_pages: 4 });
+      seen.push(...ids(res.body));
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(initial.filter((id) => !removed.has(id) && !seen.includes(id))).toEqual([]);
+
+    // A fresh session counts afresh.
+    expect(added).toBeGreaterThan(1);
+    expect((await search()).body.total_count).toBe(7 - removed.size + added);
+  });
+
+  it('recounts when the cursor comes from another search, and bounds a tampered total', async () => {
+    const ws = await t.newWorkspace();
+    const client = api(t).as(ws);
+    await seed(client, 'alpha', 3);
+    await seed(client, 'beta', 5);
+    const first = await client.contacts.search({ query: { field: 'email', operator: '^', value: 'alpha-' }, pagination: { per_page: 1 } });
+    const cursor = first.body.pages.next.starting_after as string;
+    statements = [];
+    const other = await client.contacts.search({ query: { field: 'email', operator: '^', value: 'beta-' }, pagination: { per_page: 1, starting_after: cursor } });
+    expect(other.status).toBe(200);
+    expect(other.body.total_count).toBe(5);
+    expect(counts()).toHaveLength(1);
+
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const forged = (total: unknown) => Buffer.from(JSON.stringify([...decoded.slice(0, 4), total, decoded[5]])).toString('base64url');
+    const again = (starting_after: string) => client.contacts.search({ query: { field: 'email', operator: '^', value: 'alpha-' }, pagination: { per_page: 1, starting_after } });
+    for (const bad of [-1, 1.5, 2 ** 53, '3', null]) {
+      const res = await again(forged(bad));
+      expect(res.status, String(bad)).toBe(400);
+      expect(res.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'starting_after' });
+    }
+    // A well-formed forged total misstates only that caller's own total_count.
+    const lied = await again(forged(1000));
+    expect(lied.status).toBe(200);
+    expect(lied.body).toMatchObject({ total_count: 1000, pages: { page: 2, total_pages: 1000 } });
+    expect(lied.body.data).toHaveLength(1);
+  });
+
+  it('the plain list never counts the contacts: every page sums the counter rows and is fresh', async () => {
+    const ws = await t.newWorkspace();
+    const client = api(t).as(ws);
+    await seed(client, 'list', 5);
+    statements = [];
+    let res = await client.contacts.list({ per_page: 2 });
+    expect(res.body.total_count).toBe(5);
+    await seed(client, 'list', 1);
+    res = await client.contacts.list({ per_page: 2, starting_after: res.body.pages.next.starting_after });
+    expect(res.body.total_count).toBe(6);
+    expect(counts()).toEqual([]);
+    expect(counterReads()).toHaveLength(2);
+  });
+});
