@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Client, api } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -9,13 +10,13 @@ describe('counts of a paging session', () => {
   let statements: string[] = [];
   beforeAll(async () => {
     t = await startTestApp();
-    // Every statement the app sends through its pool, as text, to see which pages count.
-    const query = t.pool.query.bind(t.pool) as (...args: unknown[]) => unknown;
-    vi.spyOn(t.pool, 'query').mockImplementation(((...args: unknown[]) => {
+    // Every statement the app sends on any pooled client (pool.query and the search's bounded transactions), as text.
+    const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
       const first = args[0] as string | { text: string };
       statements.push(typeof first === 'string' ? first : first.text);
-      return query(...args);
-    }) as typeof t.pool.query);
+      return query.apply(this, args);
+    } as typeof pg.Client.prototype.query);
   });
   afterEach(() => {
     statements = [];
