@@ -71,7 +71,9 @@ function contactInput(i, random) {
  * service's HTTP API, then `count` contacts `concurrency` transactions at a time, then VACUUM ANALYZE.
  * Returns what the scenarios draw their values from.
  */
-export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, concurrency = 4 }) {
+// One transaction at a time: each holds hundreds of appends, and each append moves one of the workspace's counter rows
+// (contact_counts), chosen at random; concurrent transactions of many appends would lock those rows in opposite orders.
+export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, concurrency = 1 }) {
   const { PostgresEventStore } = await fromDist('event-store/src/postgres-event-store.js');
   const { createContact } = await fromDist('contacts/src/domain/contact.aggregate.js');
   const { ContactRepository } = await fromDist('contacts/src/store/contact.repository.js');
