@@ -20,6 +20,8 @@ describe('asDatabaseUnavailable', () => {
     ['57P02: crash shutdown', pgError('terminating connection because of crash of another server process', '57P02')],
     ['57P03: starting up', pgError('the database system is starting up', '57P03')],
     ['55P03: a lock not granted in time', pgError('canceling statement due to lock timeout', '55P03')],
+    ['40P01: a deadlock the server broke', pgError('deadlock detected', '40P01')],
+    ['40001: a serialization failure', pgError('could not serialize access due to concurrent update', '40001')],
   ])('answers 503 with Retry-After for %s', (_, error) => {
     const mapped = asDatabaseUnavailable(error);
     expect(mapped).toBeInstanceOf(DatabaseUnavailableError);

@@ -13,8 +13,9 @@ export class DatabaseUnavailableError extends IntercomError {
 // Socket errors of a connection to a server that is gone, unreachable or refusing.
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // SQLSTATEs of a server that cannot serve now: 08 connection exception, 53 insufficient resources (too many
-// connections, out of memory or disk), 57P01-57P03 shutting down or starting, 55P03 a lock not granted in time.
-const UNAVAILABLE_SQLSTATE = /^(08...|53...|57P0[123]|55P03)$/;
+// connections, out of memory or disk), 57P01-57P03 shutting down or starting, 55P03 a lock not granted in time,
+// 40001/40P01 a transaction the server gave up on (serialization failure, deadlock): the same request may succeed now.
+const UNAVAILABLE_SQLSTATE = /^(08...|53...|57P0[123]|55P03|40001|40P01)$/;
 // 57014 query_canceled: the statement timeout fired (or an operator cancelled it).
 const TIMED_OUT_SQLSTATE = '57014';
 // pg and pg-pool raise these without a code.
