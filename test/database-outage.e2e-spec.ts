@@ -147,10 +147,11 @@ describe('slow and crowded database', () => {
   it('answers 503 within the connect timeout when every pooled connection is taken', async () => {
     t = await startTestApp({ DB_POOL_SIZE: '1', DB_CONNECT_TIMEOUT_MS: '500' });
     const as = api(t).as(await t.newWorkspace());
-    await as.ok.contacts.list();
+    const contact = await as.ok.contacts.create({ email: 'crowded@example.com' });
+    // The app's one pooled connection (list and search have a pool of their own; a read of a contact takes this one).
     const held = await t.pool.connect();
     try {
-      const answer = await timed(as.contacts.list());
+      const answer = await timed(as.contacts.get(contact.id));
       expect(answer.status).toBe(503);
       expect(answer.body).toEqual(unavailable());
       expect(answer.retryAfter).toBe('1');
@@ -158,6 +159,6 @@ describe('slow and crowded database', () => {
     } finally {
       held.release();
     }
-    expect((await as.ok.contacts.list()).total_count).toBe(0);
+    expect((await as.ok.contacts.get(contact.id)).id).toBe(contact.id);
   });
 });

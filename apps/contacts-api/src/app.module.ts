@@ -57,9 +57,9 @@ export class AppModule {
           statementTimeoutMs: config.dbStatementTimeoutMs,
           connectTimeoutMs: config.dbConnectTimeoutMs,
           maxEventBytes: config.maxEventBytes,
+          searchStatementTimeoutMs: config.dbSearchTimeoutMs,
         }),
         RequestBoundsModule.forRoot({
-          searchTimeoutMs: config.dbSearchTimeoutMs,
           longPollsPerWorkspace: config.longPollsPerWorkspace,
           longPollsPerProcess: config.longPollsPerProcess,
         }),

@@ -1,9 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
-/** What one request of the contacts API may hold: time on the database, and long-poll slots. */
+/** What requests of the contacts API may hold at once: long-poll slots (their time on the database is the pools'). */
 export interface RequestBounds {
-  /** statement_timeout of list and search queries (the pool's own bound is longer). */
-  searchTimeoutMs: number;
   /** Concurrent long-polls (GET /events with wait > 0) of one workspace in this process. */
   longPollsPerWorkspace: number;
   /** Concurrent long-polls of all workspaces in this process. */
@@ -12,7 +10,7 @@ export interface RequestBounds {
 
 export const REQUEST_BOUNDS = Symbol('REQUEST_BOUNDS');
 
-export const DEFAULT_REQUEST_BOUNDS: RequestBounds = Object.freeze({ searchTimeoutMs: 3000, longPollsPerWorkspace: 10, longPollsPerProcess: 100 });
+export const DEFAULT_REQUEST_BOUNDS: RequestBounds = Object.freeze({ longPollsPerWorkspace: 10, longPollsPerProcess: 100 });
 
 /** Provides the bounds to every feature module; without it they take the defaults. */
 @Global()

@@ -4,14 +4,27 @@ import { createPool, type DatabaseOptions, migrate } from './database.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 export const PG_POOL = Symbol('PG_POOL');
+/** Connections for reads a request can make expensive (list and search): their own, shorter statement timeout. */
+export const SEARCH_POOL = Symbol('SEARCH_POOL');
+
+export interface EventStoreModuleOptions extends DatabaseOptions {
+  maxEventBytes?: number;
+  /** The statement timeout of the search pool's sessions. Default: the pool's own. */
+  searchStatementTimeoutMs?: number;
+  /** At most this many searches run at once: they can never take every connection writers need. Default: half the pool. */
+  searchPoolSize?: number;
+}
 
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(SEARCH_POOL) private readonly searchPool: pg.Pool,
+  ) {}
 
-  /** Runs pending migrations, then provides the pool and the event store to every module. */
-  static forRoot(options: DatabaseOptions & { maxEventBytes?: number }): DynamicModule {
+  /** Runs pending migrations, then provides the pools and the event store to every module. */
+  static forRoot(options: EventStoreModuleOptions): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [
@@ -22,14 +35,26 @@ export class EventStoreModule implements OnApplicationShutdown {
             return createPool(options);
           },
         },
+        {
+          provide: SEARCH_POOL,
+          // Opens no connection until a search runs; injecting PG_POOL orders it after the migrations.
+          useFactory: (_: pg.Pool) =>
+            createPool({
+              ...options,
+              poolSize: options.searchPoolSize ?? Math.max(2, Math.ceil((options.poolSize ?? 10) / 2)),
+              statementTimeoutMs: options.searchStatementTimeoutMs ?? options.statementTimeoutMs,
+              applicationName: `${options.applicationName ?? 'contacts'}-search`,
+            }),
+          inject: [PG_POOL],
+        },
         { provide: PostgresEventStore, useFactory: (pool: pg.Pool) => new PostgresEventStore(pool, undefined, options.maxEventBytes), inject: [PG_POOL] },
       ],
-      exports: [PG_POOL, PostgresEventStore],
+      exports: [PG_POOL, SEARCH_POOL, PostgresEventStore],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // The pool may already be closed by whoever ended the app first.
-    if (!this.pool.ended) await this.pool.end();
+    // A pool may already be closed by whoever ended the app first.
+    for (const pool of [this.searchPool, this.pool]) if (!pool.ended) await pool.end();
   }
 }

@@ -1,7 +1,6 @@
 export * from './event.js';
 export * from './database.js';
 export * from './batch-commit.js';
-export * from './bounded-query.js';
 export * from './postgres-event-store.js';
 export * from './checkpoints.js';
 export * from './leases.js';

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { PG_POOL, queryWithin } from '@app/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import { SEARCH_POOL } from '@app/event-store';
 import type pg from 'pg';
-import { DEFAULT_REQUEST_BOUNDS, REQUEST_BOUNDS, type RequestBounds } from '../request-bounds.js';
 import type { ContactView } from '../store/contact.repository.js';
 import { contactColumns } from '../store/contact-state.columns.js';
 import type { PageRow, SearchPlan } from './search-plan.js';
@@ -54,22 +53,15 @@ function countStatement(plan: SearchPlan, where: string): Statement | null {
 /** Reads pages of the contacts read model: a keyset page and, when it is not carried over, the total, side by side. */
 @Injectable()
 export class ContactListRepository {
-  private readonly timeoutMs: number;
+  constructor(@Inject(SEARCH_POOL) private readonly pool: pg.Pool) {}
 
-  constructor(
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
-    @Optional() @Inject(REQUEST_BOUNDS) bounds: RequestBounds | null = null,
-  ) {
-    this.timeoutMs = (bounds ?? DEFAULT_REQUEST_BOUNDS).searchTimeoutMs;
-  }
-
-  /** A filter (a long pattern, an unindexed range) can make either query slow: each runs under the search bound. */
+  /**
+   * A filter (a long pattern, an unindexed range) can make either query slow: both run on the search pool, whose
+   * sessions have the search's shorter statement timeout and which holds at most half the connections writers use.
+   */
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const [page, count] = await Promise.all([
-      queryWithin(this.pool, this.timeoutMs, statements.page),
-      statements.count && queryWithin(this.pool, this.timeoutMs, statements.count),
-    ]);
+    const [page, count] = await Promise.all([this.pool.query(statements.page), statements.count && this.pool.query(statements.count)]);
     const keyCount = plan.sort.keys.length;
     const rows = page.rows.map((row) => ({
       item: { state: row.state, version: row.version },
