@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeContacts } from './contact.aggregate.js';
-import { InvalidMergeError, NotDuplicatesError } from './contact.errors.js';
+import { CompanyLimitExceededError, InvalidMergeError, NotDuplicatesError } from './contact.errors.js';
 import type { ContactCreated, ContactEvent } from './contact.events.js';
 import {
   NOW,
@@ -136,6 +136,17 @@ describe('mergeContacts', () => {
       .when((state, context) => mergeContacts(stateOf(...leadHistory), state, context).user)
       .thenRecords([mergedFrom('lead', { opted_in_ids: ['s3'], opted_out_ids: [] })]);
     expect(state).toMatchObject({ opted_in_ids: ['s2', 's3'], opted_out_ids: ['s1'] });
+  });
+
+  it("refuses a merge that would give the user more companies than Intercom's 1000", () => {
+    const companies = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => companyAttached(`${prefix}${i}`, 1200));
+    const leadHistory: [ContactCreated, ...ContactEvent[]] = [lead(), ...companies('l', 600)];
+    given(user(), ...companies('u', 400)).when((state, context) => mergeContacts(stateOf(...leadHistory), state, context).user).thenRecords([
+      mergedFrom('lead', { company_ids: Array.from({ length: 600 }, (_, i) => `l${i}`) }),
+    ]);
+    given(user(), ...companies('u', 401))
+      .when((state, context) => mergeContacts(stateOf(...leadHistory), state, context).user)
+      .thenThrows(CompanyLimitExceededError);
   });
 
   it('takes the time of both events from the context', () => {

@@ -8,7 +8,8 @@ import {
   type WritableFields,
 } from './contact.events.js';
 import { checkCustomAttribute, checkCustomAttributeCount } from './contact-attributes.js';
-import { ContactIdentityMissingError, InvalidMergeError, NotDuplicatesError, OwnerNotAdminError, UserToLeadError } from './contact.errors.js';
+import { MAX_COMPANIES } from './contact-relations.aggregate.js';
+import { CompanyLimitExceededError, ContactIdentityMissingError, InvalidMergeError, NotDuplicatesError, OwnerNotAdminError, UserToLeadError } from './contact.errors.js';
 import type { ContactState, DataType } from './contact.state.js';
 
 /**
@@ -119,6 +120,8 @@ export function mergeContacts(lead: ContactState, user: ContactState, { now }: D
   if (lead.role !== 'lead') throw new InvalidMergeError("Merge source must be a lead: Merge source_user cannot have role='user_role'");
   if (user.role !== 'user') throw new InvalidMergeError('Merge target must be a user');
   if (requireDuplicate && !isDuplicate(lead, user)) throw new NotDuplicatesError();
+  // The user keeps Intercom's cap on companies: the lead's are added to the user's.
+  if (new Set([...user.company_ids, ...lead.company_ids]).size > MAX_COMPANIES) throw new CompanyLimitExceededError(MAX_COMPANIES);
   const changes: FieldChanges = {};
   for (const field of WRITABLE_FIELDS) {
     if (field === 'role' || field === 'unsubscribed_from_emails') continue;
