@@ -75,7 +75,8 @@ export class WebhookNotifier implements LogProcessor {
             event_id: event.eventId,
             notification_id: `notif_${randomUUID()}`,
             item,
-            occurred_at: Math.floor(event.recordedAt.getTime() / 1000),
+            // The event's own time (the contact's created_at and updated_at come from it), not the commit's.
+            occurred_at: (event.data.occurred_at as number | undefined) ?? Math.floor(event.recordedAt.getTime() / 1000),
           });
           enqueued.inc({ topic });
         }
