@@ -5,6 +5,8 @@ import type pg from 'pg';
 import { LongPollSlots } from './long-poll-slots.js';
 
 const POLL_MS = 200;
+/** A page of the feed holds at most this much event data (the first event always comes, however large). */
+export const CHANGE_FEED_MAX_BYTES = 4 * 1024 * 1024;
 
 export interface ChangeFeedPage {
   events: StoredEvent[];
@@ -40,7 +42,7 @@ export class ReadChangeFeedHandler implements IQueryHandler<ReadChangeFeedQuery,
     let release: (() => void) | undefined;
     try {
       for (;;) {
-        const events = await readSafeBatch(this.pool, this.store, { after, limit, workspaceId });
+        const events = await readSafeBatch(this.pool, this.store, { after, limit, workspaceId, maxBytes: CHANGE_FEED_MAX_BYTES });
         if (events.length > 0) return { events, next: positionOf(events[events.length - 1]) };
         if (Date.now() + POLL_MS > deadline || signal?.aborted) return { events, next: after };
         release ??= this.slots.acquire(workspaceId);
