@@ -24,6 +24,8 @@ export const LIMITS = {
   searchValueChars: 2048,
   /** Search: a ~, !~, ^ or $ pattern (no stored value but a URL is longer; trigram work grows with it). */
   searchPatternChars: 255,
+  /** Search: the matches counted exactly for total_count (Elasticsearch's default bound); beyond, an estimate. */
+  searchExactCount: 10_000,
   /** Search: the values of all IN and NIN lists of one query together. */
   searchListValues: 1000,
   /** Webhook subscriptions of one workspace (each event fans out to all of them). */

@@ -4,6 +4,7 @@ import {
   ContactCounts1764200000700,
   ContactRelations1764200000400,
   ContactSearchIndexes1764200000300,
+  ContactSearchValues1764200000800,
   ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,
 } from '@app/contacts';
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   ContactSnapshots1764200000600,
   ParkedEvents1764200000650,
   ContactCounts1764200000700,
+  ContactSearchValues1764200000800,
 ];

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SEARCH_POOL } from '@app/event-store';
+import { LIMITS } from '@app/intercom';
 import type pg from 'pg';
 import type { ContactView } from '../store/contact.repository.js';
 import { contactColumns } from '../store/contact-state.columns.js';
@@ -22,6 +23,7 @@ interface Statement {
  * The keyset page (perPage + 1 rows, to see whether another follows) and the total count of one plan.
  * The count binds only the workspace and the filter's values, which the plan binds first. The plain list
  * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts).
+ * A search counts at most EXACT_COUNT_LIMIT + 1 matches, so its cost has a bound whatever the workspace's size.
  */
 export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement | null } {
   const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
@@ -42,12 +44,21 @@ export function pageStatements(plan: SearchPlan): { page: Statement; count: Stat
   return { page: { text, values: plan.params.values }, count };
 }
 
+/** The matches a search counts exactly; beyond, its total_count is an estimate (README: Lists and counts). */
+export const EXACT_COUNT_LIMIT = LIMITS.searchExactCount;
+
+const COUNTER_TOTAL = 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1';
+
+/** The matches of a search, unbounded: only ever planned (EXPLAIN), never run. */
+const matchesOf = (plan: SearchPlan, where: string) => plan.filterIds ?? `SELECT 1 FROM contacts c WHERE ${where}`;
+
 function countStatement(plan: SearchPlan, where: string): Statement | null {
   // A later page of a search answers the total its cursor carries from page 1: no count at all.
   if (plan.after?.total !== undefined) return null;
   const values = plan.params.values.slice(0, plan.filterValueCount);
-  if (!plan.filter) return { text: 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1', values };
-  return { text: `SELECT count(*)::int AS total FROM contacts c WHERE ${where}`, values };
+  if (!plan.filter) return { text: COUNTER_TOTAL, values };
+  // On one stored field the matches are index entries of contact_search_values, which holds listed contacts only.
+  return { text: `SELECT count(*)::int AS total FROM (${matchesOf(plan, where)} LIMIT ${EXACT_COUNT_LIMIT + 1}) matches`, values };
 }
 
 /** Reads pages of the contacts read model: a keyset page and, when it is not carried over, the total, side by side. */
@@ -56,7 +67,7 @@ export class ContactListRepository {
   constructor(@Inject(SEARCH_POOL) private readonly pool: pg.Pool) {}
 
   /**
-   * A filter (a long pattern, an unindexed range) can make either query slow: both run on the search pool, whose
+   * A filter (a long pattern, a negative operator) can make either query slow: both run on the search pool, whose
    * sessions have the search's shorter statement timeout and which holds at most half the connections writers use.
    */
   async page(plan: SearchPlan): Promise<ContactRows> {
@@ -68,6 +79,22 @@ export class ContactListRepository {
       keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
       id: row[`k${keyCount}`] as string,
     }));
-    return { rows, total: count ? Number(count.rows[0].total) : plan.after!.total! };
+    if (!count) return { rows, total: plan.after!.total! };
+    const counted = Number(count.rows[0].total);
+    return { rows, total: counted > EXACT_COUNT_LIMIT ? await this.estimate(plan, statements.count!.values) : counted };
+  }
+
+  /**
+   * More matches than the exact bound: the planner's estimate of them (planned, not run), held between the bound
+   * and the workspace's listed contacts, so it is never less than what was counted nor more than could match.
+   */
+  private async estimate(plan: SearchPlan, values: unknown[]): Promise<number> {
+    const where = ['c.workspace_id = $1', VISIBLE, plan.filter!].join(' AND ');
+    const [explained, listed] = await Promise.all([
+      this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${matchesOf(plan, where)}`, values }),
+      this.pool.query({ text: COUNTER_TOTAL, values: values.slice(0, 1) }),
+    ]);
+    const estimated = Math.round(Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
+    return Math.max(Math.min(estimated, Number(listed.rows[0].total)), EXACT_COUNT_LIMIT + 1);
   }
 }

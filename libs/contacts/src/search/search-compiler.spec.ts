@@ -12,57 +12,73 @@ const ATTRIBUTES = given({ plan: 'string', seats: 'integer', score: 'float', vip
 
 function whenCompiled(query: unknown, context = ATTRIBUTES) {
   const params = new SqlParams();
-  return { sql: compileFilter(query, context, params), values: params.values };
+  return { sql: compileFilter(query, context, params, '$ws').sql, values: params.values };
 }
 const thenRejected = (query: unknown, message: RegExp, context = ATTRIBUTES) =>
   expect(() => whenCompiled(query, context)).toThrow(expect.objectContaining({ code: 'parameter_invalid', message: expect.stringMatching(message) }));
 const single = (field: string, operator: string, value: unknown) => ({ field, operator, value });
 
+const ids = (key: string, cond: string) => `c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = ${key} AND ${cond})`;
+const none = (key: string, cond: string) =>
+  `NOT EXISTS (SELECT 1 FROM contact_search_values v WHERE v.workspace_id = $ws AND v.contact_id = c.id AND v.field = ${key} AND ${cond})`;
+
 describe('search compiler: values are always bound', () => {
-  it('binds a string equality', () => {
-    expect(whenCompiled(single('name', '=', "x' OR 1=1 --"))).toEqual({ sql: `(c.state->>'name') = $1::text`, values: ["x' OR 1=1 --"] });
+  it('binds a string equality, read from the index on its first 256 characters', () => {
+    expect(whenCompiled(single('name', '=', "x' OR 1=1 --"))).toEqual({
+      sql: ids("'name'", 'left(v.text_value, 256) = $1::text AND v.text_value = $2::text'),
+      values: ["x' OR 1=1 --", "x' OR 1=1 --"],
+    });
+    const long = `${'é'.repeat(300)}`;
+    expect(whenCompiled(single('avatar', '=', long)).values).toEqual(['é'.repeat(256), long]);
   });
 
-  it('compares email lower-cased against the lower-cased column', () => {
-    expect(whenCompiled(single('email', '=', 'Joe@Example.COM'))).toEqual({ sql: 'c.email_lower = $1::text', values: ['joe@example.com'] });
+  it('compares email lower-cased against the lower-cased stored value', () => {
+    expect(whenCompiled(single('email', '=', 'Joe@Example.COM')).values).toEqual(['joe@example.com', 'joe@example.com']);
   });
 
   it('escapes LIKE wildcards and matches case-insensitively', () => {
-    expect(whenCompiled(single('name', '~', '50%_off\\'))).toEqual({ sql: `(c.state->>'name') ILIKE $1::text`, values: ['%50\\%\\_off\\\\%'] });
-    expect(whenCompiled(single('email', '^', 'Joe')).values).toEqual(['joe%']);
+    expect(whenCompiled(single('name', '~', '50%_off\\'))).toEqual({ sql: ids("'name'", 'v.text_value ILIKE $1::text'), values: ['%50\\%\\_off\\\\%'] });
+    expect(whenCompiled(single('email', '^', 'Joe'))).toEqual({ sql: ids("'email'", 'v.text_value LIKE $1::text'), values: ['joe%'] });
     expect(whenCompiled(single('email', '$', '.io')).values).toEqual(['%.io']);
   });
 
-  it('lets negative operators match contacts without a value', () => {
-    expect(whenCompiled(single('phone', '!=', '1')).sql).toBe(`(c.state->>'phone') IS DISTINCT FROM $1::text`);
-    expect(whenCompiled(single('phone', '!~', '1')).sql).toBe(`NOT coalesce((c.state->>'phone') ILIKE $1::text, false)`);
-    expect(whenCompiled(single('phone', 'NIN', ['1'])).sql).toBe(`NOT coalesce((c.state->>'phone') = ANY($1::text[]), false)`);
+  it('lets negative operators match contacts without a value: a probe for a matching value that must find none', () => {
+    expect(whenCompiled(single('phone', '!=', '1')).sql).toBe(none("'phone'", 'left(v.text_value, 256) = $1::text AND v.text_value = $2::text'));
+    expect(whenCompiled(single('phone', '!~', '1')).sql).toBe(none("'phone'", 'v.text_value ILIKE $1::text'));
+    expect(whenCompiled(single('phone', 'NIN', ['1'])).sql).toBe(none("'phone'", 'left(v.text_value, 256) = ANY($1::text[]) AND v.text_value = ANY($2::text[])'));
+    expect(whenCompiled(single('custom_attributes.seats', '!=', 3)).sql).toBe(none('$1::text', 'v.number_value = $2::numeric'));
   });
 
-  it('binds a custom attribute name inside jsonb, never in the statement', () => {
+  it('binds a custom attribute name as the stored key, never in the statement', () => {
     const context = given({ "x'); DROP TABLE contacts; --": 'string' });
     const { sql, values } = whenCompiled(single("custom_attributes.x'); DROP TABLE contacts; --", '=', 'a'), context);
-    expect(sql).toBe(`c.state->'custom_attributes' @> $1::jsonb`);
-    expect(values).toEqual([JSON.stringify({ "x'); DROP TABLE contacts; --": 'a' })]);
+    expect(sql).toBe(ids('$1::text', 'left(v.text_value, 256) = $2::text AND v.text_value = $3::text'));
+    expect(values).toEqual(["custom_attributes.x'); DROP TABLE contacts; --", 'a', 'a']);
     expect(whenCompiled(single('custom_attributes.seats', '>', 3)).sql).not.toContain('seats');
   });
 
-  it('compiles IN on a custom attribute to containment of any of the values', () => {
+  it('compiles numbers, booleans and IN to their typed column', () => {
     expect(whenCompiled(single('custom_attributes.seats', 'IN', [1, '2']))).toEqual({
-      sql: `c.state->'custom_attributes' @> ANY($1::jsonb[])`,
-      values: [['{"seats":1}', '{"seats":2}']],
+      sql: ids('$1::text', 'v.number_value = ANY($2::numeric[])'),
+      values: ['custom_attributes.seats', [1, 2]],
     });
+    expect(whenCompiled(single('custom_attributes.vip', '=', 'true')).sql).toBe(ids('$1::text', 'v.boolean_value = $2::boolean'));
+    expect(whenCompiled(single('owner_id', '>=', 7)).sql).toBe(ids("'owner_id'", 'v.number_value >= $1::numeric'));
   });
 
-  it('matches null values with = and !=', () => {
-    expect(whenCompiled(single('name', '=', null)).sql).toBe(`(c.state->>'name') IS NULL`);
-    expect(whenCompiled(single('custom_attributes.plan', '!=', null)).sql).toMatch(/ IS NOT NULL$/);
+  it('matches null values with = and != on the typed column', () => {
+    expect(whenCompiled(single('name', '=', null)).sql).toBe(none("'name'", 'v.text_value IS NOT NULL'));
+    expect(whenCompiled(single('custom_attributes.plan', '!=', null)).sql).toBe(ids('$1::text', 'v.text_value IS NOT NULL'));
     thenRejected(single('name', '~', null), /null value only works with = and !=/);
   });
 
   it('compiles tag_id to containment in tag_ids', () => {
     expect(whenCompiled(single('tag_id', '=', 7))).toEqual({ sql: `c.state->'tag_ids' @> $1::jsonb`, values: ['["7"]'] });
     expect(whenCompiled(single('tag_id', '!=', '7')).sql).toBe(`NOT coalesce(c.state->'tag_ids' @> $1::jsonb, false)`);
+  });
+
+  it('folds fields without a source to constants', () => {
+    expect(whenCompiled(single('browser', '=', 'x')).sql).toBe('NULL::text = $1::text');
   });
 });
 
@@ -80,7 +96,10 @@ describe('search compiler: dates match by calendar day (UTC)', () => {
   });
 
   it('applies to date custom attributes too', () => {
-    expect(whenCompiled(single('custom_attributes.renews_on', '>', nineAm)).values).toEqual(['renews_on', day + 86400]);
+    expect(whenCompiled(single('custom_attributes.renews_on', '>', nineAm))).toEqual({
+      sql: ids('$1::text', 'v.number_value >= $2::numeric'),
+      values: ['custom_attributes.renews_on', day + 86400],
+    });
   });
 });
 
@@ -129,7 +148,7 @@ describe('search compiler: operators by type', () => {
     thenRejected(single('email', 'IN', 'a@b.io'), /needs an array/);
     thenRejected(single('email', 'IN', ['a@b.io', 3, false]), /a string/);
     thenRejected(single('email', '=', undefined), /needs a value/);
-    expect(whenCompiled(single('custom_attributes.score', '>=', '1.5')).values).toEqual(['score', 1.5]);
+    expect(whenCompiled(single('custom_attributes.score', '>=', '1.5')).values).toEqual(['custom_attributes.score', 1.5]);
   });
 
   it('rejects unknown fields, unknown custom attributes and unknown operators', () => {
@@ -140,8 +159,8 @@ describe('search compiler: operators by type', () => {
   });
 
   it('reads owner_id as a string and knows formatted_phone on 2.16', () => {
-    expect(whenCompiled(single('owner_id', '~', '12'), given({}, 16)).sql).toBe(`(c.state->>'owner_id') ILIKE $1::text`);
-    expect(whenCompiled(single('formatted_phone', '=', '+1'), given({}, 16)).sql).toBe(`(c.state->>'phone') = $1::text`);
+    expect(whenCompiled(single('owner_id', '~', '12'), given({}, 16)).sql).toBe(ids("'owner_id'", 'v.text_value ILIKE $1::text'));
+    expect(whenCompiled(single('formatted_phone', '=', '+1'), given({}, 16)).sql).toContain("v.field = 'phone'");
     thenRejected(single('formatted_phone', '=', '+1'), /not a searchable/);
   });
 });
@@ -150,10 +169,19 @@ describe('search compiler: AND / OR', () => {
   const leaf = single('role', '=', 'user');
   const group = (operator: string, value: unknown[]) => ({ operator, value });
 
-  it('nests two levels: (1 OR 2) AND (3 OR 4)', () => {
+  const role = (n: number) => `left(v.text_value, 256) = $${n}::text AND v.text_value = $${n + 1}::text`;
+
+  it('nests two levels: (1 OR 2) AND (3 OR 4); filters on one field merge into one index range, others union', () => {
     const { sql, values } = whenCompiled(group('AND', [group('OR', [leaf, leaf]), group('OR', [leaf, single('name', '^', 'a')])]));
-    expect(sql).toBe(`((c.role = $1::text OR c.role = $2::text) AND (c.role = $3::text OR (c.state->>'name') ILIKE $4::text))`);
-    expect(values).toEqual(['user', 'user', 'user', 'a%']);
+    const union = `c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = 'role' AND ${role(5)} UNION ALL ` +
+      `SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = 'name' AND v.text_value ILIKE $7::text)`;
+    expect(sql).toBe(`(${ids("'role'", `(${role(1)} OR ${role(3)})`)} AND ${union})`);
+    expect(values).toEqual(['user', 'user', 'user', 'user', 'user', 'user', 'a%']);
+  });
+
+  it('keeps a group with a negative or unstored filter a plain boolean', () => {
+    const { sql } = whenCompiled(group('OR', [leaf, single('created_at', '<', 1577836800), single('name', '!=', 'x')]));
+    expect(sql).toMatch(/^\(c\.id IN \(.*\) OR c\.created_at < \$3::bigint OR NOT EXISTS \(.*\)\)$/);
   });
 
   it('rejects a third level', () => {
@@ -161,7 +189,7 @@ describe('search compiler: AND / OR', () => {
   });
 
   it('allows 15 filters per group and rejects 16', () => {
-    expect(whenCompiled(group('OR', Array(15).fill(leaf))).values).toHaveLength(15);
+    expect(whenCompiled(group('OR', Array(15).fill(leaf))).values).toHaveLength(30);
     thenRejected(group('OR', Array(16).fill(leaf)), /at most 15 filters, got 16/);
   });
 
@@ -220,7 +248,7 @@ describe('search compiler: limits', () => {
   const list = (n: number) => Array.from({ length: n }, (_, i) => `v${i}`);
 
   it('takes values up to 2048 characters and patterns up to 255, and refuses one more without echoing it', () => {
-    expect(whenCompiled(single('avatar', '=', 'x'.repeat(2048))).values).toEqual(['x'.repeat(2048)]);
+    expect(whenCompiled(single('avatar', '=', 'x'.repeat(2048))).values).toEqual(['x'.repeat(256), 'x'.repeat(2048)]);
     expect(whenCompiled(single('name', '~', 'x'.repeat(255))).values).toEqual([`%${'x'.repeat(255)}%`]);
     thenRejected(single('avatar', '=', 'x'.repeat(2049)), /^The value for avatar = can be at most 2048 characters, got 2049$/);
     for (const operator of ['~', '!~', '^', '$']) {
@@ -231,7 +259,7 @@ describe('search compiler: limits', () => {
   });
 
   it('takes 1000 IN/NIN values in one query, counted across its lists, and refuses one more', () => {
-    expect(whenCompiled(single('name', 'IN', list(1000))).values[0]).toHaveLength(1000);
+    expect(whenCompiled(single('name', 'IN', list(1000))).values[1]).toHaveLength(1000);
     thenRejected(single('name', 'NIN', list(1001)), /^The IN and NIN lists of a query can hold at most 1000 values together, got 1001$/);
     const split = { operator: 'OR', value: [single('name', 'IN', list(500)), { operator: 'AND', value: [single('phone', 'NIN', list(501))] }] };
     thenRejected(split, /got 1001/);

@@ -1,4 +1,4 @@
-import { type SearchContext, type SearchField, type SearchType, type SqlParams, resolveField } from './search-fields.js';
+import { type SearchContext, type SearchField, type SearchType, type SqlParams, type SqlType, type StoredField, resolveField } from './search-fields.js';
 import { LIMITS } from '@app/intercom';
 import { SearchQueryInvalidError as Invalid } from './search.errors.js';
 
@@ -20,18 +20,38 @@ const KNOWN_OPERATORS = new Set(Object.values(OPERATORS).flat());
 type Filter = { field?: unknown; operator?: unknown; value?: unknown };
 
 /**
+ * A compiled filter: `sql` is a boolean over the row `c`. A positive filter on stored fields also knows `ids`: selects
+ * of contact_search_values whose union is exactly its matching (listed) contacts, so the count can read that table's
+ * index alone and the page can join it. `field`/`cond` mark a filter on one stored field, which merges with another
+ * on the same field into one index range (each contact holds at most one value per field).
+ */
+export interface CompiledFilter {
+  sql: string;
+  ids?: string[];
+  field?: string;
+  key?: string;
+  cond?: string;
+}
+
+/** SQL of the search's workspace (the plan binds it first) and the parameters, for the whole compilation. */
+interface Scope {
+  context: SearchContext;
+  params: SqlParams;
+  workspace: string;
+}
+
+/**
  * Compiles Intercom's search DSL to one SQL boolean over the row `c`. Field names only ever come
  * from the whitelist in search-fields.ts; every value (custom attribute names included) is bound.
- * Negative operators (`!=`, `NIN`, `!~`) match contacts without a value, as a missing value is "not equal".
- * Positive ones may yield NULL for such contacts: groups are never negated, so NULL acts as false, and the
- * bare comparison stays usable by an index.
+ * Negative operators (`!=`, `NIN`, `!~`) match contacts without a value, as a missing value is "not equal":
+ * on a stored field they are NOT EXISTS probes of contact_search_values by primary key.
  */
-export function compileFilter(query: unknown, context: SearchContext, params: SqlParams): string {
+export function compileFilter(query: unknown, context: SearchContext, params: SqlParams, workspace: string): CompiledFilter {
   const listValues = countListValues(query, 0);
   if (listValues > LIMITS.searchListValues) {
     throw new Invalid(`The IN and NIN lists of a query can hold at most ${LIMITS.searchListValues} values together, got ${listValues}`);
   }
-  return compileNode(query, context, params, 0);
+  return compileNode(query, { context, params, workspace }, 0);
 }
 
 /** The values of every IN/NIN list, counted before any is compiled, so that a huge list costs nothing. */
@@ -44,24 +64,48 @@ function countListValues(node: unknown, depth: number): number {
   return value.slice(0, MAX_GROUP_SIZE + 1).reduce((sum: number, item) => sum + countListValues(item, depth + 1), 0);
 }
 
-function compileNode(node: unknown, context: SearchContext, params: SqlParams, depth: number): string {
+function compileNode(node: unknown, scope: Scope, depth: number): CompiledFilter {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) {
     throw new Invalid('A filter must be an object: {field, operator, value} or {operator: AND|OR, value: [filters]}');
   }
   const filter = node as Filter;
-  if (filter.operator === 'AND' || filter.operator === 'OR') return compileGroup(filter.operator, filter.value, context, params, depth);
-  return compileSingle(filter, context, params);
+  if (filter.operator === 'AND' || filter.operator === 'OR') return compileGroup(filter.operator, filter.value, scope, depth);
+  return compileSingle(filter, scope);
 }
 
-function compileGroup(operator: 'AND' | 'OR', items: unknown, context: SearchContext, params: SqlParams, depth: number): string {
+function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, depth: number): CompiledFilter {
   if (depth >= MAX_DEPTH) throw new Invalid(`Filters can be nested at most ${MAX_DEPTH} levels deep`);
   if (!Array.isArray(items) || items.length === 0) throw new Invalid(`The value of an ${operator} filter must be a non-empty array of filters`);
   if (items.length > MAX_GROUP_SIZE) throw new Invalid(`An ${operator} filter can hold at most ${MAX_GROUP_SIZE} filters, got ${items.length}`);
-  return `(${items.map((item) => compileNode(item, context, params, depth + 1)).join(` ${operator} `)})`;
+  const parts = items.map((item) => compileNode(item, scope, depth + 1));
+  const first = parts[0];
+  if (first.field !== undefined && parts.every((part) => part.field === first.field)) {
+    return storedMatch(scope, first.field, first.key!, `(${parts.map((part) => part.cond).join(` ${operator} `)})`);
+  }
+  if (operator === 'OR' && parts.every((part) => part.ids)) return withIds(parts.flatMap((part) => part.ids!));
+  return { sql: `(${parts.map((part) => part.sql).join(` ${operator} `)})` };
 }
 
-function compileSingle(filter: Filter, context: SearchContext, params: SqlParams): string {
-  const field = resolveField(filter.field, context);
+/** Contacts whose value of one stored field meets `cond` (over the row `v`). */
+function storedMatch(scope: Scope, field: string, key: string, cond: string): CompiledFilter {
+  const ids = `SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = ${scope.workspace} AND v.field = ${key} AND ${cond}`;
+  return { ...withIds([ids]), field, key, cond };
+}
+
+const withIds = (ids: string[]): CompiledFilter => ({ sql: `c.id IN (${ids.join(' UNION ALL ')})`, ids });
+
+/** Contacts without a value of the field meeting `cond`: one primary-key probe per candidate row. */
+function storedMiss(scope: Scope, key: string, cond: string): CompiledFilter {
+  return {
+    sql: `NOT EXISTS (SELECT 1 FROM contact_search_values v WHERE v.workspace_id = ${scope.workspace} AND v.contact_id = c.id AND v.field = ${key} AND ${cond})`,
+  };
+}
+
+const NEGATIVE = new Set(['!=', 'NIN', '!~']);
+const POSITIVE_OF: Record<string, string> = { '!=': '=', NIN: 'IN', '!~': '~' };
+
+function compileSingle(filter: Filter, scope: Scope): CompiledFilter {
+  const field = resolveField(filter.field, scope.context);
   const operator = filter.operator;
   if (typeof operator !== 'string' || !KNOWN_OPERATORS.has(operator)) {
     throw new Invalid(`'${String(operator)}' is not a search operator; use one of ${[...KNOWN_OPERATORS].join(' ')}, AND, OR`);
@@ -71,18 +115,53 @@ function compileSingle(filter: Filter, context: SearchContext, params: SqlParams
     throw new Invalid(`Operator '${operator}' is not allowed on ${field.name} (${TYPE_NAMES[field.type]}); use one of ${allowed.join(' ')}`);
   }
   if (filter.value === undefined) throw new Invalid(`The filter on ${field.name} needs a value`);
-  if (filter.value === null) return compileNull(field, operator, params);
-  if (operator === 'IN' || operator === 'NIN') return compileList(field, operator, filter.value, params);
+  if (field.stored) return compileStored(field, field.stored, operator, filter.value, scope);
+  const { params } = scope;
+  if (filter.value === null) return { sql: compileNull(field, operator, params) };
+  if (operator === 'IN' || operator === 'NIN') return { sql: compileList(field, operator, filter.value, params) };
   const value = scalar(field, operator, filter.value);
-  switch (field.type) {
-    case 'tag':
-      return compileTag(operator, value as string, params);
-    case 'date':
-      return compileDate(field, operator, value as number, params);
-    default:
-      if (field.customName && (operator === '=' || operator === '!=')) return containment(field, operator === '=', [value], params);
-      return compileComparison(field, operator, value, params);
+  if (field.type === 'tag') return { sql: compileTag(operator, value as string, params) };
+  if (field.type === 'date') return { sql: compileDate(field.sql(params), field.sqlType, operator, value as number, params) };
+  return { sql: compileComparison(field, operator, value, params) };
+}
+
+function compileStored(field: SearchField, stored: StoredField, operator: string, value: unknown, scope: Scope): CompiledFilter {
+  const key = stored.key(scope.params);
+  const column = `v.${stored.column}`;
+  if (value === null) {
+    if ((operator !== '=' && operator !== '!=') || field.type === 'tag') throw new Invalid(`A null value only works with = and != (on ${field.name})`);
+    const present = `${column} IS NOT NULL`;
+    return operator === '=' ? storedMiss(scope, key, present) : storedMatch(scope, field.name, key, present);
   }
+  const cond = storedCondition(field, column, operator, value, scope.params);
+  return NEGATIVE.has(operator) ? storedMiss(scope, key, cond) : storedMatch(scope, field.name, key, cond);
+}
+
+// A btree entry has a size limit: text equality reads the index on the value's first 256 characters (code points,
+// as PostgreSQL's left() counts them), then compares the whole value.
+const INDEXED_CHARS = 256;
+const indexedPrefix = (text: string) => [...text].slice(0, INDEXED_CHARS).join('');
+
+/** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */
+function storedCondition(field: SearchField, column: string, asked: string, value: unknown, params: SqlParams): string {
+  const operator = POSITIVE_OF[asked] ?? asked;
+  const cast = field.stored!.column === 'text_value' ? 'text' : field.stored!.column === 'number_value' ? 'numeric' : 'boolean';
+  if (operator === 'IN') {
+    if (!Array.isArray(value)) throw new Invalid(`Operator ${asked} on ${field.name} needs an array value`);
+    const values = value.map((item) => scalar(field, asked, item));
+    if (cast !== 'text') return `${column} = ANY(${params.bind(values, `${cast}[]`)})`;
+    const texts = values as string[];
+    return `left(${column}, ${INDEXED_CHARS}) = ANY(${params.bind(texts.map(indexedPrefix), 'text[]')}) AND ${column} = ANY(${params.bind(texts, 'text[]')})`;
+  }
+  const scalarValue = scalar(field, asked, value);
+  const pattern = LIKE_PATTERNS[operator];
+  if (pattern) return `${column} ${field.lowerCase ? 'LIKE' : 'ILIKE'} ${params.bind(pattern(escapeLike(scalarValue as string)), 'text')}`;
+  if (field.type === 'date') return compileDate(column, 'numeric', operator, scalarValue as number, params);
+  if (cast === 'text' && operator === '=') {
+    const text = scalarValue as string;
+    return `left(${column}, ${INDEXED_CHARS}) = ${params.bind(indexedPrefix(text), 'text')} AND ${column} = ${params.bind(text, 'text')}`;
+  }
+  return `${column} ${operator} ${params.bind(scalarValue, cast)}`;
 }
 
 function compileNull(field: SearchField, operator: string, params: SqlParams): string {
@@ -93,17 +172,8 @@ function compileNull(field: SearchField, operator: string, params: SqlParams): s
 function compileList(field: SearchField, operator: 'IN' | 'NIN', value: unknown, params: SqlParams): string {
   if (!Array.isArray(value)) throw new Invalid(`Operator ${operator} on ${field.name} needs an array value`);
   const values = value.map((item) => scalar(field, operator, item));
-  if (field.customName) return containment(field, operator === 'IN', values, params);
   const match = `${field.sql(params)} = ANY(${params.bind(values, `${field.sqlType}[]`)})`;
   return operator === 'IN' ? match : `NOT coalesce(${match}, false)`;
-}
-
-/** `@>` against custom_attributes: the jsonb_path_ops GIN index answers it. The name is inside the bound JSON. */
-function containment(field: SearchField, positive: boolean, values: unknown[], params: SqlParams): string {
-  const documents = values.map((value) => JSON.stringify({ [field.customName!]: value }));
-  const bound = documents.length === 1 ? params.bind(documents[0], 'jsonb') : `ANY(${params.bind(documents, 'jsonb[]')})`;
-  const match = `c.state->'custom_attributes' @> ${bound}`;
-  return positive ? match : `NOT coalesce(${match}, false)`;
 }
 
 function compileTag(operator: string, tagId: string, params: SqlParams): string {
@@ -112,13 +182,12 @@ function compileTag(operator: string, tagId: string, params: SqlParams): string 
 }
 
 /** Intercom matches timestamps by calendar day (UTC here): `=` the whole day, `>` from the next day, `<` before it. */
-function compileDate(field: SearchField, operator: string, seconds: number, params: SqlParams): string {
+function compileDate(column: string, sqlType: SqlType, operator: string, seconds: number, params: SqlParams): string {
   const dayStart = Math.floor(seconds / DAY) * DAY;
-  const column = field.sql(params);
-  if (operator === '<') return `${column} < ${params.bind(dayStart, field.sqlType)}`;
-  const nextDay = params.bind(dayStart + DAY, field.sqlType);
+  if (operator === '<') return `${column} < ${params.bind(dayStart, sqlType)}`;
+  const nextDay = params.bind(dayStart + DAY, sqlType);
   if (operator === '>') return `${column} >= ${nextDay}`;
-  return `(${column} >= ${params.bind(dayStart, field.sqlType)} AND ${column} < ${nextDay})`;
+  return `(${column} >= ${params.bind(dayStart, sqlType)} AND ${column} < ${nextDay})`;
 }
 
 const LIKE_PATTERNS: Record<string, (text: string) => string> = {

@@ -21,14 +21,37 @@ export interface SearchField {
   /** The only values the equality operators accept (role). */
   values?: readonly string[];
   sortable: boolean;
-  /** A custom attribute's name: `=`/`IN` then use jsonb containment, which the GIN index serves. */
+  /** A custom attribute's name, as the data attribute names it. */
   customName?: string;
+  /**
+   * Where contact_search_values holds the field's values (every field with a source but created_at, which the list
+   * index serves, and tag_id): its `field` key and typed column. Filters on it read that table's indexes.
+   */
+  stored?: StoredField;
 }
+
+export type StoredColumn = 'text_value' | 'number_value' | 'boolean_value';
+
+export interface StoredField {
+  /** The `field` key as SQL: a literal for standard fields, bound for custom attributes. */
+  key: (params: SqlParams) => string;
+  column: StoredColumn;
+}
+
+const COLUMN_OF: Record<SearchType, StoredColumn> = {
+  string: 'text_value', tag: 'text_value', boolean: 'boolean_value', integer: 'number_value', float: 'number_value', date: 'number_value',
+};
+const storedAs = (key: string, type: SearchType): StoredField => ({ key: () => `'${key}'`, column: COLUMN_OF[type] });
 
 
 const field = (name: string, type: SearchType, sqlType: SqlType, sql: string, extra: Partial<SearchField> = {}): SearchField => ({
   name, type, sqlType, sql: () => sql, sortable: true, ...extra,
 });
+/** A standard field whose values contact_search_values holds under `key` (its name unless given). */
+const storedField = (name: string, type: SearchType, sqlType: SqlType, sql: string, extra: Partial<SearchField> & { key?: string } = {}): SearchField => {
+  const { key = name, ...rest } = extra;
+  return field(name, type, sqlType, sql, { stored: storedAs(key, type), ...rest });
+};
 const c = contactColumns('c');
 
 // Fields this service has no source for: every contact holds null (or false) there, as it renders them.
@@ -44,20 +67,21 @@ const NO_SOURCE = {
 };
 
 const STANDARD: SearchField[] = [
-  field('id', 'string', 'text', c.id, { notNull: true }),
-  field('role', 'string', 'text', c.role, { notNull: true, values: ['user', 'lead'] }),
-  field('name', 'string', 'text', c.text('name')),
-  field('avatar', 'string', 'text', c.text('avatar')),
-  field('email', 'string', 'text', c.emailLower, { lowerCase: true }),
-  field('email_domain', 'string', 'text', `nullif(split_part(${c.emailLower}, '@', 2), '')`, { lowerCase: true }),
-  field('phone', 'string', 'text', c.text('phone')),
-  field('external_id', 'string', 'text', c.externalId),
-  field('owner_id', 'integer', 'bigint', c.bigint('owner_id')),
+  storedField('id', 'string', 'text', c.id, { notNull: true }),
+  storedField('role', 'string', 'text', c.role, { notNull: true, values: ['user', 'lead'] }),
+  storedField('name', 'string', 'text', c.text('name')),
+  storedField('avatar', 'string', 'text', c.text('avatar')),
+  storedField('email', 'string', 'text', c.emailLower, { lowerCase: true }),
+  storedField('email_domain', 'string', 'text', `nullif(split_part(${c.emailLower}, '@', 2), '')`, { lowerCase: true }),
+  storedField('phone', 'string', 'text', c.text('phone')),
+  storedField('external_id', 'string', 'text', c.externalId),
+  storedField('owner_id', 'integer', 'bigint', c.bigint('owner_id')),
+  // The list index (workspace_id, created_at, id) serves created_at filters and is the default order.
   field('created_at', 'date', 'bigint', c.createdAt, { notNull: true }),
-  field('updated_at', 'date', 'bigint', c.bigint('updated_at'), { notNull: true }),
-  field('signed_up_at', 'date', 'bigint', c.bigint('signed_up_at')),
-  field('last_seen_at', 'date', 'bigint', c.bigint('last_seen_at')),
-  field('unsubscribed_from_emails', 'boolean', 'boolean', c.unsubscribed, { notNull: true }),
+  storedField('updated_at', 'date', 'bigint', c.bigint('updated_at'), { notNull: true }),
+  storedField('signed_up_at', 'date', 'bigint', c.bigint('signed_up_at')),
+  storedField('last_seen_at', 'date', 'bigint', c.bigint('last_seen_at')),
+  storedField('unsubscribed_from_emails', 'boolean', 'boolean', c.unsubscribed, { notNull: true }),
   // No segments exist here: `=` matches nothing and `!=` everything, as on a contact in no segment.
   field('segment_id', 'string', 'text', 'NULL::text', { sortable: false }),
   field('tag_id', 'tag', 'text', c.ids('tag_ids'), { sortable: false }),
@@ -68,8 +92,8 @@ const STANDARD: SearchField[] = [
 
 // 2.16 makes owner_id a string everywhere and adds formatted_phone.
 const V16: SearchField[] = [
-  field('owner_id', 'string', 'text', c.text('owner_id')),
-  field('formatted_phone', 'string', 'text', c.text('phone')),
+  storedField('owner_id', 'string', 'text', c.text('owner_id')),
+  storedField('formatted_phone', 'string', 'text', c.text('phone'), { key: 'phone' }),
 ];
 
 const byName = (fields: SearchField[]) => new Map(fields.map((f) => [f.name, f]));
@@ -111,6 +135,7 @@ function customField(key: string, context: SearchContext, requestField: string):
     },
     sortable: true,
     customName: key,
+    stored: { key: (params) => params.bind(CUSTOM_PREFIX + key, 'text'), column: COLUMN_OF[type] },
   };
 }
 

@@ -23,6 +23,11 @@ export interface SearchPlan {
   /** $1 is the workspace, then the filter's values, then the sort's: the count query binds only the first ones. */
   params: SqlParams;
   filter: string | null;
+  /**
+   * A select of exactly the matching contact ids from contact_search_values, when the filter is positive on one
+   * stored field: the count then reads that table's index alone.
+   */
+  filterIds: string | null;
   filterValueCount: number;
   sort: SortPlan;
   after: CursorPosition | null;
@@ -37,13 +42,15 @@ export interface SearchPlan {
 
 export function planSearch(request: PageRequest): SearchPlan {
   const params = new SqlParams();
-  params.bind(request.workspaceId);
-  const filter = request.query === undefined ? null : compileFilter(request.query, request.context, params);
+  const workspace = params.bind(request.workspaceId);
+  const compiled = request.query === undefined ? null : compileFilter(request.query, request.context, params, workspace);
+  const filter = compiled?.sql ?? null;
+  const filterIds = compiled?.ids?.length === 1 ? compiled.ids[0] : null;
   const filterValueCount = params.values.length;
   const countKey = filter === null ? null : fingerprint([filter, params.values]);
   const sort = planSort(request.sort, request.context, params);
   const after = request.startingAfter ? decodeCursor(request.startingAfter, sort, countKey) : null;
-  return { params, filter, filterValueCount, sort, after, perPage: request.perPage, countKey };
+  return { params, filter, filterIds, filterValueCount, sort, after, perPage: request.perPage, countKey };
 }
 
 /** A row as the read model returns it: up to perPage + 1 of them, so a next page shows without a count. */

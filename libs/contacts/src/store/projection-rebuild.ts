@@ -34,7 +34,9 @@ const STAGING = `
   CREATE TEMP TABLE rebuild_snapshots (workspace_id text, contact_id text, version bigint, state jsonb)`;
 
 /** The read-model tables the rebuild replaces, locked and refilled together. */
-const READ_MODEL = 'contacts, contact_notes, contact_merges, contact_tag_applications, contact_snapshots, contact_counts';
+// contact_search_values is derived from contacts by triggers: TRUNCATE fires none, so it is truncated with them, and
+// the refill's INSERT into contacts fills it again.
+const READ_MODEL = 'contacts, contact_search_values, contact_notes, contact_merges, contact_tag_applications, contact_snapshots, contact_counts';
 
 /**
  * Replays every contact stream into fresh contacts, contact_notes, contact_merges, contact_tag_applications

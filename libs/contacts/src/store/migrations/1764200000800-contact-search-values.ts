@@ -1,0 +1,138 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * contact_search_values: one row per searchable value of each listed contact (standard fields and custom
+ * attributes), typed, so that every filter of the search DSL is an index range at any workspace size:
+ * btree for = IN < > on text, numbers and booleans, trigrams for ~ !~ ^ $. The table is derived from
+ * `contacts.state` by `contact_search_values_of`, kept by statement triggers on `contacts` in the same
+ * statement as the projection's write (and the rebuild's refill), so it can never disagree with the row.
+ * Archived contacts have no rows: they never search, and a count over this table alone is a count of
+ * listed contacts. The search compiler (search/search-compiler.ts) names the same fields and columns.
+ */
+export class ContactSearchValues1764200000800 implements MigrationInterface {
+  name = 'ContactSearchValues1764200000800';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE contact_search_values (
+        workspace_id text NOT NULL,
+        contact_id text NOT NULL,
+        field text NOT NULL,
+        text_value text,
+        number_value numeric,
+        boolean_value boolean,
+        PRIMARY KEY (workspace_id, contact_id, field)
+      )`);
+    await db.query(CONTACT_SEARCH_VALUES_OF);
+    // Equality on text reads the first 256 characters from the index (a btree entry has a size limit and an
+    // avatar URL may be 2048 characters), then the whole value; INCLUDE lets a count read the index alone.
+    await db.query(`
+      CREATE INDEX contact_search_values_text_idx ON contact_search_values (workspace_id, field, left(text_value, 256))
+        INCLUDE (contact_id) WHERE text_value IS NOT NULL`);
+    await db.query(`
+      CREATE INDEX contact_search_values_number_idx ON contact_search_values (workspace_id, field, number_value)
+        INCLUDE (contact_id) WHERE number_value IS NOT NULL`);
+    await db.query(`
+      CREATE INDEX contact_search_values_boolean_idx ON contact_search_values (workspace_id, field, boolean_value)
+        INCLUDE (contact_id) WHERE boolean_value IS NOT NULL`);
+    await db.query(`
+      CREATE INDEX contact_search_values_trgm_idx ON contact_search_values
+        USING gin (workspace_id, field, text_value gin_trgm_ops) WHERE text_value IS NOT NULL`);
+    // The planner's estimates of a filter need the field and its value together (plan = 'pro' is common, a
+    // name = 'pro' is not).
+    await db.query('CREATE STATISTICS contact_search_values_text_stats (mcv, dependencies) ON field, text_value FROM contact_search_values');
+    await db.query('CREATE STATISTICS contact_search_values_number_stats (mcv, dependencies) ON field, number_value FROM contact_search_values');
+    for (const statement of TRIGGERS) await db.query(statement);
+    // The backfill sees every row: SHARE mode holds off writers until this transaction commits.
+    await db.query('LOCK TABLE contacts IN SHARE MODE');
+    await db.query(`
+      INSERT INTO contact_search_values
+      SELECT c.workspace_id, c.id, v.* FROM contacts c, contact_search_values_of(c.state) v`);
+    // Search no longer reads these: every filter they served goes through contact_search_values.
+    for (const index of ['custom_attributes', 'email_trgm', 'name', 'email', 'external_id', 'visible_count']) {
+      await db.query(`DROP INDEX IF EXISTS contacts_${index}_idx`);
+    }
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    for (const event of ['insert', 'update', 'delete']) await db.query(`DROP TRIGGER contacts_search_values_${event} ON contacts`);
+    await db.query('DROP TABLE contact_search_values');
+    for (const event of ['insert', 'update', 'delete']) await db.query(`DROP FUNCTION contact_search_values_${event}()`);
+    await db.query('DROP FUNCTION contact_search_values_of(jsonb)');
+    await db.query(`CREATE INDEX contacts_visible_count_idx ON contacts (workspace_id) WHERE (state->>'archived') IS DISTINCT FROM 'true'`);
+    await db.query(`CREATE INDEX contacts_email_idx ON contacts (workspace_id, email_lower)`);
+    await db.query(`CREATE INDEX contacts_external_id_idx ON contacts (workspace_id, external_id)`);
+    await db.query(`CREATE INDEX contacts_name_idx ON contacts (workspace_id, (state->>'name'))`);
+    await db.query(`CREATE INDEX contacts_email_trgm_idx ON contacts USING gin (workspace_id, email_lower gin_trgm_ops)`);
+    await db.query(`CREATE INDEX contacts_custom_attributes_idx ON contacts USING gin (workspace_id, (state->'custom_attributes') jsonb_path_ops)`);
+  }
+}
+
+/**
+ * The searchable values of one contact state. Numbers and booleans are read only where the JSON holds that type,
+ * so a stray value never fails a write; owner_id is both a number (2.11) and a string (2.16's search).
+ */
+const CONTACT_SEARCH_VALUES_OF = `
+  CREATE FUNCTION contact_search_values_of(state jsonb)
+  RETURNS TABLE (field text, text_value text, number_value numeric, boolean_value boolean)
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT f.field, f.text_value, f.number_value, f.boolean_value
+      FROM (VALUES
+        ('id', state->>'id', NULL::numeric, NULL::boolean),
+        ('role', state->>'role', NULL, NULL),
+        ('name', state->>'name', NULL, NULL),
+        ('avatar', state->>'avatar', NULL, NULL),
+        ('email', lower(state->>'email'), NULL, NULL),
+        ('email_domain', nullif(split_part(lower(state->>'email'), '@', 2), ''), NULL, NULL),
+        ('phone', state->>'phone', NULL, NULL),
+        ('external_id', state->>'external_id', NULL, NULL),
+        ('owner_id', state->>'owner_id', CASE jsonb_typeof(state->'owner_id') WHEN 'number' THEN (state->>'owner_id')::numeric END, NULL),
+        ('updated_at', NULL, CASE jsonb_typeof(state->'updated_at') WHEN 'number' THEN (state->>'updated_at')::numeric END, NULL),
+        ('signed_up_at', NULL, CASE jsonb_typeof(state->'signed_up_at') WHEN 'number' THEN (state->>'signed_up_at')::numeric END, NULL),
+        ('last_seen_at', NULL, CASE jsonb_typeof(state->'last_seen_at') WHEN 'number' THEN (state->>'last_seen_at')::numeric END, NULL),
+        ('unsubscribed_from_emails', NULL, NULL, coalesce(state->'unsubscribed_from_emails' = 'true'::jsonb, false))
+      ) AS f (field, text_value, number_value, boolean_value)
+     WHERE (state->>'archived') IS DISTINCT FROM 'true'
+       AND (f.text_value IS NOT NULL OR f.number_value IS NOT NULL OR f.boolean_value IS NOT NULL)
+    UNION ALL
+    SELECT 'custom_attributes.' || a.key,
+           CASE jsonb_typeof(a.value) WHEN 'string' THEN a.value #>> '{}' END,
+           CASE jsonb_typeof(a.value) WHEN 'number' THEN (a.value #>> '{}')::numeric END,
+           CASE jsonb_typeof(a.value) WHEN 'boolean' THEN (a.value #>> '{}')::boolean END
+      FROM jsonb_each(CASE jsonb_typeof(state->'custom_attributes') WHEN 'object' THEN state->'custom_attributes' ELSE '{}' END) a
+     WHERE (state->>'archived') IS DISTINCT FROM 'true' AND jsonb_typeof(a.value) IN ('string', 'number', 'boolean')
+  $$`;
+
+/**
+ * Statement triggers with transition tables: one set-based statement per write, whether it wrote one contact
+ * (the projection) or a million (the rebuild). An update touches only the values that changed.
+ */
+const TRIGGERS = [
+  `CREATE FUNCTION contact_search_values_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     INSERT INTO contact_search_values SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v;
+     RETURN NULL;
+   END $$`,
+  `CREATE FUNCTION contact_search_values_update() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     DELETE FROM contact_search_values s
+      USING (SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v
+             EXCEPT SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v) gone
+      WHERE s.workspace_id = gone.workspace_id AND s.contact_id = gone.id AND s.field = gone.field;
+     INSERT INTO contact_search_values
+     SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v
+     EXCEPT SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v;
+     RETURN NULL;
+   END $$`,
+  `CREATE FUNCTION contact_search_values_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     DELETE FROM contact_search_values s USING old_rows o WHERE s.workspace_id = o.workspace_id AND s.contact_id = o.id;
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER contacts_search_values_insert AFTER INSERT ON contacts
+     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION contact_search_values_insert()`,
+  `CREATE TRIGGER contacts_search_values_update AFTER UPDATE ON contacts
+     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION contact_search_values_update()`,
+  `CREATE TRIGGER contacts_search_values_delete AFTER DELETE ON contacts
+     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION contact_search_values_delete()`,
+];
