@@ -81,7 +81,9 @@ export class ContactListRepository {
     }));
     if (!count) return { rows, total: plan.after!.total! };
     const counted = Number(count.rows[0].total);
-    return { rows, total: counted > EXACT_COUNT_LIMIT ? await this.estimate(plan, statements.count!.values) : counted };
+    // The plain list's total is the counter rows', exact at any size; only a search's count has the bound.
+    const bounded = plan.filter !== null && counted > EXACT_COUNT_LIMIT;
+    return { rows, total: bounded ? await this.estimate(plan, statements.count!.values) : counted };
   }
 
   /**
