@@ -20,7 +20,7 @@ export function matches(state: State, filter: Filter, attributes: AttributeTypes
     const has = (state.tag_ids as string[]).includes(String(filter.value));
     return filter.operator === '=' ? has : !has;
   }
-  const value = valueOf(state, field, attributes);
+  const value = fieldValue(state, field, attributes);
   const negative = filter.operator === '!=' || filter.operator === 'NIN' || filter.operator === '!~';
   if (filter.value === null) return filter.operator === '=' ? value === undefined : value !== undefined;
   if (value === undefined) return negative;
@@ -34,7 +34,7 @@ function isDate(field: string, attributes: AttributeTypes): boolean {
   return field.endsWith('_at');
 }
 
-function valueOf(state: State, field: string, attributes: AttributeTypes): string | number | boolean | undefined {
+function fieldValue(state: State, field: string, attributes: AttributeTypes): string | number | boolean | undefined {
   if (field.startsWith('custom_attributes.')) {
     const name = field.slice(18);
     const raw = state.custom_attributes?.[name];
