@@ -44,7 +44,9 @@ export class TagCatalog {
       const { rows: held } = await client.query('SELECT count(*)::int AS n FROM tags WHERE workspace_id = $1', [workspaceId]);
       if (held[0].n >= LIMITS.tagsPerWorkspace) throw new TagLimitError();
       const { rows } = await client.query(
-        'INSERT INTO tags (workspace_id, name, created_at) VALUES ($1, $2, $3) RETURNING id::text, name',
+        // A rename (not under the lock) may take the name meanwhile: then that tag is the answer.
+        `INSERT INTO tags (workspace_id, name, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (workspace_id, lower(name)) DO UPDATE SET name = tags.name RETURNING id::text, name`,
         [workspaceId, name, nowInSeconds()],
       );
       return rows[0];
