@@ -19,4 +19,5 @@ export { ContactCompanyIndex1764200000450 } from './store/migrations/17642000004
 export { ContactCountIndex1764200000460 } from './store/migrations/1764200000460-contact-count-index.js';
 export { ContactSnapshots1764200000600 } from './store/migrations/1764200000600-contact-snapshots.js';
 export { ContactCounts1764200000700 } from './store/migrations/1764200000700-contact-counts.js';
+export { ContactMergesIntoIndex1764200000750 } from './store/migrations/1764200000750-contact-merges-into-index.js';
 export { ContactSearchValues1764200000800 } from './store/migrations/1764200000800-contact-search-values.js';

@@ -14,6 +14,18 @@ export const LIMITS = {
   customAttributesPerObject: 250,
   /** Intercom: "a limit of 250 custom data attributes per workspace" (counted per model, archived ones excluded). */
   dataAttributesPerModel: 250,
+  /**
+   * Data attributes of one model, archived ones included: GET /data_attributes?include_archived=true answers
+   * them all in one list, as Intercom does, so archiving must not let their number grow without end.
+   */
+  dataAttributesPerModelWithArchived: 1000,
+  /**
+   * Tags of one workspace. GET /tags answers them all in one list, as Intercom does (no pages), and a contact
+   * may carry any of them: 10,000 keeps that answer within about 2 MiB and one indexed read.
+   */
+  tagsPerWorkspace: 10_000,
+  /** Admins of one workspace: GET /admins answers them all in one list, and every decision holds their ids. */
+  adminsPerWorkspace: 1000,
   /** Names, emails, phones, external ids, tag and company fields (Intercom's string columns). */
   stringChars: 255,
   /** Avatar and website URLs. */

@@ -2,6 +2,7 @@ import {
   ContactCompanyIndex1764200000450,
   ContactCountIndex1764200000460,
   ContactCounts1764200000700,
+  ContactMergesIntoIndex1764200000750,
   ContactRelations1764200000400,
   ContactSearchIndexes1764200000300,
   ContactSearchValues1764200000800,
@@ -10,7 +11,7 @@ import {
 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
 import { Webhooks1764200000500 } from '@app/webhooks';
-import { SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
+import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
 
 /** Every library's migrations, in timestamp order: the API, the worker, the CLI and the tests run them at start. */
 export const MIGRATIONS = [
@@ -27,5 +28,7 @@ export const MIGRATIONS = [
   ContactSnapshots1764200000600,
   ParkedEvents1764200000650,
   ContactCounts1764200000700,
+  ContactMergesIntoIndex1764200000750,
+  AdminsWorkspaceIndex1764200000760,
   ContactSearchValues1764200000800,
 ];

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PG_POOL } from '@app/event-store';
+import { PG_POOL, inLockedTransaction } from '@app/event-store';
 import type pg from 'pg';
-import { ByteBudgetCache, ParameterInvalidError, ResourceNotFoundError } from '@app/intercom';
+import { ByteBudgetCache, LIMITS, ParameterInvalidError, ResourceNotFoundError } from '@app/intercom';
 
 export interface Admin {
   id: number;
@@ -23,6 +23,13 @@ export interface CreatedWorkspace {
 export class AdminEmailTakenError extends ParameterInvalidError {
   constructor(email: string) {
     super(`An admin with email ${email} already exists in this workspace`);
+  }
+}
+
+/** GET /admins answers every admin of the workspace in one list, and each decision holds their ids. */
+export class AdminLimitError extends ParameterInvalidError {
+  constructor() {
+    super(`A workspace can have at most ${LIMITS.adminsPerWorkspace} admins`, 'email');
   }
 }
 
@@ -81,12 +88,24 @@ export class WorkspacesService {
   async createAdmin(workspaceId: string, input: { name: string; email: string; jobTitle?: string }): Promise<Admin> {
     const found = await this.pool.query('SELECT 1 FROM workspaces WHERE id = $1', [workspaceId]);
     if (found.rowCount === 0) throw new WorkspaceNotFoundError(workspaceId);
-    return insertAdmin(this.pool, workspaceId, input.name, input.email, input.jobTitle);
+    // Counted under a per-workspace lock, so two CLIs cannot pass the limit together; the count reads at most the limit.
+    return inLockedTransaction(this.pool, `admins:${workspaceId}`, async (client) => {
+      const { rows } = await client.query('SELECT count(*)::int AS n FROM admins WHERE workspace_id = $1', [workspaceId]);
+      if (rows[0].n >= LIMITS.adminsPerWorkspace) throw new AdminLimitError();
+      return insertAdmin(client, workspaceId, input.name, input.email, input.jobTitle);
+    });
   }
 
+  /** Every admin of the workspace, by id: at most LIMITS.adminsPerWorkspace. */
   async listAdmins(workspaceId: string): Promise<Admin[]> {
     const result = await this.pool.query(`SELECT ${ADMIN_COLUMNS} FROM admins WHERE workspace_id = $1 ORDER BY id`, [workspaceId]);
     return result.rows;
+  }
+
+  /** The workspace's first admin: the one its access token acts for. */
+  async firstAdmin(workspaceId: string): Promise<Admin | null> {
+    const result = await this.pool.query(FIRST_ADMIN, [workspaceId]);
+    return result.rows[0] ?? null;
   }
 
   async findAdmin(workspaceId: string, id: number): Promise<Admin | null> {
@@ -161,6 +180,10 @@ export class WorkspacesService {
 }
 
 const ADMIN_COLUMNS = 'id, workspace_id, name, email, job_title';
+
+// The workspace's admins first (at most LIMITS.adminsPerWorkspace, by admins_workspace_idx), then the least id:
+// with a bare ORDER BY id LIMIT 1 the planner walks the primary key through every workspace's earlier admins.
+const FIRST_ADMIN = `WITH w AS MATERIALIZED (SELECT ${ADMIN_COLUMNS} FROM admins WHERE workspace_id = $1) SELECT * FROM w ORDER BY id LIMIT 1`;
 
 async function insertAdmin(db: pg.Pool | pg.PoolClient, workspaceId: string, name: string, email: string, jobTitle?: string): Promise<Admin> {
   try {

@@ -1,7 +1,6 @@
-import { type ApiVersion, CursorInvalidError, supports } from '@app/intercom';
+import { type ApiVersion, supports } from '@app/intercom';
 import type { ContactState } from '../domain/contact.state.js';
-import type { MergeHistoryRequest } from './contact.request.js';
-import type { MergeHistoryItem } from './get-merge-history.handler.js';
+import type { MergeHistoryPage } from './get-merge-history.handler.js';
 
 const EMBEDDED = 10;
 
@@ -83,22 +82,12 @@ export const renderArchived = (c: ContactState) => ({ id: c.id, external_id: c.e
 export const renderBlocked = (c: ContactState) => ({ type: 'contact', id: c.id, external_id: c.external_id, blocked: c.blocked });
 
 
-/** Intercom's merge_history list; merges are few, so the page is cut from the whole list by an offset cursor. */
-export function renderMergeHistory(items: MergeHistoryItem[], { per_page = 50, order = 'desc', cursor }: MergeHistoryRequest) {
-  const ordered = order === 'asc' ? items : [...items].reverse();
-  const offset = cursor === undefined ? 0 : decodeOffset(cursor);
-  const page = ordered.slice(offset, offset + per_page);
-  const hasMore = offset + per_page < ordered.length;
+/** Intercom's merge_history list: a keyset page with Intercom's next_cursor and has_more. */
+export function renderMergeHistory({ items, next }: MergeHistoryPage) {
   return {
     type: 'list',
-    data: page.map((item) => ({ type: 'merge_history', source_contact_id: item.source_contact_id, source_contact_role: 'lead', merged_at: item.merged_at })),
-    next_cursor: hasMore ? Buffer.from(`m${offset + per_page}`).toString('base64url') : null,
-    has_more: hasMore,
+    data: items.map((item) => ({ type: 'merge_history', source_contact_id: item.source_contact_id, source_contact_role: 'lead', merged_at: item.merged_at })),
+    next_cursor: next,
+    has_more: next !== null,
   };
-}
-
-function decodeOffset(cursor: string): number {
-  const match = /^m(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new CursorInvalidError('cursor');
-  return Number(match[1]);
 }

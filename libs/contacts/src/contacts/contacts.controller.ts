@@ -69,7 +69,8 @@ export class ContactsController {
   @ApiOperation({ summary: 'The leads merged into a user (2.16)' })
   @Get(':id/merge_history')
   async mergeHistory(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: MergeHistoryRequest) {
-    return renderMergeHistory(await this.queries.execute(new GetMergeHistoryQuery(auth.workspaceId, id)), params);
+    const query = new GetMergeHistoryQuery(auth.workspaceId, id, params.per_page ?? 50, params.order ?? 'desc', params.cursor);
+    return renderMergeHistory(await this.queries.execute(query));
   }
 
   @ApiOperation({ summary: "The contact's segments: this service defines no segments, so the list is empty" })

@@ -30,6 +30,13 @@ export class DataAttributeLimitError extends ParameterInvalidError {
   }
 }
 
+/** Archived attributes still list (include_archived=true), so all of a model's count against a larger bound. */
+export class DataAttributeTotalLimitError extends ParameterInvalidError {
+  constructor(model: string) {
+    super(`A workspace can have at most ${LIMITS.dataAttributesPerModelWithArchived} ${model} data attributes, archived ones included`, 'name');
+  }
+}
+
 export class DataAttributeNotFoundError extends IntercomError {
   constructor() {
     super('field_not_found', 404, "We couldn't find that data attribute to update");
@@ -62,7 +69,7 @@ export class DataAttributeCatalog {
     const now = nowInSeconds();
     try {
       const row = await inLockedTransaction(this.pool, lockKey(workspaceId, input.model), async (client) => {
-        await this.checkRoom(client, workspaceId, input.model);
+        await this.checkRoom(client, workspaceId, input.model, true);
         const { rows } = await client.query(
           `INSERT INTO data_attributes (workspace_id, model, name, label, description, data_type, options, messenger_writable, created_at, updated_at)
            VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
@@ -91,9 +98,14 @@ export class DataAttributeCatalog {
     });
   }
 
-  private async checkRoom(db: pg.PoolClient, workspaceId: string, model: string): Promise<void> {
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM data_attributes WHERE workspace_id = $1 AND model = $2 AND NOT archived', [workspaceId, model]);
-    if (rows[0].n >= LIMITS.dataAttributesPerModel) throw new DataAttributeLimitError(model);
+  /** Room for one more active attribute of the model; `created`: also for one more row. Both counts are bounded by their limits. */
+  private async checkRoom(db: pg.PoolClient, workspaceId: string, model: string, created = false): Promise<void> {
+    const { rows } = await db.query(
+      'SELECT count(*) FILTER (WHERE NOT archived)::int AS active, count(*)::int AS total FROM data_attributes WHERE workspace_id = $1 AND model = $2',
+      [workspaceId, model],
+    );
+    if (rows[0].active >= LIMITS.dataAttributesPerModel) throw new DataAttributeLimitError(model);
+    if (created && rows[0].total >= LIMITS.dataAttributesPerModelWithArchived) throw new DataAttributeTotalLimitError(model);
   }
 
   private async applyUpdate(db: pg.Pool | pg.PoolClient, workspaceId: string, id: number, input: DataAttributeChanges): Promise<DataAttribute> {

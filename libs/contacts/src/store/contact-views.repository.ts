@@ -6,6 +6,23 @@ import type { ContactView } from './contact.repository.js';
 
 const c = contactColumns('c');
 
+export interface MergeRow {
+  from_id: string;
+  merged_at: number;
+}
+
+export interface MergePageRequest {
+  order: 'asc' | 'desc';
+  /** The last merge of the previous page; none for the first page. */
+  after: MergeRow | null;
+  limit: number;
+}
+
+const MERGES_INTO = (past: '>' | '<', direction: 'ASC' | 'DESC') => `
+  SELECT from_id, merged_at FROM contact_merges
+   WHERE workspace_id = $1 AND into_id = $2 AND ($3::bigint IS NULL OR (merged_at, from_id) ${past} ($3::bigint, $4::text))
+   ORDER BY merged_at ${direction}, from_id ${direction} LIMIT $5`;
+
 /** Reads of the contacts read model by key: what query handlers use (they never load aggregates). */
 @Injectable()
 export class ContactViews {
@@ -29,12 +46,16 @@ export class ContactViews {
     return rows[0] ?? null;
   }
 
-  /** Leads merged into this contact, in merge order (the `contact_merges` read model). */
-  async mergesInto(workspaceId: string, id: string): Promise<{ from_id: string; merged_at: number }[]> {
-    const { rows } = await this.pool.query(
-      'SELECT from_id, merged_at FROM contact_merges WHERE workspace_id = $1 AND into_id = $2 ORDER BY merged_at, from_id',
-      [workspaceId, id],
-    );
+  /**
+   * One page of the leads merged into this contact (the `contact_merges` read model), by merge time then
+   * id, after the key `after` in that order: one index range of `limit` rows, however many merges there are.
+   */
+  async mergesInto(workspaceId: string, id: string, page: MergePageRequest): Promise<MergeRow[]> {
+    const { rows } = await this.pool.query({
+      name: page.order === 'asc' ? 'contact_merges_into_asc' : 'contact_merges_into_desc',
+      text: page.order === 'asc' ? MERGES_INTO('>', 'ASC') : MERGES_INTO('<', 'DESC'),
+      values: [workspaceId, id, page.after?.merged_at ?? null, page.after?.from_id ?? null, page.limit],
+    });
     return rows;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PG_POOL, type Queryable } from '@app/event-store';
-import { IntercomError, ResourceNotFoundError, isNumericId, nowInSeconds } from '@app/intercom';
+import { PG_POOL, type Queryable, inLockedTransaction } from '@app/event-store';
+import { IntercomError, LIMITS, ParameterInvalidError, ResourceNotFoundError, isNumericId, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 
 /** A workspace's tag: a plain row of the tag catalog; contacts refer to it by id in their ContactTagged events. */
@@ -17,19 +17,40 @@ export class TagNameTakenError extends IntercomError {
   }
 }
 
+/** GET /tags answers every tag of the workspace in one list: their number is bounded. */
+export class TagLimitError extends ParameterInvalidError {
+  constructor() {
+    super(`A workspace can have at most ${LIMITS.tagsPerWorkspace} tags; rename one instead`, 'name');
+  }
+}
+
+const FIND_BY_NAME = 'SELECT id::text, name FROM tags WHERE workspace_id = $1 AND lower(name) = lower($2)';
+
 @Injectable()
 export class TagCatalog {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
-  /** Intercom's create-or-update: a name already taken (in any case) answers that tag, unchanged. */
+  /**
+   * Intercom's create-or-update: a name already taken (in any case) answers that tag, unchanged, even at
+   * the limit. A new one is counted under a per-workspace lock, so replicas cannot pass the limit together.
+   */
   async create(workspaceId: string, name: string): Promise<Tag> {
-    const { rows } = await this.pool.query(
-      `INSERT INTO tags (workspace_id, name, created_at) VALUES ($1, $2, $3)
-       ON CONFLICT (workspace_id, lower(name)) DO UPDATE SET name = tags.name
-       RETURNING id::text, name`,
-      [workspaceId, name, nowInSeconds()],
-    );
-    return rows[0];
+    const { rows: found } = await this.pool.query(FIND_BY_NAME, [workspaceId, name]);
+    if (found[0]) return found[0];
+    return inLockedTransaction(this.pool, `tags:${workspaceId}`, async (client) => {
+      const { rows: again } = await client.query(FIND_BY_NAME, [workspaceId, name]);
+      if (again[0]) return again[0];
+      // Reads at most the limit's worth of index entries: the count is bounded by the limit it enforces.
+      const { rows: held } = await client.query('SELECT count(*)::int AS n FROM tags WHERE workspace_id = $1', [workspaceId]);
+      if (held[0].n >= LIMITS.tagsPerWorkspace) throw new TagLimitError();
+      const { rows } = await client.query(
+        // A rename (not under the lock) may take the name meanwhile: then that tag is the answer.
+        `INSERT INTO tags (workspace_id, name, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (workspace_id, lower(name)) DO UPDATE SET name = tags.name RETURNING id::text, name`,
+        [workspaceId, name, nowInSeconds()],
+      );
+      return rows[0];
+    });
   }
 
   async rename(workspaceId: string, id: string, name: string): Promise<Tag> {
@@ -44,6 +65,7 @@ export class TagCatalog {
     }
   }
 
+  /** Every tag of the workspace, oldest first: at most LIMITS.tagsPerWorkspace. */
   async list(workspaceId: string): Promise<Tag[]> {
     const { rows } = await this.pool.query(`SELECT id::text, name FROM tags WHERE workspace_id = $1 ORDER BY id`, [workspaceId]);
     return rows;

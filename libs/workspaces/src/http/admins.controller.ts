@@ -20,9 +20,9 @@ export class AdminsController {
   @ApiOperation({ summary: "The admin the access token acts for (the workspace's first admin), with its workspace" })
   @Get('me')
   async me(@Auth() auth: AuthContext) {
-    const [admins, workspace] = await Promise.all([this.workspaces.listAdmins(auth.workspaceId), this.workspaces.findWorkspace(auth.workspaceId)]);
-    if (!admins[0] || !workspace) throw new AdminNotFoundError();
-    return renderMe(admins[0], workspace);
+    const [admin, workspace] = await Promise.all([this.workspaces.firstAdmin(auth.workspaceId), this.workspaces.findWorkspace(auth.workspaceId)]);
+    if (!admin || !workspace) throw new AdminNotFoundError();
+    return renderMe(admin, workspace);
   }
 
   @ApiOperation({ summary: "The workspace's admins" })
