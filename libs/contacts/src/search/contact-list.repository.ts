@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { ContactView } from '../store/contact.repository.js';
 import { contactColumns } from '../store/contact-state.columns.js';
 import type { PageRow, SearchPlan } from './search-plan.js';
+import { DEFAULT_SORT } from './search-sort.js';
 
 // Archived contacts never list or search (the predicate of the partial list index).
 const VISIBLE = contactColumns('c').visible;
@@ -28,6 +29,12 @@ interface Statement {
 export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement | null } {
   const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
   const count = countStatement(plan, where);
+  const page = plan.storedWhere && plan.sort === DEFAULT_SORT ? storedPage(plan, plan.storedWhere) : contactsPage(plan, where);
+  return { page, count };
+}
+
+/** The page read from contacts: the list index in the default order, any filter as a condition on each row. */
+function contactsPage(plan: SearchPlan, where: string): Statement {
   const keys = [...plan.sort.keys.map((key) => key.sql), 'c.id'];
   const direction = plan.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const conditions = [where];
@@ -41,7 +48,28 @@ export function pageStatements(plan: SearchPlan): { page: Statement; count: Stat
      WHERE ${conditions.join(' AND ')}
      ORDER BY ${keys.map((key) => `${key} ${direction}`).join(', ')}
      LIMIT ${plan.params.bind(plan.perPage + 1, 'int')}`;
-  return { page: { text, values: plan.params.values }, count };
+  return { text, values: plan.params.values };
+}
+
+/**
+ * The page of a filter on one stored field, in the default order (created_at, id): the first matching rows of
+ * contact_search_values after the cursor, which its indexes hold in that order, then their contacts by primary key.
+ * The side table holds listed contacts only, so every row has its contact.
+ */
+function storedPage(plan: SearchPlan, storedWhere: string): Statement {
+  const conditions = [storedWhere];
+  if (plan.after) {
+    conditions.push(`(v.created_at, v.contact_id) > (${plan.params.bind(plan.after.keys[0], 'bigint')}, ${plan.params.bind(plan.after.id, 'text')})`);
+  }
+  const text = `
+    SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1
+      FROM (SELECT v.created_at, v.contact_id FROM contact_search_values v
+             WHERE ${conditions.join(' AND ')}
+             ORDER BY v.created_at, v.contact_id
+             LIMIT ${plan.params.bind(plan.perPage + 1, 'int')}) m
+      JOIN contacts c ON c.workspace_id = $1 AND c.id = m.contact_id
+     ORDER BY m.created_at, m.contact_id`;
+  return { text, values: plan.params.values };
 }
 
 /** The matches a search counts exactly; beyond, its total_count is an estimate (README: Lists and counts). */
@@ -50,7 +78,8 @@ export const EXACT_COUNT_LIMIT = LIMITS.searchExactCount;
 const COUNTER_TOTAL = 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1';
 
 /** The matches of a search, unbounded: only ever planned (EXPLAIN), never run. */
-const matchesOf = (plan: SearchPlan, where: string) => plan.filterIds ?? `SELECT 1 FROM contacts c WHERE ${where}`;
+const matchesOf = (plan: SearchPlan, where: string) =>
+  plan.storedWhere ? `SELECT 1 FROM contact_search_values v WHERE ${plan.storedWhere}` : `SELECT 1 FROM contacts c WHERE ${where}`;
 
 function countStatement(plan: SearchPlan, where: string): Statement | null {
   // A later page of a search answers the total its cursor carries from page 1: no count at all.

@@ -31,6 +31,8 @@ export interface CompiledFilter {
   field?: string;
   key?: string;
   cond?: string;
+  /** For a filter on one stored field: its condition over the row `v` of contact_search_values, workspace included. */
+  where?: string;
 }
 
 /** SQL of the search's workspace (the plan binds it first) and the parameters, for the whole compilation. */
@@ -88,8 +90,8 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
 
 /** Contacts whose value of one stored field meets `cond` (over the row `v`). */
 function storedMatch(scope: Scope, field: string, key: string, cond: string): CompiledFilter {
-  const ids = `SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = ${scope.workspace} AND v.field = ${key} AND ${cond}`;
-  return { ...withIds([ids]), field, key, cond };
+  const where = `v.workspace_id = ${scope.workspace} AND v.field = ${key} AND ${cond}`;
+  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${where}`]), field, key, cond, where };
 }
 
 const withIds = (ids: string[]): CompiledFilter => ({ sql: `c.id IN (${ids.join(' UNION ALL ')})`, ids });
@@ -137,11 +139,6 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
   return NEGATIVE.has(operator) ? storedMiss(scope, key, cond) : storedMatch(scope, field.name, key, cond);
 }
 
-// A btree entry has a size limit: text equality reads the index on the value's first 256 characters (code points,
-// as PostgreSQL's left() counts them), then compares the whole value.
-const INDEXED_CHARS = 256;
-const indexedPrefix = (text: string) => [...text].slice(0, INDEXED_CHARS).join('');
-
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */
 function storedCondition(field: SearchField, column: string, asked: string, value: unknown, params: SqlParams): string {
   const operator = POSITIVE_OF[asked] ?? asked;
@@ -149,18 +146,12 @@ function storedCondition(field: SearchField, column: string, asked: string, valu
   if (operator === 'IN') {
     if (!Array.isArray(value)) throw new Invalid(`Operator ${asked} on ${field.name} needs an array value`);
     const values = value.map((item) => scalar(field, asked, item));
-    if (cast !== 'text') return `${column} = ANY(${params.bind(values, `${cast}[]`)})`;
-    const texts = values as string[];
-    return `left(${column}, ${INDEXED_CHARS}) = ANY(${params.bind(texts.map(indexedPrefix), 'text[]')}) AND ${column} = ANY(${params.bind(texts, 'text[]')})`;
+    return `${column} = ANY(${params.bind(values, `${cast}[]`)})`;
   }
   const scalarValue = scalar(field, asked, value);
   const pattern = LIKE_PATTERNS[operator];
   if (pattern) return `${column} ${field.lowerCase ? 'LIKE' : 'ILIKE'} ${params.bind(pattern(escapeLike(scalarValue as string)), 'text')}`;
   if (field.type === 'date') return compileDate(column, 'numeric', operator, scalarValue as number, params);
-  if (cast === 'text' && operator === '=') {
-    const text = scalarValue as string;
-    return `left(${column}, ${INDEXED_CHARS}) = ${params.bind(indexedPrefix(text), 'text')} AND ${column} = ${params.bind(text, 'text')}`;
-  }
   return `${column} ${operator} ${params.bind(scalarValue, cast)}`;
 }
 

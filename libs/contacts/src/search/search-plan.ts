@@ -24,10 +24,11 @@ export interface SearchPlan {
   params: SqlParams;
   filter: string | null;
   /**
-   * A select of exactly the matching contact ids from contact_search_values, when the filter is positive on one
-   * stored field: the count then reads that table's index alone.
+   * When the filter is positive on one stored field, its condition over the row `v` of contact_search_values: the
+   * matches are exactly those rows, so the count reads that table's index alone, and a page in the default order
+   * reads its first rows after the cursor.
    */
-  filterIds: string | null;
+  storedWhere: string | null;
   filterValueCount: number;
   sort: SortPlan;
   after: CursorPosition | null;
@@ -45,12 +46,12 @@ export function planSearch(request: PageRequest): SearchPlan {
   const workspace = params.bind(request.workspaceId);
   const compiled = request.query === undefined ? null : compileFilter(request.query, request.context, params, workspace);
   const filter = compiled?.sql ?? null;
-  const filterIds = compiled?.ids?.length === 1 ? compiled.ids[0] : null;
+  const storedWhere = compiled?.where ?? null;
   const filterValueCount = params.values.length;
   const countKey = filter === null ? null : fingerprint([filter, params.values]);
   const sort = planSort(request.sort, request.context, params);
   const after = request.startingAfter ? decodeCursor(request.startingAfter, sort, countKey) : null;
-  return { params, filter, filterIds, filterValueCount, sort, after, perPage: request.perPage, countKey };
+  return { params, filter, storedWhere, filterValueCount, sort, after, perPage: request.perPage, countKey };
 }
 
 /** A row as the read model returns it: up to perPage + 1 of them, so a next page shows without a count. */
