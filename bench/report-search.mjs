@@ -28,11 +28,16 @@ export function compareSizes(run) {
     return { family, bySize, ratio, ratioMet, p99Met };
   });
   const top = run.search.sizes[run.search.sizes.length - 1];
+  for (const plan of top.plans) if (plan.matched.serviceFailed) missed.push(`${plan.scenario}: the service failed its request at ${top.label} (${plan.matched.serviceFailed})`);
   for (const plan of top.plans) if (plan.badPlan) missed.push(`${plan.scenario}: seq scan on ${plan.seqScans.join(', ')} at ${top.label}`);
+  // Not a seq scan, but as costly: an index scan on workspace_id alone that reads most of the workspace.
+  const wholeWorkspace = (top.filters ?? []).filter((f) => Object.values(f.statements).some((e) => e.timedOut || e.rowsRead >= top.size / 2));
+  if (wholeWorkspace.length) missed.push(`${wholeWorkspace.length} of ${top.filters.length} filters read at least half the workspace (or timed out) at ${top.label}: ${wholeWorkspace.map((f) => f.filter).join('; ')}`);
   for (const filter of top.filters ?? []) if (filter.seqScans.length) missed.push(`filter ${filter.filter}: seq scan on ${filter.seqScans.join(', ')} at ${top.label}`);
   for (const size of run.search.sizes) {
     for (const e of size.exports ?? []) {
-      e.targetMet = size === top ? e.perSecond >= TARGETS.exportPerSecond : null;
+      e.targetMet = size === top ? e.perSecond >= TARGETS.exportPerSecond && !e.failed : null;
+      if (e.failed) missed.push(`${e.name} at ${size.label}: stopped, ${e.failed}`);
       if (e.targetMet === false) missed.push(`${e.name}: ${num(e.perSecond)} contacts/s at ${size.label} (target ${TARGETS.exportPerSecond})`);
       problems.push(...e.problems.map((p) => `${e.name} at ${size.label}: ${p}`));
     }
@@ -66,7 +71,8 @@ export function searchMarkdown(run) {
   for (const [i, e] of (large.exports ?? []).entries()) {
     const cells = sizes.map((s) => {
       const x = s.exports?.[i];
-      return x ? `${num(x.perSecond)} | ${x.pages}${x.complete ? '' : ' (capped)'} | ${num(x.pageMs.p99, 1)}` : '— | — | —';
+      const pages = `${x?.pages}${x?.failed ? ' (failed)' : x?.complete ? '' : ' (capped)'}`;
+      return x ? `${num(x.perSecond)} | ${pages} | ${num(x.pageMs.p99, 1)}` : '— | — | —';
     });
     lines.push(`| ${e.name} | ${cells.join(' | ')} | ${yesNo(e.targetMet)} |`);
   }
