@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { searchMarkdown } from './report-search.mjs';
 
 /** Adds each scenario's ratio to the one it is compared with, and whether its target was met. */
 export function compare(results) {
@@ -29,7 +30,8 @@ export function markdown(run) {
     '| scenario | requests/s | p50 ms | p99 ms | peak RSS MiB | vs baseline | target | met |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
-  for (const r of run.scenarios) {
+  // The list/search scenarios have a table of their own, by workspace size (report-search.mjs).
+  for (const r of run.scenarios.filter((s) => !s.family)) {
     const met = r.targetMet === null ? '' : r.targetMet ? 'yes' : '**no**';
     const flag = r.problems.length ? ' ⚠' : '';
     lines.push(
@@ -39,7 +41,7 @@ export function markdown(run) {
   }
   lines.push(...logProcessorRows(run));
   lines.push('', 'Peak RSS is that of the process under test (the baseline server for baseline rows), sampled every 200 ms.');
-  lines.push(...searchLines(run));
+  lines.push(...searchMarkdown(run));
   for (const r of run.scenarios.filter((s) => s.problems.length)) lines.push(`- ⚠ ${r.name}: ${r.problems.join('; ')}`);
   if (run.errors.length) lines.push(...run.errors.map((e) => `- ✗ ${e.message}`));
   return lines.join('\n');
@@ -75,17 +77,4 @@ export function writeJson(run) {
   const file = new URL('latest.json', dir);
   writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   return file.pathname;
-}
-
-/** The list/search workspace: how it was seeded, and one query-plan line per scenario (see bench/search.mjs). */
-function searchLines({ searchSeed, plans }) {
-  if (!searchSeed) return [];
-  const lines = [
-    '',
-    `List/search scenarios: a workspace of ${searchSeed.contacts} contacts written through the event store (ContactRepository.save)` +
-      ` in ${num(searchSeed.seconds, 1)} s (${num(searchSeed.perSecond)}/s), then VACUUM ANALYZE in ${num(searchSeed.vacuumAnalyzeSeconds, 1)} s.` +
-      ` Query plans at that size (EXPLAIN ANALYZE of the repository's page and count statements, several drawn requests each):`,
-  ];
-  for (const plan of plans ?? []) lines.push(`- ${plan.line}`);
-  return lines;
 }

@@ -2,7 +2,11 @@
 // Env: DATABASE_URL (a server to create bench_<random> on; unset: embedded PostgreSQL), BENCH_DURATION (s, 10),
 // BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2), NATS_URL (unset: no relay figures), REDIS_URL (the rate-limited GET and
 // PUT count in Redis; unset: in the process), BENCH_REBUILD_EVENTS (events appended
-// for the projection rebuild, 1000000; 0 skips it). Results: a Markdown table on stdout and bench/results/latest.json.
+// for the projection rebuild, 1000000; 0 skips it), BENCH_SEARCH_SIZES (contacts of each list/search workspace,
+// 10000,1000000; 0 or empty skips list and search; BENCH_SEARCH_CONTACTS=n still means the one size n),
+// BENCH_SEARCH_KEEP (1: seed the search workspaces into the kept database bench_search_v<N> and reuse them, see
+// search-keep.mjs), BENCH_EXPORT_MAX_CONTACTS (contacts each export pass reads at most; the whole workspace).
+// Results: a Markdown table on stdout and bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import os from 'node:os';
@@ -11,6 +15,7 @@ import { cleanup, interruptedBy } from './cleanup.mjs';
 import { freshDatabase } from './database.mjs';
 import { startBaseline, startService } from './processes.mjs';
 import { compare, markdown, writeJson } from './report.mjs';
+import { compareSizes } from './report-search.mjs';
 import { randomRequest, runScenario, scenario } from './scenarios.mjs';
 import { benchRateLimits } from './rate-limits.mjs';
 import { benchRebuild } from './rebuild.mjs';
@@ -34,9 +39,19 @@ const settings = {
   connections: envInt('BENCH_CONNECTIONS', 16),
   warmupSeconds: envInt('BENCH_WARMUP', 2, 0),
   rebuildEvents: envInt('BENCH_REBUILD_EVENTS', 1_000_000, 0),
-  // Contacts of the list/search workspace (BENCH_SEARCH_CONTACTS, 100000; 0 skips list and search).
-  searchContacts: envInt('BENCH_SEARCH_CONTACTS', 100_000, 0),
+  searchSizes: searchSizes(),
+  searchKeep: process.env.BENCH_SEARCH_KEEP === '1',
+  exportMaxContacts: envInt('BENCH_EXPORT_MAX_CONTACTS', null),
 };
+
+/** BENCH_SEARCH_SIZES as a list of distinct sizes, smallest first; none when it is 0 or empty. */
+function searchSizes() {
+  const legacy = process.env.BENCH_SEARCH_SIZES === undefined && process.env.BENCH_SEARCH_CONTACTS !== undefined;
+  const raw = legacy ? process.env.BENCH_SEARCH_CONTACTS : (process.env.BENCH_SEARCH_SIZES ?? '10000,1000000');
+  const sizes = raw.split(',').map((part) => part.trim().replace(/_/g, '')).filter((part) => part !== '' && part !== '0');
+  for (const size of sizes) if (!/^\d+$/.test(size)) throw new Error(`BENCH_SEARCH_SIZES must be sizes separated by commas, got '${raw}'`);
+  return [...new Set(sizes.map(Number))].sort((a, b) => a - b);
+}
 
 function defineScenarios({ baseline, service, ids, countEvents }) {
   const randomId = () => ids[randomInt(ids.length)];
@@ -100,11 +115,13 @@ async function main(run) {
     const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });
     run.scenarios.push(result);
     if (result.problems.length) console.log(`bench:   ${result.problems.join('; ')}`);
+    return result;
   };
   // After the relay: its PUTs must not find the first service's remembered contacts made stale by another process.
   await benchRateLimits({ databaseUrl: database.url, token, scenarios, measure });
-  if (settings.searchContacts) {
-    await benchSearch(run, { databaseUrl: database.url, service, count: settings.searchContacts, measure });
+  if (settings.searchSizes.length) {
+    const options = { sizes: settings.searchSizes, keep: settings.searchKeep, exportMax: settings.exportMaxContacts };
+    await benchSearch(run, { databaseUrl: database.url, service, measure, ...options });
   }
   run.rebuild = await benchRebuild({ databaseUrl: database.url, events: settings.rebuildEvents });
   run.serviceOutputLines = service.output.lines;
@@ -138,7 +155,8 @@ try {
 }
 run.machine.loadAverageAtEnd = os.loadavg();
 compare(run.scenarios);
-run.failed = run.errors.length > 0 || run.scenarios.some((s) => s.problems.length > 0);
+compareSizes(run);
+run.failed = run.errors.length > 0 || run.scenarios.some((s) => s.problems.length > 0) || (run.searchTargets?.problems.length ?? 0) > 0;
 console.log(`\n${markdown(run)}\n`);
 console.log(`bench: wrote ${writeJson(run)}`);
 await cleanup();

@@ -1,126 +1,74 @@
 // Seeds a workspace of its own with many contacts for the list/search scenarios, straight into the database but through
-// the service's real write path from the build: Contact.create decides the ContactCreated event and
-// ContactRepository.save appends it with PostgresEventStore and projects it inline, so es_streams, es_events and contacts
-// hold exactly what POST /contacts would have written. Only the transaction differs: many appends share one.
+// the service's real write path from the build: Contact.create (and tagContact for the tagged ones) decide the events
+// and ContactRepository.save appends them with PostgresEventStore and projects them inline, one statement and one
+// transaction per append as POST /contacts runs it, so es_streams, es_events and contacts hold exactly what the API
+// would have written. Only HTTP is skipped, and commits are asynchronous (synchronous_commit off: durability of a bench
+// database is not what is measured).
 import 'reflect-metadata';
 import pg from 'pg';
+import { ADMINS, DATA_ATTRIBUTES, TAG_NAME, contactInputs, sampler } from './search-data.mjs';
 import { apiClient } from './seed.mjs';
 
 /** A module of the build (npm run bench builds first), loaded when needed so that run.mjs can report a missing build. */
 export const fromDist = (file) => import(new URL(`../dist/libs/${file}`, import.meta.url).href);
 
-/** custom_attributes.plan: a string attribute with a few values, skewed as plans are. */
-export const PLAN_SHARES = { free: 0.55, starter: 0.25, pro: 0.15, enterprise: 0.05 };
-export const SEATS_MAX = 1000;
-const LEAD_SHARE = 0.1;
-const BATCH = 500;
-// Contacts are spread over about two years of creation times, one every STEP seconds, so created_at is realistic.
-const STEP = 631;
-
-const FIRST = ('olivia liam emma noah amelia oliver ava elijah sophia james isabella william mia benjamin charlotte lucas harper ' +
-  'henry evelyn theodore luna jack camila levi gianna alexander elizabeth jackson eleanor mateo ella daniel abigail michael ' +
-  'sofia mason avery sebastian scarlett ethan emily logan aria owen penelope samuel chloe jacob layla asher mila aiden nora').split(' ');
-const LAST = ('smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez gonzalez wilson anderson ' +
-  'thomas taylor moore jackson martin lee perez thompson white harris sanchez clark ramirez lewis robinson walker young allen king ' +
-  'wright scott torres nguyen hill flores green adams nelson baker hall rivera campbell mitchell carter roberts').split(' ');
-const COMPANIES = ('acme globex initech umbrella hooli vandelay stark wayne wonka tyrell cyberdyne soylent massive aperture ' +
-  'gringotts oscorp monarch pied piper dunder').split(' ');
-const FREE_MAIL = ['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com'];
-const TLDS = ['com', 'io', 'net', 'co.uk', 'de'];
-
-/** A small seeded generator, so every run seeds the same data (ids and times aside). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function contactInput(i, random) {
-  const pick = (list) => list[Math.floor(random() * list.length)];
-  const first = pick(FIRST);
-  const last = pick(LAST);
-  const domain = random() < 0.4 ? pick(FREE_MAIL) : `${pick(COMPANIES)}${Math.floor(random() * 50)}.${pick(TLDS)}`;
-  const lead = random() < LEAD_SHARE;
-  let plan = 'free';
-  for (let r = random(), acc = 0, k = 0, names = Object.keys(PLAN_SHARES); k < names.length; k++) {
-    acc += PLAN_SHARES[names[k]];
-    if (r < acc) {
-      plan = names[k];
-      break;
-    }
-  }
-  const custom = { plan };
-  if (random() < 0.8) custom.seats = 1 + Math.floor(random() * SEATS_MAX);
-  return {
-    role: lead ? 'lead' : 'user',
-    // The index keeps emails unique among users, as the service requires.
-    email: `${first}.${last}${i}@${domain}`,
-    external_id: lead ? null : `cus_${i.toString(36).padStart(4, '0')}${Math.floor(random() * 0xffff).toString(16).padStart(4, '0')}`,
-    name: `${first[0].toUpperCase()}${first.slice(1)} ${last[0].toUpperCase()}${last.slice(1)}`,
-    custom_attributes: custom,
-  };
-}
+// Appends in flight at once. Each append is its own transaction and moves one counter row (contact_counts), so no two
+// can deadlock; on 2 cores 4 keep both the database and this process busy.
+export const SEED_CONCURRENCY = 4;
+const PROGRESS_EVERY = 100_000;
 
 /**
- * Creates the workspace `bench-search` with the data attributes plan (string) and seats (integer), through the
- * service's HTTP API, then `count` contacts `concurrency` transactions at a time, then VACUUM ANALYZE.
- * Returns what the scenarios draw their values from.
+ * Creates the workspace `name` with its admins, data attributes and tag (the attributes and the tag through the
+ * service's HTTP API), then `count` contacts, then VACUUM ANALYZE. Returns what the kept database records of it.
  */
-// One transaction at a time: each holds hundreds of appends, and each append moves one of the workspace's counter rows
-// (contact_counts), chosen at random; concurrent transactions of many appends would lock those rows in opposite orders.
-export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, concurrency = 1 }) {
+export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, name, concurrency = SEED_CONCURRENCY }) {
   const { PostgresEventStore } = await fromDist('event-store/src/postgres-event-store.js');
   const { createContact } = await fromDist('contacts/src/domain/contact.aggregate.js');
+  const { tagContact } = await fromDist('contacts/src/domain/contact-relations.aggregate.js');
   const { ContactRepository } = await fromDist('contacts/src/store/contact.repository.js');
   const { newObjectId } = await fromDist('intercom/src/object-id.js');
   const { WorkspacesService } = await fromDist('workspaces/src/workspaces.service.js');
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency + 1, application_name: 'bench-search-seed' });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency + 1, application_name: 'bench-search-seed', options: '-c synchronous_commit=off' });
   try {
-    const workspace = await new WorkspacesService(pool).create({ name: 'bench-search' });
+    const workspaces = new WorkspacesService(pool);
+    const workspace = await workspaces.create({ name });
     const workspaceId = workspace.workspace_id;
+    const admins = [Number(workspace.admin.id)];
+    for (let k = 1; k < ADMINS; k++) admins.push(Number((await workspaces.createAdmin(workspaceId, { name: `Owner ${k}`, email: `owner${k}@${workspaceId}.example` })).id));
     const request = apiClient(serviceUrl, workspace.access_token);
-    await request('POST', '/data_attributes', { name: 'plan', model: 'contact', data_type: 'string' });
-    await request('POST', '/data_attributes', { name: 'seats', model: 'contact', data_type: 'integer' });
-    const dataAttributes = new Map([['plan', 'string'], ['seats', 'integer']]);
+    for (const [attribute, dataType] of Object.entries(DATA_ATTRIBUTES)) {
+      await request('POST', '/data_attributes', { name: attribute, model: 'contact', data_type: dataType });
+    }
+    const { json: tag } = await request('POST', '/tags', { name: TAG_NAME });
+    const context = { dataAttributes: new Map(Object.entries(DATA_ATTRIBUTES)), admins: new Set(admins) };
 
-    const random = prng(20_251_127);
-    const inputs = Array.from({ length: count }, (_, i) => contactInput(i, random));
-    const firstCreatedAt = Math.floor(Date.now() / 1000) - count * STEP;
+    const now = Math.floor(Date.now() / 1000);
+    const nextInput = contactInputs(count, { now, admins });
     const metadata = { actor: { type: 'system', id: 'bench-search-seed' }, request_id: null };
-    const store = new PostgresEventStore(pool);
-
+    const repository = new ContactRepository(pool, new PostgresEventStore(pool), null);
     const started = performance.now();
     let next = 0;
     let failed = false;
     const worker = async () => {
       while (next < count && !failed) {
-        const from = next;
-        const to = (next = Math.min(count, from + BATCH));
-        const client = await pool.connect();
+        // Drawn before any await, so contact i is the same in every run whatever the interleaving.
+        const i = next++;
+        const { createdAt, input, tagged } = nextInput();
         try {
-          await client.query('BEGIN');
-          // ContactRepository.save as the service runs it, with its appends sent through this transaction.
-          const repository = new ContactRepository(pool, { append: (appendRequest) => store.append(appendRequest, client) }, null);
-          for (let i = from; i < to; i++) {
-            const now = firstCreatedAt + i * STEP;
-            const id = newObjectId(now * 1000);
-            const events = createContact(id, workspaceId, inputs[i], { now, dataAttributes, admins: new Set() });
-            const saved = await repository.save({ workspaceId, id, state: null, version: 0, cached: false }, events, metadata);
-            if (saved.version !== 1 || saved.state?.id !== id) throw new Error(`seeding contact ${i}: the append answered ${JSON.stringify(saved).slice(0, 200)}`);
+          const id = newObjectId(createdAt * 1000);
+          const events = createContact(id, workspaceId, input, { ...context, now: createdAt });
+          // A tagged contact's ContactTagged goes in the same append as its ContactCreated (one round trip less);
+          // the decision only reads the new contact's tag_ids, which are empty.
+          if (tagged) events.push(...tagContact({ tag_ids: [] }, tag.id, null, { ...context, now: createdAt + 60 }));
+          const saved = await repository.save({ workspaceId, id, state: null, version: 0, cached: false }, events, metadata);
+          if (saved.version !== events.length || saved.state?.id !== id || saved.state.tag_ids.length !== Number(tagged)) {
+            throw new Error(`seeding contact ${i}: the append answered ${JSON.stringify(saved).slice(0, 200)}`);
           }
-          await client.query('COMMIT');
         } catch (error) {
           failed = true;
-          await client.query('ROLLBACK').catch(() => undefined);
           throw error;
-        } finally {
-          client.release();
         }
+        if ((i + 1) % PROGRESS_EVERY === 0) console.log(`bench:   ${i + 1} of ${count} contacts (${Math.round((i + 1) / ((performance.now() - started) / 1000))}/s)`);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -128,22 +76,24 @@ export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, conc
 
     const analyzeStarted = performance.now();
     // VACUUM as well as ANALYZE: autovacuum would set the visibility map at a moment of its choosing, and the
-    // count's index-only scans depend on it; this way every run measures the same settled table.
-    await pool.query('VACUUM (ANALYZE) contacts, es_events, es_streams');
+    // count's index-only scans depend on it; this way every run measures the same settled tables.
+    await pool.query('VACUUM (ANALYZE)');
     const analyzeSeconds = (performance.now() - analyzeStarted) / 1000;
-
-    const users = inputs.filter((input) => input.role === 'user');
-    return {
-      workspaceId,
-      token: workspace.access_token,
-      contacts: count,
-      seconds,
-      perSecond: count / seconds,
-      analyzeSeconds,
-      emails: inputs.map((input) => input.email),
-      externalIds: users.map((input) => input.external_id),
-    };
+    return { workspaceId, token: workspace.access_token, contacts: count, seconds, perSecond: count / seconds, analyzeSeconds, now, tagId: tag.id, admins };
   } finally {
     await pool.end();
   }
+}
+
+/** The values the scenarios draw from, regenerated from the seed (the same for a kept workspace as for a new one). */
+export function searchSamples(count, now) {
+  const nextInput = contactInputs(count, { now });
+  const emails = sampler(count);
+  const externalIds = sampler(count);
+  for (let i = 0; i < count; i++) {
+    const { input } = nextInput();
+    emails.add(i, input.email);
+    externalIds.add(i, input.external_id);
+  }
+  return { emails: emails.values, externalIds: externalIds.values };
 }
