@@ -1,5 +1,6 @@
 import { PostgresEventStore } from '@app/event-store';
-import { rebuildContactProjections } from '@app/contacts';
+import { ContactRepository, createContact, rebuildContactProjections } from '@app/contacts';
+import { newObjectId } from '@app/intercom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, type Json, api } from './support/api.js';
 import { type AttributeTypes, matches } from './support/search-oracle.js';
@@ -158,7 +159,25 @@ describe('search against an in-memory oracle of the DSL', () => {
     expect(await sideTableDrift()).toBe(0);
   }, 60_000);
 
-  it(`answers 250 random queries exactly as the oracle does (seed ${SEED})`, async () => {
+  /** Every page of a search, small pages so the one-field walk fills them (and falls back at the end). */
+  async function pagedIds(query: Json, perPage: number): Promise<string[]> {
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const res = await client.contacts.search({ query, pagination: { per_page: perPage, starting_after: after } });
+      expect(res.status, res.text).toBe(200);
+      seen.push(...res.body.data.map((c: Json) => c.id as string));
+      after = res.body.pages.next?.starting_after;
+    } while (after);
+    return seen;
+  }
+
+  const inListOrder = (states: Json[], ids: string[]) => {
+    const createdAt = new Map(states.map((s) => [s.id as string, s.created_at as number]));
+    return [...ids].sort((a, b) => createdAt.get(a)! - createdAt.get(b)! || (a < b ? -1 : a > b ? 1 : 0));
+  };
+
+  it(`answers 250 random queries exactly as the oracle does, whole and page by page (seed ${SEED})`, async () => {
     const states = await listedStates();
     const r = prng(SEED + 1);
     let matched = 0;
@@ -170,6 +189,7 @@ describe('search against an in-memory oracle of the DSL', () => {
       expect(res.body.data.map((c: Json) => c.id).sort(), `seed ${SEED}, query ${n}: ${JSON.stringify(query)}`).toEqual(expected);
       expect(res.body.total_count, JSON.stringify(query)).toBe(expected.length);
       if (expected.length > 0) matched++;
+      if (n % 5 === 0) expect(await pagedIds(query, 7), `seed ${SEED}, paged query ${n}: ${JSON.stringify(query)}`).toEqual(inListOrder(states, expected));
     }
     // The generator draws values from the data: most queries must match something, or the test proves little.
     expect(matched).toBeGreaterThan(100);
@@ -183,28 +203,29 @@ describe('the count of a broad search', () => {
   });
   afterAll(() => t?.close());
 
-  it('is exact up to 10,000 matches, and beyond is an estimate between 10,001 and the listed contacts, carried to later pages', async () => {
+  it('is exact up to 1,000 matches, and beyond is an estimate between 1,001 and the listed contacts, carried to later pages', async () => {
     const ws = await t.newWorkspace();
     const client = api(t).as(ws);
-    const template = await client.ok.contacts.create({ email: 'template@many.io', role: 'user' });
-    // 10,040 more contacts as the projection writes them (row, counter), made from the template's state in one statement:
-    // the event log is not what this test reads, and 10,000 appends would take the suite's time for nothing.
-    await t.pool.query(
-      `WITH made AS (
-         INSERT INTO contacts (workspace_id, id, version, state)
-         SELECT c.workspace_id, c.id || '-' || i, 1,
-                c.state || jsonb_build_object('id', c.id || '-' || i, 'email', 'u' || i || '@many.io',
-                                              'role', CASE WHEN i <= 40 THEN 'lead' ELSE 'user' END,
-                                              'external_id', CASE WHEN i <= 40 THEN NULL ELSE 'x' || i END, 'created_at', (c.state->>'created_at')::bigint + i)
-           FROM contacts c, generate_series(1, 10040) i WHERE c.workspace_id = $1 AND c.id = $2
-         RETURNING 1)
-       UPDATE contact_counts SET visible = visible + (SELECT count(*) FROM made) WHERE workspace_id = $1 AND slot = (SELECT min(slot) FROM contact_counts WHERE workspace_id = $1)`,
-      [ws.workspace_id, template.id],
-    );
+    // 1,041 contacts through the one write mechanism (ContactRepository.save, the projection included), 8 at a time:
+    // the API would take the suite's time for nothing but HTTP.
+    const repository = t.app.get(ContactRepository);
+    const metadata = { actor: { type: 'system' as const, id: 'broad-count-test' }, request_id: null };
+    const now = Math.floor(Date.now() / 1000);
+    let next = 0;
+    const writer = async () => {
+      while (next < 1_041) {
+        const i = next++;
+        const id = newObjectId();
+        const input = { role: i < 40 ? 'lead' : 'user', email: `u${i}@many.io`, external_id: i < 40 ? null : `x${i}` } as const;
+        const events = createContact(id, ws.workspace_id, input, { now, dataAttributes: new Map(), admins: new Set() });
+        await repository.save({ workspaceId: ws.workspace_id, id, state: null, version: 0, cached: false }, events, metadata);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, writer));
     // As autovacuum would after a bulk load: the planner's estimates (and the count beyond the bound) need statistics.
     await t.pool.query('ANALYZE contacts, contact_search_values');
     const listed = (await client.ok.contacts.list({ per_page: 1 })).total_count;
-    expect(listed).toBe(10_041);
+    expect(listed).toBe(1_041);
 
     const leads = await client.ok.contacts.search({ query: { field: 'role', operator: '=', value: 'lead' } });
     expect(leads.total_count).toBe(40);
@@ -214,7 +235,7 @@ describe('the count of a broad search', () => {
       { operator: 'AND', value: [{ field: 'role', operator: '=', value: 'user' }, { field: 'created_at', operator: '>', value: 0 }] },
     ]) {
       const first = await client.ok.contacts.search({ query, pagination: { per_page: 150 } });
-      expect(first.total_count, JSON.stringify(query)).toBeGreaterThan(10_000);
+      expect(first.total_count, JSON.stringify(query)).toBeGreaterThan(1_000);
       expect(first.total_count, JSON.stringify(query)).toBeLessThanOrEqual(listed);
       expect(first.pages.total_pages).toBe(Math.ceil(first.total_count / 150));
       const second = await client.ok.contacts.search({ query, pagination: { per_page: 150, starting_after: first.pages.next.starting_after } });

@@ -36,8 +36,11 @@ export const LIMITS = {
   searchValueChars: 2048,
   /** Search: a ~, !~, ^ or $ pattern (no stored value but a URL is longer; trigram work grows with it). */
   searchPatternChars: 255,
-  /** Search: the matches counted exactly for total_count (Elasticsearch's default bound); beyond, an estimate. */
-  searchExactCount: 10_000,
+  /**
+   * Search: the matches counted exactly for total_count; beyond, an estimate. The count of a broad or negative
+   * filter reads about this many index entries (or probes), so it is the count's cost bound.
+   */
+  searchExactCount: 1_000,
   /** Search: the values of all IN and NIN lists of one query together. */
   searchListValues: 1000,
   /** Webhook subscriptions of one workspace (each event fans out to all of them). */

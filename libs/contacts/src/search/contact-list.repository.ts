@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { ContactView } from '../store/contact.repository.js';
 import { contactColumns } from '../store/contact-state.columns.js';
 import type { PageRow, SearchPlan } from './search-plan.js';
+import { SqlParams } from './search-fields.js';
 import { DEFAULT_SORT } from './search-sort.js';
 
 // Archived contacts never list or search (the predicate of the partial list index).
@@ -14,6 +15,8 @@ export interface ContactRows {
   rows: PageRow<ContactView>[];
   total: number;
 }
+
+type Stored = NonNullable<SearchPlan['stored']>;
 
 interface Statement {
   text: string;
@@ -26,11 +29,40 @@ interface Statement {
  * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts).
  * A search counts at most EXACT_COUNT_LIMIT + 1 matches, so its cost has a bound whatever the workspace's size.
  */
-export function pageStatements(plan: SearchPlan): { page: Statement; count: Statement | null } {
+export function pageStatements(plan: SearchPlan): { walk: Statement | null; page: Statement; count: Statement | null } {
   const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
   const count = countStatement(plan, where);
-  const page = plan.storedWhere && plan.sort === DEFAULT_SORT ? storedPage(plan, plan.storedWhere) : contactsPage(plan, where);
-  return { page, count };
+  if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where), count };
+  return { walk: plan.stored.equality ? null : walkPage(plan, plan.stored), page: storedPage(plan, plan.stored), count };
+}
+
+/** The field's values the walk reads at most before the page falls back to the filter's own index. */
+export const WALK_LIMIT = 10_000;
+
+/**
+ * A range, list or pattern on one field, first by walking that field's values in the list's order (the order index
+ * holds them all, so no heap): a filter that matches one contact in 200 or more fills the page within WALK_LIMIT
+ * entries. The planner cannot tell (its statistics of a value mix every field), so the walk is tried first and the
+ * page falls back to storedPage, which reads the filter's own index and sorts its (then few) matches.
+ */
+function walkPage(plan: SearchPlan, { scope, cond }: Stored): Statement {
+  const params = new SqlParams();
+  params.values.push(...plan.params.values.slice(0, plan.filterValueCount));
+  const keyset = plan.after
+    ? ` AND (v.created_at, v.contact_id) > (${params.bind(plan.after.keys[0], 'bigint')}, ${params.bind(plan.after.id, 'text')})`
+    : '';
+  const text = `
+    SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1
+      FROM (SELECT w.created_at, w.contact_id
+              FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit FROM contact_search_values v
+                     WHERE ${scope}${keyset}
+                     ORDER BY v.created_at, v.contact_id
+                     LIMIT ${WALK_LIMIT}) w
+             WHERE w.hit
+             LIMIT ${params.bind(plan.perPage + 1, 'int')}) m
+      JOIN contacts c ON c.workspace_id = $1 AND c.id = m.contact_id
+     ORDER BY m.created_at, m.contact_id`;
+  return { text, values: params.values };
 }
 
 /** The page read from contacts: the list index in the default order, any filter as a condition on each row. */
@@ -56,8 +88,8 @@ function contactsPage(plan: SearchPlan, where: string): Statement {
  * contact_search_values after the cursor, which its indexes hold in that order, then their contacts by primary key.
  * The side table holds listed contacts only, so every row has its contact.
  */
-function storedPage(plan: SearchPlan, storedWhere: string): Statement {
-  const conditions = [storedWhere];
+function storedPage(plan: SearchPlan, { scope, cond }: Stored): Statement {
+  const conditions = [scope, cond];
   if (plan.after) {
     conditions.push(`(v.created_at, v.contact_id) > (${plan.params.bind(plan.after.keys[0], 'bigint')}, ${plan.params.bind(plan.after.id, 'text')})`);
   }
@@ -79,7 +111,7 @@ const COUNTER_TOTAL = 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM co
 
 /** The matches of a search, unbounded: only ever planned (EXPLAIN), never run. */
 const matchesOf = (plan: SearchPlan, where: string) =>
-  plan.storedWhere ? `SELECT 1 FROM contact_search_values v WHERE ${plan.storedWhere}` : `SELECT 1 FROM contacts c WHERE ${where}`;
+  plan.stored ? `SELECT 1 FROM contact_search_values v WHERE ${plan.stored.scope} AND ${plan.stored.cond}` : `SELECT 1 FROM contacts c WHERE ${where}`;
 
 function countStatement(plan: SearchPlan, where: string): Statement | null {
   // A later page of a search answers the total its cursor carries from page 1: no count at all.
@@ -101,7 +133,7 @@ export class ContactListRepository {
    */
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const [page, count] = await Promise.all([this.pool.query(statements.page), statements.count && this.pool.query(statements.count)]);
+    const [page, count] = await Promise.all([this.readPage(plan, statements), statements.count && this.pool.query(statements.count)]);
     const keyCount = plan.sort.keys.length;
     const rows = page.rows.map((row) => ({
       item: { state: row.state, version: row.version },
@@ -113,6 +145,15 @@ export class ContactListRepository {
     // The plain list's total is the counter rows', exact at any size; only a search's count has the bound.
     const bounded = plan.filter !== null && counted > EXACT_COUNT_LIMIT;
     return { rows, total: bounded ? await this.estimate(plan, statements.count!.values) : counted };
+  }
+
+  /** The walk's page when it filled one; else the page from the filter's index (the walk found too few to tell). */
+  private async readPage(plan: SearchPlan, statements: ReturnType<typeof pageStatements>): Promise<pg.QueryResult> {
+    if (statements.walk) {
+      const walked = await this.pool.query(statements.walk);
+      if (walked.rows.length > plan.perPage) return walked;
+    }
+    return this.pool.query(statements.page);
   }
 
   /**

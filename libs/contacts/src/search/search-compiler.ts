@@ -31,8 +31,10 @@ export interface CompiledFilter {
   field?: string;
   key?: string;
   cond?: string;
-  /** For a filter on one stored field: its condition over the row `v` of contact_search_values, workspace included. */
-  where?: string;
+  /** For a filter on one stored field: the workspace and field of its rows of contact_search_values `v`. */
+  scope?: string;
+  /** The filter is one `=` on a stored value, whose index holds its matches in the list's order. */
+  equality?: boolean;
 }
 
 /** SQL of the search's workspace (the plan binds it first) and the parameters, for the whole compilation. */
@@ -40,6 +42,8 @@ interface Scope {
   context: SearchContext;
   params: SqlParams;
   workspace: string;
+  /** Each stored field's key is bound once: filters on one field merge, and every bound value must appear in the SQL. */
+  keys: Map<string, string>;
 }
 
 /**
@@ -53,7 +57,7 @@ export function compileFilter(query: unknown, context: SearchContext, params: Sq
   if (listValues > LIMITS.searchListValues) {
     throw new Invalid(`The IN and NIN lists of a query can hold at most ${LIMITS.searchListValues} values together, got ${listValues}`);
   }
-  return compileNode(query, { context, params, workspace }, 0);
+  return compileNode(query, { context, params, workspace, keys: new Map() }, 0);
 }
 
 /** The values of every IN/NIN list, counted before any is compiled, so that a huge list costs nothing. */
@@ -90,8 +94,8 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
 
 /** Contacts whose value of one stored field meets `cond` (over the row `v`). */
 function storedMatch(scope: Scope, field: string, key: string, cond: string): CompiledFilter {
-  const where = `v.workspace_id = ${scope.workspace} AND v.field = ${key} AND ${cond}`;
-  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${where}`]), field, key, cond, where };
+  const rows = `v.workspace_id = ${scope.workspace} AND v.field = ${key}`;
+  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), field, key, cond, scope: rows };
 }
 
 const withIds = (ids: string[]): CompiledFilter => ({ sql: `c.id IN (${ids.join(' UNION ALL ')})`, ids });
@@ -128,7 +132,8 @@ function compileSingle(filter: Filter, scope: Scope): CompiledFilter {
 }
 
 function compileStored(field: SearchField, stored: StoredField, operator: string, value: unknown, scope: Scope): CompiledFilter {
-  const key = stored.key(scope.params);
+  const key = scope.keys.get(field.name) ?? stored.key(scope.params);
+  scope.keys.set(field.name, key);
   const column = `v.${stored.column}`;
   if (value === null) {
     if ((operator !== '=' && operator !== '!=') || field.type === 'tag') throw new Invalid(`A null value only works with = and != (on ${field.name})`);
@@ -136,7 +141,8 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
     return operator === '=' ? storedMiss(scope, key, present) : storedMatch(scope, field.name, key, present);
   }
   const cond = storedCondition(field, column, operator, value, scope.params);
-  return NEGATIVE.has(operator) ? storedMiss(scope, key, cond) : storedMatch(scope, field.name, key, cond);
+  if (NEGATIVE.has(operator)) return storedMiss(scope, key, cond);
+  return { ...storedMatch(scope, field.name, key, cond), equality: operator === '=' && field.type !== 'date' };
 }
 
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */

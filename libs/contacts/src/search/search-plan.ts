@@ -24,11 +24,12 @@ export interface SearchPlan {
   params: SqlParams;
   filter: string | null;
   /**
-   * When the filter is positive on one stored field, its condition over the row `v` of contact_search_values: the
-   * matches are exactly those rows, so the count reads that table's index alone, and a page in the default order
-   * reads its first rows after the cursor.
+   * When the filter is positive on one stored field, its rows of contact_search_values: `scope` (workspace and field)
+   * and `cond` over the row `v`. The matches are exactly those rows, so the count reads that table's index alone and a
+   * page in the default order reads its first rows after the cursor. `equality`: one `=`, whose value index holds the
+   * matches in the list's order.
    */
-  storedWhere: string | null;
+  stored: { scope: string; cond: string; equality: boolean } | null;
   filterValueCount: number;
   sort: SortPlan;
   after: CursorPosition | null;
@@ -46,12 +47,12 @@ export function planSearch(request: PageRequest): SearchPlan {
   const workspace = params.bind(request.workspaceId);
   const compiled = request.query === undefined ? null : compileFilter(request.query, request.context, params, workspace);
   const filter = compiled?.sql ?? null;
-  const storedWhere = compiled?.where ?? null;
+  const stored = compiled?.field === undefined ? null : { scope: compiled.scope!, cond: compiled.cond!, equality: compiled.equality === true };
   const filterValueCount = params.values.length;
   const countKey = filter === null ? null : fingerprint([filter, params.values]);
   const sort = planSort(request.sort, request.context, params);
   const after = request.startingAfter ? decodeCursor(request.startingAfter, sort, countKey) : null;
-  return { params, filter, storedWhere, filterValueCount, sort, after, perPage: request.perPage, countKey };
+  return { params, filter, stored, filterValueCount, sort, after, perPage: request.perPage, countKey };
 }
 
 /** A row as the read model returns it: up to perPage + 1 of them, so a next page shows without a count. */

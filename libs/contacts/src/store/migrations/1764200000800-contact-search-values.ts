@@ -38,11 +38,14 @@ export class ContactSearchValues1764200000800 implements MigrationInterface {
     await db.query(`
       CREATE INDEX contact_search_values_boolean_idx ON contact_search_values (workspace_id, field, boolean_value, created_at, contact_id)
        WHERE boolean_value IS NOT NULL`);
-    // A range or a list on one field reads that field's values in the list's order and keeps the matches: a page
-    // costs per_page / (the filter's share) index entries, and no heap.
+    // A range, a list or a broad pattern on one field reads that field's values in the list's order and keeps the
+    // matches: a page costs per_page / (the filter's share) index entries, and no heap.
     await db.query(`
       CREATE INDEX contact_search_values_order_idx ON contact_search_values (workspace_id, field, created_at, contact_id)
-        INCLUDE (number_value, boolean_value)`);
+        INCLUDE (text_value, number_value, boolean_value) WHERE field <> 'avatar'`);
+    // A rare pattern (`~ !~ ^ $`) reads its trigrams. On the value alone: with the workspace and the field as keys
+    // too (btree_gin) the planner prices their long posting lists and prefers reading the whole table.
+    await db.query(`CREATE INDEX contact_search_values_trgm_idx ON contact_search_values USING gin (text_value gin_trgm_ops) WHERE text_value IS NOT NULL`);
     // The planner's estimates of a filter need the field and its value together (plan = 'pro' is common, a
     // name = 'pro' is not).
     await db.query('CREATE STATISTICS contact_search_values_text_stats (mcv, dependencies) ON field, text_value FROM contact_search_values');
