@@ -70,9 +70,9 @@ describe('search compiler: values are always bound', () => {
     thenRejected(single('name', '~', null), /null value only works with = and !=/);
   });
 
-  it('compiles tag_id to containment in tag_ids', () => {
-    expect(whenCompiled(single('tag_id', '=', 7))).toEqual({ sql: `c.state->'tag_ids' @> $1::jsonb`, values: ['["7"]'] });
-    expect(whenCompiled(single('tag_id', '!=', '7')).sql).toBe(`NOT coalesce(c.state->'tag_ids' @> $1::jsonb, false)`);
+  it('compiles tag_id to the rows keyed by the tag', () => {
+    expect(whenCompiled(single('tag_id', '=', 7))).toEqual({ sql: ids('$1::text', 'v.boolean_value'), values: ['tag_id:7'] });
+    expect(whenCompiled(single('tag_id', '!=', '7')).sql).toBe(none('$1::text', 'v.boolean_value'));
   });
 
   it('folds fields without a source to constants', () => {

@@ -133,7 +133,7 @@ function compileSingle(filter: Filter, scope: Scope): CompiledFilter {
   if (filter.value === null) return { sql: compileNull(field, operator, params) };
   if (operator === 'IN' || operator === 'NIN') return { sql: compileList(field, operator, filter.value, params) };
   const value = scalar(field, operator, filter.value);
-  if (field.type === 'tag') return { sql: compileTag(operator, value as string, params) };
+  if (field.type === 'tag') return compileTag(operator, value as string, scope);
   if (field.type === 'date') return { sql: compileDate(field.sql(params), field.sqlType, operator, value as number, params) };
   return { sql: compileComparison(field, operator, value, params) };
 }
@@ -180,9 +180,16 @@ function compileList(field: SearchField, operator: 'IN' | 'NIN', value: unknown,
   return operator === 'IN' ? match : `NOT coalesce(${match}, false)`;
 }
 
-function compileTag(operator: string, tagId: string, params: SqlParams): string {
-  const match = `c.state->'tag_ids' @> ${params.bind(JSON.stringify([tagId]), 'jsonb')}`;
-  return operator === '=' ? match : `NOT coalesce(${match}, false)`;
+/**
+ * A tag is a row of its own in contact_search_values, keyed `tag_id:<id>` (a contact has many tags, one row per field
+ * key): `=` reads that key's rows in the list's order, `!=` probes for it.
+ */
+function compileTag(operator: string, tagId: string, scope: Scope): CompiledFilter {
+  const name = `tag_id:${tagId}`;
+  const key = scope.keys.get(name) ?? scope.params.bind(name, 'text');
+  scope.keys.set(name, key);
+  const cond = 'v.boolean_value';
+  return operator === '=' ? { ...storedMatch(scope, name, key, cond), equality: true } : storedMiss(scope, key, cond);
 }
 
 /** Intercom matches timestamps by calendar day (UTC here): `=` the whole day, `>` from the next day, `<` before it. */

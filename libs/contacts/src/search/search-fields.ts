@@ -25,7 +25,7 @@ export interface SearchField {
   customName?: string;
   /**
    * Where contact_search_values holds the field's values (every field with a source but created_at, which the list
-   * index serves, and tag_id): its `field` key and typed column. Filters on it read that table's indexes.
+   * index serves, and tag_id, whose rows are keyed by the tag): its `field` key and typed column.
    */
   stored?: StoredField;
 }
@@ -84,6 +84,7 @@ const STANDARD: SearchField[] = [
   storedField('unsubscribed_from_emails', 'boolean', 'boolean', c.unsubscribed, { notNull: true }),
   // No segments exist here: `=` matches nothing and `!=` everything, as on a contact in no segment.
   field('segment_id', 'string', 'text', 'NULL::text', { sortable: false }),
+  // Compiled to the rows `tag_id:<id>` of contact_search_values (search-compiler.ts).
   field('tag_id', 'tag', 'text', c.ids('tag_ids'), { sortable: false }),
   ...NO_SOURCE.string.map((name) => field(name, 'string', 'text', 'NULL::text')),
   ...NO_SOURCE.date.map((name) => field(name, 'date', 'bigint', 'NULL::bigint')),

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * contact_search_values: one row per searchable value of each listed contact (standard fields and custom
  * attributes), typed, so that every filter of the search DSL is an index range at any workspace size:
- * btree for = IN < > on text, numbers and booleans, trigrams for ~ !~ ^ $. The table is derived from
+ * btree for = IN < > on text, numbers and booleans (a tag is a boolean keyed by its id), trigrams for ~ !~ ^ $. The table is derived from
  * `contacts.state` by `contact_search_values_of`, kept by statement triggers on `contacts` in the same
  * statement as the projection's write (and the rebuild's refill), so it can never disagree with the row.
  * Archived contacts have no rows: they never search, and a count over this table alone is a count of
@@ -59,7 +59,7 @@ export class ContactSearchValues1764200000800 implements MigrationInterface {
     // The planner's first plans over the table need its statistics, as the search's cost bound does.
     await db.query('ANALYZE contact_search_values');
     // Search no longer reads these: every filter they served goes through contact_search_values.
-    for (const index of ['custom_attributes', 'email_trgm', 'name', 'email', 'external_id', 'visible_count']) {
+    for (const index of ['custom_attributes', 'tag_ids', 'email_trgm', 'name', 'email', 'external_id', 'visible_count']) {
       await db.query(`DROP INDEX IF EXISTS contacts_${index}_idx`);
     }
   }
@@ -75,6 +75,7 @@ export class ContactSearchValues1764200000800 implements MigrationInterface {
     await db.query(`CREATE INDEX contacts_name_idx ON contacts (workspace_id, (state->>'name'))`);
     await db.query(`CREATE INDEX contacts_email_trgm_idx ON contacts USING gin (workspace_id, email_lower gin_trgm_ops)`);
     await db.query(`CREATE INDEX contacts_custom_attributes_idx ON contacts USING gin (workspace_id, (state->'custom_attributes') jsonb_path_ops)`);
+    await db.query(`CREATE INDEX contacts_tag_ids_idx ON contacts USING gin (workspace_id, (state->'tag_ids') jsonb_path_ops)`);
   }
 }
 
@@ -111,6 +112,11 @@ const CONTACT_SEARCH_VALUES_OF = `
            CASE jsonb_typeof(a.value) WHEN 'boolean' THEN (a.value #>> '{}')::boolean END
       FROM jsonb_each(CASE jsonb_typeof(state->'custom_attributes') WHEN 'object' THEN state->'custom_attributes' ELSE '{}' END) a
      WHERE (state->>'archived') IS DISTINCT FROM 'true' AND jsonb_typeof(a.value) IN ('string', 'number', 'boolean')
+    UNION ALL
+    -- One row per tag, keyed by the tag: tag_id = X is then one key's rows, in the list's order.
+    SELECT DISTINCT 'tag_id:' || t.tag_id, (state->>'created_at')::bigint, NULL::text, NULL::numeric, true
+      FROM jsonb_array_elements_text(CASE jsonb_typeof(state->'tag_ids') WHEN 'array' THEN state->'tag_ids' ELSE '[]' END) t (tag_id)
+     WHERE (state->>'archived') IS DISTINCT FROM 'true'
   $$`;
 
 /**
