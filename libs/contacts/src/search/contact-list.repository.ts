@@ -32,32 +32,8 @@ interface Statement {
 export function pageStatements(plan: SearchPlan): { walk: Statement | null; page: Statement; count: Statement | null } {
   const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
   const count = countStatement(plan, where);
-  if (plan.sort !== DEFAULT_SORT || !plan.filter) return { walk: null, page: contactsPage(plan, where), count };
-  if (!plan.stored) return { walk: walkContacts(plan), page: contactsPage(plan, where), count };
+  if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where), count };
   return { walk: plan.stored.equality ? null : walkPage(plan, plan.stored), page: storedPage(plan, plan.stored), count };
-}
-
-/** The contacts a walk of the whole list (any filter) reads at most: each costs a probe per filter. */
-export const CONTACT_WALK_LIMIT = 2_000;
-
-/**
- * Any other filter in the default order: the next contacts of the list (its index, in order), each probed for the
- * filter, at most CONTACT_WALK_LIMIT; a filter that matches one contact in 40 or more fills the page. Else the page
- * falls back to the set-based plan, which is the better one for a rare match.
- */
-function walkContacts(plan: SearchPlan): Statement {
-  const params = new SqlParams();
-  params.values.push(...plan.params.values.slice(0, plan.filterValueCount));
-  const keyset = plan.after ? ` AND (c.created_at, c.id) > (${params.bind(plan.after.keys[0], 'bigint')}, ${params.bind(plan.after.id, 'text')})` : '';
-  const text = `
-    SELECT w.state, w.version, w.created_at AS k0, w.id AS k1
-      FROM (SELECT c.state, c.version, c.created_at, c.id, (${plan.probe}) AS hit FROM contacts c
-             WHERE c.workspace_id = $1 AND ${VISIBLE}${keyset}
-             ORDER BY c.created_at, c.id
-             LIMIT ${CONTACT_WALK_LIMIT}) w
-     WHERE w.hit
-     LIMIT ${params.bind(plan.perPage + 1, 'int')}`;
-  return { text, values: params.values };
 }
 
 /** The field's values the walk reads at most before the page falls back to the filter's own index. */

@@ -35,12 +35,7 @@ export interface CompiledFilter {
   scope?: string;
   /** The filter is one `=` on a stored value, whose index holds its matches in the list's order. */
   equality?: boolean;
-  /** The same boolean as per-row probes (EXISTS by primary key), for a walk of the list in order; else `sql` is one. */
-  probe?: string;
 }
-
-/** The filter as a boolean over `c` made of per-row probes only. */
-export const probeOf = (compiled: CompiledFilter): string => compiled.probe ?? compiled.sql;
 
 /** SQL of the search's workspace (the plan binds it first) and the parameters, for the whole compilation. */
 interface Scope {
@@ -93,16 +88,14 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
   if (first.field !== undefined && parts.every((part) => part.field === first.field)) {
     return storedMatch(scope, first.field, first.key!, `(${parts.map((part) => part.cond).join(` ${operator} `)})`);
   }
-  const probe = `(${parts.map(probeOf).join(` ${operator} `)})`;
-  if (operator === 'OR' && parts.every((part) => part.ids)) return { ...withIds(parts.flatMap((part) => part.ids!)), probe };
-  return { sql: `(${parts.map((part) => part.sql).join(` ${operator} `)})`, probe };
+  if (operator === 'OR' && parts.every((part) => part.ids)) return withIds(parts.flatMap((part) => part.ids!));
+  return { sql: `(${parts.map((part) => part.sql).join(` ${operator} `)})` };
 }
 
 /** Contacts whose value of one stored field meets `cond` (over the row `v`). */
 function storedMatch(scope: Scope, field: string, key: string, cond: string): CompiledFilter {
   const rows = `v.workspace_id = ${scope.workspace} AND v.field = ${key}`;
-  const probe = `EXISTS (SELECT 1 FROM contact_search_values v WHERE ${rows} AND v.contact_id = c.id AND ${cond})`;
-  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), field, key, cond, scope: rows, probe };
+  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), field, key, cond, scope: rows };
 }
 
 const withIds = (ids: string[]): CompiledFilter => ({ sql: `c.id IN (${ids.join(' UNION ALL ')})`, ids });

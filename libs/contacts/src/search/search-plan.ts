@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CursorInvalidError } from '@app/intercom';
-import { compileFilter, probeOf } from './search-compiler.js';
+import { compileFilter } from './search-compiler.js';
 import { type SearchContext, SqlParams, type SqlType } from './search-fields.js';
 import { type SortPlan, planSort } from './search-sort.js';
 
@@ -23,8 +23,6 @@ export interface SearchPlan {
   /** $1 is the workspace, then the filter's values, then the sort's: the count query binds only the first ones. */
   params: SqlParams;
   filter: string | null;
-  /** The filter as per-row probes, for a walk of the list in order. */
-  probe: string | null;
   /**
    * When the filter is positive on one stored field, its rows of contact_search_values: `scope` (workspace and field)
    * and `cond` over the row `v`. The matches are exactly those rows, so the count reads that table's index alone and a
@@ -49,13 +47,12 @@ export function planSearch(request: PageRequest): SearchPlan {
   const workspace = params.bind(request.workspaceId);
   const compiled = request.query === undefined ? null : compileFilter(request.query, request.context, params, workspace);
   const filter = compiled?.sql ?? null;
-  const probe = compiled ? probeOf(compiled) : null;
   const stored = compiled?.field === undefined ? null : { scope: compiled.scope!, cond: compiled.cond!, equality: compiled.equality === true };
   const filterValueCount = params.values.length;
   const countKey = filter === null ? null : fingerprint([filter, params.values]);
   const sort = planSort(request.sort, request.context, params);
   const after = request.startingAfter ? decodeCursor(request.startingAfter, sort, countKey) : null;
-  return { params, filter, probe, stored, filterValueCount, sort, after, perPage: request.perPage, countKey };
+  return { params, filter, stored, filterValueCount, sort, after, perPage: request.perPage, countKey };
 }
 
 /** A row as the read model returns it: up to perPage + 1 of them, so a next page shows without a count. */
