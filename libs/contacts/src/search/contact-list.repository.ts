@@ -4,6 +4,7 @@ import { LIMITS } from '@app/intercom';
 import type pg from 'pg';
 import type { ContactView } from '../store/contact.repository.js';
 import { contactColumns } from '../store/contact-state.columns.js';
+import type { StoredMatch } from './search-compiler.js';
 import type { PageRow, SearchPlan } from './search-plan.js';
 import { SqlParams } from './search-fields.js';
 import { DEFAULT_SORT } from './search-sort.js';
@@ -15,8 +16,6 @@ export interface ContactRows {
   rows: PageRow<ContactView>[];
   total: number;
 }
-
-type Stored = NonNullable<SearchPlan['stored']>;
 
 interface Statement {
   text: string;
@@ -30,40 +29,17 @@ interface Statement {
  * A search counts at most EXACT_COUNT_LIMIT + 1 matches, so its cost has a bound whatever the workspace's size.
  */
 export function pageStatements(plan: SearchPlan): { walk: Statement | null; page: Statement; count: Statement | null } {
-  const where = ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
+  const where = filteredWhere(plan);
   const count = countStatement(plan, where);
   if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where), count };
-  return { walk: plan.stored.equality ? null : walkPage(plan, plan.stored), page: storedPage(plan, plan.stored), count };
+  return { walk: plan.stored.equality ? null : storedPage(plan, plan.stored, true), page: storedPage(plan, plan.stored, false), count };
 }
+
+/** The contacts a plan may answer: the workspace's listed ones that meet its filter. */
+const filteredWhere = (plan: SearchPlan) => ['c.workspace_id = $1', VISIBLE, ...(plan.filter ? [plan.filter] : [])].join(' AND ');
 
 /** The field's values the walk reads at most before the page falls back to the filter's own index. */
 export const WALK_LIMIT = 10_000;
-
-/**
- * A range, list or pattern on one field, first by walking that field's values in the list's order (the order index
- * holds them all, so no heap): a filter that matches one contact in 200 or more fills the page within WALK_LIMIT
- * entries. The planner cannot tell (its statistics of a value mix every field), so the walk is tried first and the
- * page falls back to storedPage, which reads the filter's own index and sorts its (then few) matches.
- */
-function walkPage(plan: SearchPlan, { scope, cond }: Stored): Statement {
-  const params = new SqlParams();
-  params.values.push(...plan.params.values.slice(0, plan.filterValueCount));
-  const keyset = plan.after
-    ? ` AND (v.created_at, v.contact_id) > (${params.bind(plan.after.keys[0], 'bigint')}, ${params.bind(plan.after.id, 'text')})`
-    : '';
-  const text = `
-    SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1
-      FROM (SELECT w.created_at, w.contact_id
-              FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit FROM contact_search_values v
-                     WHERE ${scope}${keyset}
-                     ORDER BY v.created_at, v.contact_id
-                     LIMIT ${WALK_LIMIT}) w
-             WHERE w.hit
-             LIMIT ${params.bind(plan.perPage + 1, 'int')}) m
-      JOIN contacts c ON c.workspace_id = $1 AND c.id = m.contact_id
-     ORDER BY m.created_at, m.contact_id`;
-  return { text, values: params.values };
-}
 
 /** The page read from contacts: the list index in the default order, any filter as a condition on each row. */
 function contactsPage(plan: SearchPlan, where: string): Statement {
@@ -85,26 +61,36 @@ function contactsPage(plan: SearchPlan, where: string): Statement {
 
 /**
  * The page of a filter on one stored field, in the default order (created_at, id): the first matching rows of
- * contact_search_values after the cursor, which its indexes hold in that order, then their contacts by primary key.
- * The side table holds listed contacts only, so every row has its contact.
+ * contact_search_values after the cursor, then their contacts by primary key (the side table holds listed contacts
+ * only, so every row has its contact). The plain page lets the planner pick the filter's index; the walk reads the
+ * field's values in the list's order (the order index holds them all, so no heap) and keeps the matches, at most
+ * WALK_LIMIT of them: a range, list or pattern that matches one contact in 200 or more fills the page so. The planner
+ * cannot tell (its statistics of a value mix every field), so the walk is tried first and the plain page follows when
+ * it did not fill.
  */
-function storedPage(plan: SearchPlan, { scope, cond }: Stored): Statement {
-  const conditions = [scope, cond];
-  if (plan.after) {
-    conditions.push(`(v.created_at, v.contact_id) > (${plan.params.bind(plan.after.keys[0], 'bigint')}, ${plan.params.bind(plan.after.id, 'text')})`);
-  }
+function storedPage(plan: SearchPlan, { scope, cond }: StoredMatch, walk: boolean): Statement {
+  const params = new SqlParams();
+  params.values.push(...plan.params.values.slice(0, plan.filterValueCount));
+  const after = plan.after
+    ? ` AND (v.created_at, v.contact_id) > (${params.bind(plan.after.keys[0], 'bigint')}, ${params.bind(plan.after.id, 'text')})`
+    : '';
+  const limit = params.bind(plan.perPage + 1, 'int');
+  const matches = walk
+    ? `SELECT w.created_at, w.contact_id
+         FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit FROM contact_search_values v
+                WHERE ${scope}${after} ORDER BY v.created_at, v.contact_id LIMIT ${WALK_LIMIT}) w
+        WHERE w.hit LIMIT ${limit}`
+    : `SELECT v.created_at, v.contact_id FROM contact_search_values v
+        WHERE ${scope} AND ${cond}${after} ORDER BY v.created_at, v.contact_id LIMIT ${limit}`;
   const text = `
     SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1
-      FROM (SELECT v.created_at, v.contact_id FROM contact_search_values v
-             WHERE ${conditions.join(' AND ')}
-             ORDER BY v.created_at, v.contact_id
-             LIMIT ${plan.params.bind(plan.perPage + 1, 'int')}) m
+      FROM (${matches}) m
       JOIN contacts c ON c.workspace_id = $1 AND c.id = m.contact_id
      ORDER BY m.created_at, m.contact_id`;
-  return { text, values: plan.params.values };
+  return { text, values: params.values };
 }
 
-/** The matches a search counts exactly; beyond, its total_count is an estimate (README: Lists and counts). */
+/** The matches a search counts exactly; beyond, its total_count is an estimate (README: Search at any size). */
 export const EXACT_COUNT_LIMIT = LIMITS.searchExactCount;
 
 const COUNTER_TOTAL = 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1';
@@ -161,9 +147,8 @@ export class ContactListRepository {
    * and the workspace's listed contacts, so it is never less than what was counted nor more than could match.
    */
   private async estimate(plan: SearchPlan, values: unknown[]): Promise<number> {
-    const where = ['c.workspace_id = $1', VISIBLE, plan.filter!].join(' AND ');
     const [explained, listed] = await Promise.all([
-      this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${matchesOf(plan, where)}`, values }),
+      this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${matchesOf(plan, filteredWhere(plan))}`, values }),
       this.pool.query({ text: COUNTER_TOTAL, values: values.slice(0, 1) }),
     ]);
     const estimated = Math.round(Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));

@@ -21,20 +21,26 @@ type Filter = { field?: unknown; operator?: unknown; value?: unknown };
 
 /**
  * A compiled filter: `sql` is a boolean over the row `c`. A positive filter on stored fields also knows `ids`: selects
- * of contact_search_values whose union is exactly its matching (listed) contacts, so the count can read that table's
- * index alone and the page can join it. `field`/`cond` mark a filter on one stored field, which merges with another
- * on the same field into one index range (each contact holds at most one value per field).
+ * of contact_search_values whose union is exactly its matching (listed) contacts, which the page joins. `stored` marks
+ * a filter on one stored field: it merges with another on the same field into one index range (each contact holds at
+ * most one value per field), and its count and page read contact_search_values alone.
  */
 export interface CompiledFilter {
   sql: string;
   ids?: string[];
-  field?: string;
-  key?: string;
-  cond?: string;
-  /** For a filter on one stored field: the workspace and field of its rows of contact_search_values `v`. */
-  scope?: string;
-  /** The filter is one `=` on a stored value, whose index holds its matches in the list's order. */
-  equality?: boolean;
+  stored?: StoredMatch;
+}
+
+/** The rows of contact_search_values `v` that match a filter on one stored field. */
+export interface StoredMatch {
+  /** The field's name, for merging: filters on the same field share its bound key. */
+  field: string;
+  /** The workspace and the field of the rows. */
+  scope: string;
+  /** The filter's condition over `v`. */
+  cond: string;
+  /** One `=` on a value, whose index holds its matches in the list's order. */
+  equality: boolean;
 }
 
 /** SQL of the search's workspace (the plan binds it first) and the parameters, for the whole compilation. */
@@ -84,18 +90,20 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
   if (!Array.isArray(items) || items.length === 0) throw new Invalid(`The value of an ${operator} filter must be a non-empty array of filters`);
   if (items.length > MAX_GROUP_SIZE) throw new Invalid(`An ${operator} filter can hold at most ${MAX_GROUP_SIZE} filters, got ${items.length}`);
   const parts = items.map((item) => compileNode(item, scope, depth + 1));
-  const first = parts[0];
-  if (first.field !== undefined && parts.every((part) => part.field === first.field)) {
-    return storedMatch(scope, first.field, first.key!, `(${parts.map((part) => part.cond).join(` ${operator} `)})`);
+  const first = parts[0].stored;
+  if (first && parts.every((part) => part.stored?.field === first.field)) {
+    return storedMatch(first.field, first.scope, `(${parts.map((part) => part.stored!.cond).join(` ${operator} `)})`);
   }
   if (operator === 'OR' && parts.every((part) => part.ids)) return withIds(parts.flatMap((part) => part.ids!));
   return { sql: `(${parts.map((part) => part.sql).join(` ${operator} `)})` };
 }
 
-/** Contacts whose value of one stored field meets `cond` (over the row `v`). */
-function storedMatch(scope: Scope, field: string, key: string, cond: string): CompiledFilter {
-  const rows = `v.workspace_id = ${scope.workspace} AND v.field = ${key}`;
-  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), field, key, cond, scope: rows };
+/** The rows of contact_search_values `v` of one field (its bound key) in the search's workspace. */
+const rowsOf = (scope: Scope, key: string) => `v.workspace_id = ${scope.workspace} AND v.field = ${key}`;
+
+/** Contacts whose value of one stored field (the rows `rows`) meets `cond` (over the row `v`). */
+function storedMatch(field: string, rows: string, cond: string, equality = false): CompiledFilter {
+  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), stored: { field, scope: rows, cond, equality } };
 }
 
 const withIds = (ids: string[]): CompiledFilter => ({ sql: `c.id IN (${ids.join(' UNION ALL ')})`, ids });
@@ -138,11 +146,11 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
   if (value === null) {
     if ((operator !== '=' && operator !== '!=') || field.type === 'tag') throw new Invalid(`A null value only works with = and != (on ${field.name})`);
     const present = `${column} IS NOT NULL`;
-    return operator === '=' ? storedMiss(scope, key, present) : storedMatch(scope, field.name, key, present);
+    return operator === '=' ? storedMiss(scope, key, present) : storedMatch(field.name, rowsOf(scope, key), present);
   }
   const cond = storedCondition(field, column, operator, value, scope.params);
   if (NEGATIVE.has(operator)) return storedMiss(scope, key, cond);
-  return { ...storedMatch(scope, field.name, key, cond), equality: operator === '=' && field.type !== 'date' };
+  return storedMatch(field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date');
 }
 
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */
@@ -182,7 +190,7 @@ function compileTag(operator: string, tagId: string, scope: Scope): CompiledFilt
   const key = scope.keys.get(name) ?? scope.params.bind(name, 'text');
   scope.keys.set(name, key);
   const cond = 'v.boolean_value';
-  return operator === '=' ? { ...storedMatch(scope, name, key, cond), equality: true } : storedMiss(scope, key, cond);
+  return operator === '=' ? storedMatch(name, rowsOf(scope, key), cond, true) : storedMiss(scope, key, cond);
 }
 
 /** Intercom matches timestamps by calendar day (UTC here): `=` the whole day, `>` from the next day, `<` before it. */

@@ -21,8 +21,6 @@ export interface SearchField {
   /** The only values the equality operators accept (role). */
   values?: readonly string[];
   sortable: boolean;
-  /** A custom attribute's name, as the data attribute names it. */
-  customName?: string;
   /**
    * Where contact_search_values holds the field's values (every field with a source but created_at, which the list
    * index serves, and tag_id, whose rows are keyed by the tag): its `field` key and typed column.
@@ -135,7 +133,6 @@ function customField(key: string, context: SearchContext, requestField: string):
       return `(CASE WHEN jsonb_typeof(${value}) = '${jsonType}' THEN (${value} #>> '{}')::${sqlType} END)`;
     },
     sortable: true,
-    customName: key,
     stored: { key: (params) => params.bind(CUSTOM_PREFIX + key, 'text'), column: COLUMN_OF[type] },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CursorInvalidError } from '@app/intercom';
-import { compileFilter } from './search-compiler.js';
+import { type StoredMatch, compileFilter } from './search-compiler.js';
 import { type SearchContext, SqlParams, type SqlType } from './search-fields.js';
 import { type SortPlan, planSort } from './search-sort.js';
 
@@ -24,12 +24,11 @@ export interface SearchPlan {
   params: SqlParams;
   filter: string | null;
   /**
-   * When the filter is positive on one stored field, its rows of contact_search_values: `scope` (workspace and field)
-   * and `cond` over the row `v`. The matches are exactly those rows, so the count reads that table's index alone and a
-   * page in the default order reads its first rows after the cursor. `equality`: one `=`, whose value index holds the
-   * matches in the list's order.
+   * When the filter is positive on one stored field, its rows of contact_search_values. The matches are exactly those
+   * rows, so the count reads that table's index alone and a page in the default order reads its first rows after the
+   * cursor.
    */
-  stored: { scope: string; cond: string; equality: boolean } | null;
+  stored: StoredMatch | null;
   filterValueCount: number;
   sort: SortPlan;
   after: CursorPosition | null;
@@ -47,7 +46,7 @@ export function planSearch(request: PageRequest): SearchPlan {
   const workspace = params.bind(request.workspaceId);
   const compiled = request.query === undefined ? null : compileFilter(request.query, request.context, params, workspace);
   const filter = compiled?.sql ?? null;
-  const stored = compiled?.field === undefined ? null : { scope: compiled.scope!, cond: compiled.cond!, equality: compiled.equality === true };
+  const stored = compiled?.stored ?? null;
   const filterValueCount = params.values.length;
   const countKey = filter === null ? null : fingerprint([filter, params.values]);
   const sort = planSort(request.sort, request.context, params);
