@@ -28,10 +28,12 @@ export class AddNoteHandler implements ICommandHandler<AddNoteCommand, NoteRecor
   ) {}
 
   async execute({ workspaceId, contactId, text, adminId, metadata }: AddNoteCommand): Promise<NoteRecord> {
-    const author = adminId === null ? await this.notes.firstAdminId(workspaceId) : parseAdminId(adminId);
     const noteId = newObjectId();
     const body = noteHtml(text);
     await this.contacts.change(workspaceId, contactId, metadata, (contact, context) => {
+      // Absent, the author is the admin the token acts for: the workspace's first (lowest id), from the admins the
+      // decision context holds anyway (at most LIMITS.adminsPerWorkspace).
+      const author = adminId === null ? firstAdmin(context.admins) : parseAdminId(adminId);
       if (author === null) throw new NoteAuthorNotFoundError();
       return addNote(contact, noteId, body, author, context);
     });
@@ -41,3 +43,5 @@ export class AddNoteHandler implements ICommandHandler<AddNoteCommand, NoteRecor
     return note;
   }
 }
+
+const firstAdmin = (admins: ReadonlySet<number>): number | null => (admins.size === 0 ? null : Math.min(...admins));

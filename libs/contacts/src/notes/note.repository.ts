@@ -70,13 +70,6 @@ export class NoteRepository {
     if (!rows[0]) return null;
     return { total: rows[0].total, notes: rows[0].notes.map(toRecord) };
   }
-
-  /** The workspace's first admin: the one its access token acts for. */
-  async firstAdminId(workspaceId: string): Promise<number | null> {
-    // The workspace's admins first (bounded by LIMITS.adminsPerWorkspace), as WorkspacesService.firstAdmin reads them.
-    const { rows } = await this.pool.query('WITH w AS MATERIALIZED (SELECT id FROM admins WHERE workspace_id = $1) SELECT id FROM w ORDER BY id LIMIT 1', [workspaceId]);
-    return rows[0]?.id ?? null;
-  }
 }
 
 const toRecord = (row: Record<string, any>): NoteRecord => ({
