@@ -41,7 +41,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000
 /** Skips what other test files appended before: every transaction begun later sorts after this. */
 async function startAtEnd(processor: string): Promise<void> {
   const { rows } = await pool.query(`SELECT transaction_id::text AS transaction_id, global_position FROM es_events
-    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY transaction_id DESC, global_position DESC LIMIT 1`);
+    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY es_events.transaction_id DESC, global_position DESC LIMIT 1`);
   if (rows[0]) await saveCheckpoint(pool, processor, { transactionId: rows[0].transaction_id, globalPosition: rows[0].global_position });
 }
 

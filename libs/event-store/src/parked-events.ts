@@ -96,7 +96,8 @@ export async function parkEvent(db: Queryable, processor: string, event: StoredE
 export async function listParked(db: Queryable, processor?: string): Promise<ParkedEvent[]> {
   const { rows } = await db.query({
     name: 'es_list_parked',
-    text: `SELECT ${PARKED_COLUMNS} FROM es_parked_events WHERE $1::text IS NULL OR processor = $1 ORDER BY transaction_id, global_position, processor`,
+    text: `SELECT ${PARKED_COLUMNS} FROM es_parked_events WHERE $1::text IS NULL OR processor = $1
+            ORDER BY es_parked_events.transaction_id, global_position, processor`,
     values: [processor ?? null],
   });
   return rows;
@@ -107,7 +108,7 @@ export async function firstParkedOfStream(db: Queryable, processor: string, work
   const { rows } = await db.query({
     name: 'es_first_parked_of_stream',
     text: `SELECT ${PARKED_COLUMNS} FROM es_parked_events WHERE processor = $1 AND workspace_id = $2 AND stream_id = $3
-            ORDER BY transaction_id, global_position LIMIT 1 FOR UPDATE`,
+            ORDER BY es_parked_events.transaction_id, global_position LIMIT 1 FOR UPDATE`,
     values: [processor, workspaceId, streamId],
   });
   return rows[0];

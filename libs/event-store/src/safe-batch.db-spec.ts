@@ -59,4 +59,19 @@ describe('readBoundedBatch', () => {
     expect(await read(before, 10, 2 * bytes[0], workspaceId)).toEqual({ ids: ids.slice(0, 2), full: true });
     expect(await read(before, 10, 1 << 20, workspaceId)).toEqual({ ids, full: false });
   });
+
+  // Transaction ids are read as text: ordered as text, 10 would come before 9 and the checkpoint would jump past 9.
+  it('reads in commit order when transaction ids have different numbers of digits', async () => {
+    const workspace = randomUUID();
+    const { rows } = await pool.query(
+      `INSERT INTO es_events (transaction_id, workspace_id, stream_id, stream_position, event_id, event_type, data, metadata)
+       SELECT x::text::xid8, $1, $2, o, gen_random_uuid(), 'TestEvent', '{}', '{}' FROM unnest($3::int[]) WITH ORDINALITY AS u(x, o)
+       RETURNING event_id`,
+      [workspace, randomUUID(), [8, 9, 10, 11]],
+    );
+    const ids = rows.map((row) => row.event_id);
+    const start = { transactionId: '7', globalPosition: 0 };
+    expect(await read(start, 2, 1 << 20, workspace)).toEqual({ ids: ids.slice(0, 2), full: true });
+    expect((await read(start, 2, 1 << 20)).ids).toEqual(ids.slice(0, 2));
+  });
 });

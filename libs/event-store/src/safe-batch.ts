@@ -26,7 +26,7 @@ const boundedBatch = (byWorkspace: boolean) => `
               FROM es_events
              WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
                AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())${byWorkspace ? ' AND workspace_id = $5' : ''}
-             ORDER BY transaction_id, global_position LIMIT $3) l
+             ORDER BY es_events.transaction_id, es_events.global_position LIMIT $3) l
     WINDOW w AS (ORDER BY l.xid, l.global_position ROWS UNBOUNDED PRECEDING)
   ) b
   WHERE b.n = 1 OR b.running_bytes <= $4
