@@ -75,15 +75,18 @@ function storedPage(plan: SearchPlan, { scope, cond }: StoredMatch, walk: boolea
     ? ` AND (v.created_at, v.contact_id) > (${params.bind(plan.after.keys[0], 'bigint')}, ${params.bind(plan.after.id, 'text')})`
     : '';
   const limit = params.bind(plan.perPage + 1, 'int');
+  // The walk's row number WALK_LIMIT comes along as a marker (hit or not): without it the walk read the field to its
+  // end, and its matches are the whole answer.
   const matches = walk
-    ? `SELECT w.created_at, w.contact_id
-         FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit FROM contact_search_values v
+    ? `SELECT w.created_at, w.contact_id, w.hit IS TRUE AS hit, w.n = ${WALK_LIMIT} AS marker
+         FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit, row_number() OVER (ORDER BY v.created_at, v.contact_id) AS n
+                 FROM contact_search_values v
                 WHERE ${scope}${after} ORDER BY v.created_at, v.contact_id LIMIT ${WALK_LIMIT}) w
-        WHERE w.hit LIMIT ${limit}`
-    : `SELECT v.created_at, v.contact_id FROM contact_search_values v
+        WHERE w.hit OR w.n = ${WALK_LIMIT} LIMIT ${limit} + 1`
+    : `SELECT v.created_at, v.contact_id, true AS hit, false AS marker FROM contact_search_values v
         WHERE ${scope} AND ${cond}${after} ORDER BY v.created_at, v.contact_id LIMIT ${limit}`;
   const text = `
-    SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1
+    SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1, m.hit, m.marker
       FROM (${matches}) m
       JOIN contacts c ON c.workspace_id = $1 AND c.id = m.contact_id
      ORDER BY m.created_at, m.contact_id`;
@@ -121,8 +124,8 @@ export class ContactListRepository {
     const statements = pageStatements(plan);
     const [page, count] = await Promise.all([this.readPage(plan, statements), statements.count && this.pool.query(statements.count)]);
     const keyCount = plan.sort.keys.length;
-    const rows = page.rows.map((row) => ({
-      item: { state: row.state, version: row.version },
+    const rows = page.map((row) => ({
+      item: { state: row.state as ContactView['state'], version: row.version as number },
       keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
       id: row[`k${keyCount}`] as string,
     }));
@@ -133,13 +136,17 @@ export class ContactListRepository {
     return { rows, total: bounded ? await this.estimate(plan, statements.count!.values) : counted };
   }
 
-  /** The walk's page when it filled one; else the page from the filter's index (the walk found too few to tell). */
-  private async readPage(plan: SearchPlan, statements: ReturnType<typeof pageStatements>): Promise<pg.QueryResult> {
+  /**
+   * The walk's page when it filled one or read the field to its end (a small workspace's field is read whole); else
+   * the page from the filter's index (the walk found too few to tell).
+   */
+  private async readPage(plan: SearchPlan, statements: ReturnType<typeof pageStatements>): Promise<Record<string, unknown>[]> {
     if (statements.walk) {
-      const walked = await this.pool.query(statements.walk);
-      if (walked.rows.length > plan.perPage) return walked;
+      const walked = (await this.pool.query(statements.walk)).rows;
+      const hits = walked.filter((row) => row.hit);
+      if (hits.length > plan.perPage || !walked.some((row) => row.marker)) return hits.slice(0, plan.perPage + 1);
     }
-    return this.pool.query(statements.page);
+    return (await this.pool.query(statements.page)).rows;
   }
 
   /**
