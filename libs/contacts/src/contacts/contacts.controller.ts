@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { type ApiVersion, supports } from '@app/intercom';
@@ -10,6 +11,7 @@ import { GetContactAsOfQuery } from '../history/get-contact-as-of.handler.js';
 import { ChangeLifecycleCommand } from './change-lifecycle.handler.js';
 import { AsOfRequest, ContactRequest, MergeContactsRequest, MergeHistoryRequest } from './contact.request.js';
 import { renderArchived, renderBlocked, renderContact, renderDeleted, renderMergeHistory } from './contact.response.js';
+import { CONTACT_RESPONSE } from './contact.schema.js';
 import { CreateContactCommand } from './create-contact.handler.js';
 import { FindContactByExternalIdQuery } from './find-contact-by-external-id.handler.js';
 import { GetContactQuery } from './get-contact.handler.js';
@@ -28,6 +30,7 @@ export class ContactsController {
   ) {}
 
   @ApiOperation({ summary: 'Create a contact' })
+  @RouteSchema(CONTACT_RESPONSE)
   @Post()
   @HttpCode(200)
   async create(@Auth() auth: AuthContext, @Body() body: ContactRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
@@ -36,6 +39,7 @@ export class ContactsController {
   }
 
   @ApiOperation({ summary: 'Update a contact' })
+  @RouteSchema(CONTACT_RESPONSE)
   @Put(':id')
   async update(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: ContactRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
     const view = await this.commands.execute(new UpdateContactCommand(auth.workspaceId, id, body, meta));
@@ -43,6 +47,7 @@ export class ContactsController {
   }
 
   @ApiOperation({ summary: 'Get a contact; with as_of (Unix seconds), the contact as it was then' })
+  @RouteSchema(CONTACT_RESPONSE)
   @Get(':id')
   async find(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: AsOfRequest, @RequestedVersion() version: ApiVersion) {
     if (params.as_of !== undefined) return renderContact(await this.queries.execute(new GetContactAsOfQuery(auth.workspaceId, id, params.as_of)), version);
@@ -51,6 +56,7 @@ export class ContactsController {
   }
 
   @ApiOperation({ summary: 'Get a user by external_id (2.13+; users only)' })
+  @RouteSchema(CONTACT_RESPONSE)
   @Get('find_by_external_id/:external_id')
   async findByExternalId(@Auth() auth: AuthContext, @Param('external_id') externalId: string, @RequestedVersion() version: ApiVersion) {
     const view = await this.queries.execute(new FindContactByExternalIdQuery(auth.workspaceId, externalId));
@@ -58,6 +64,7 @@ export class ContactsController {
   }
 
   @ApiOperation({ summary: 'Merge a lead into a user' })
+  @RouteSchema(CONTACT_RESPONSE)
   @Post('merge')
   @HttpCode(200)
   async merge(@Auth() auth: AuthContext, @Body() body: MergeContactsRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ApiVersion, renderCursorPages, supports } from '@app/intercom';
 import { RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { renderContact } from '../contacts/contact.response.js';
+import { CONTACT_LIST_RESPONSE } from '../contacts/contact.schema.js';
 import type { ContactView } from '../store/contact.repository.js';
 import { ListContactsRequest, SearchContactsRequest } from './contacts-list.request.js';
 import { ListContactsQuery } from './list-contacts.handler.js';
@@ -19,6 +21,7 @@ export class ContactsListController {
   constructor(private readonly queries: QueryBus) {}
 
   @ApiOperation({ summary: 'List contacts (cursor pages)' })
+  @RouteSchema(CONTACT_LIST_RESPONSE)
   @Get()
   async list(@Auth() auth: AuthContext, @Query() params: ListContactsRequest, @RequestedVersion() version: ApiVersion) {
     const query = new ListContactsQuery(auth.workspaceId, params.per_page ?? DEFAULT_PER_PAGE, params.starting_after ?? null);
@@ -26,6 +29,7 @@ export class ContactsListController {
   }
 
   @ApiOperation({ summary: 'Search contacts' })
+  @RouteSchema(CONTACT_LIST_RESPONSE)
   @Post('search')
   @HttpCode(200)
   async search(@Auth() auth: AuthContext, @Body() body: SearchContactsRequest, @RequestedVersion() version: ApiVersion) {

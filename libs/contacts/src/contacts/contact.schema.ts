@@ -1,0 +1,62 @@
+/**
+ * The JSON schema of the contact object renderContact builds, key for key in its order: the response schema of the
+ * routes that answer contacts, from which Fastify compiles a serializer (fast-json-stringify) that writes the keys as
+ * constants instead of walking each object, about five times faster than JSON.stringify on a page of 150. A key
+ * missing here would be dropped from the answer: contact.schema.spec.ts checks that the serializer writes exactly what
+ * JSON.stringify writes, for every version and every shape of value.
+ */
+type Schema = Record<string, unknown>;
+
+const SCALAR: Schema = { type: ['null', 'string', 'number', 'boolean'] };
+const STRING: Schema = { type: 'string' };
+const FREE_OBJECT: Schema = { type: 'object', additionalProperties: true };
+const object = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
+
+const REFERENCES = object({
+  type: STRING,
+  data: { type: 'array', items: object({ type: STRING, id: STRING, url: STRING }) },
+  url: STRING,
+  total_count: { type: 'integer' },
+  has_more: { type: 'boolean' },
+});
+
+const scalars = (...keys: string[]) => Object.fromEntries(keys.map((key) => [key, SCALAR]));
+
+const CONTACT_PROPERTIES: Record<string, Schema> = {
+  ...scalars('type', 'id', 'workspace_id', 'external_id', 'role', 'email', 'phone', 'name', 'avatar', 'owner_id'),
+  social_profiles: object({ type: STRING, data: { type: 'array', items: FREE_OBJECT } }),
+  ...scalars('has_hard_bounced', 'marked_email_as_spam', 'unsubscribed_from_emails', 'created_at', 'updated_at', 'signed_up_at', 'last_seen_at'),
+  ...scalars('last_replied_at', 'last_contacted_at', 'last_email_opened_at', 'last_email_clicked_at', 'language_override'),
+  ...scalars('browser', 'browser_version', 'browser_language', 'os'),
+  location: object(scalars('type', 'country', 'region', 'city', 'country_code', 'continent_code')),
+  ...scalars('android_app_name', 'android_app_version', 'android_device', 'android_os_version', 'android_sdk_version', 'android_last_seen_at'),
+  ...scalars('ios_app_name', 'ios_app_version', 'ios_device', 'ios_os_version', 'ios_sdk_version', 'ios_last_seen_at'),
+  custom_attributes: FREE_OBJECT,
+  tags: REFERENCES,
+  notes: REFERENCES,
+  companies: REFERENCES,
+  opted_out_subscription_types: REFERENCES,
+  opted_in_subscription_types: REFERENCES,
+  ...scalars('utm_campaign', 'utm_content', 'utm_medium', 'utm_source', 'utm_term', 'referrer'),
+  // Versions 2.12 and later only.
+  enabled_push_messaging: SCALAR,
+};
+
+export const CONTACT_SCHEMA: Schema = object(
+  CONTACT_PROPERTIES,
+  Object.keys(CONTACT_PROPERTIES).filter((key) => key !== 'enabled_push_messaging'),
+);
+
+/** Intercom's cursor list of contacts (renderPage of the list and search routes). */
+export const CONTACT_LIST_SCHEMA: Schema = object(
+  { type: STRING, data: { type: 'array', items: CONTACT_SCHEMA }, total_count: { type: 'integer' }, pages: FREE_OBJECT },
+);
+
+/** The route schemas: Fastify serializes a 200 with them; every other status (errors) as before. */
+export const CONTACT_RESPONSE = { response: { 200: CONTACT_SCHEMA } };
+export const CONTACT_LIST_RESPONSE = { response: { 200: CONTACT_LIST_SCHEMA } };
