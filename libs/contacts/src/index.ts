@@ -21,3 +21,4 @@ export { ContactSnapshots1764200000600 } from './store/migrations/1764200000600-
 export { ContactCounts1764200000700 } from './store/migrations/1764200000700-contact-counts.js';
 export { ContactMergesIntoIndex1764200000750 } from './store/migrations/1764200000750-contact-merges-into-index.js';
 export { ContactSearchValues1764200000800 } from './store/migrations/1764200000800-contact-search-values.js';
+export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/1764200000810-contact-search-trigrams-by-field.js';
