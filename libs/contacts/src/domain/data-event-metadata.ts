@@ -32,8 +32,8 @@ export function eventNameProblem(field: string, name: unknown): string | undefin
   return undefined;
 }
 
-// Intercom's help: key names cannot contain '.', '$', ~`!@#%^&*'{}|\" or NUL.
-const FORBIDDEN_KEY = /[.$~`!@#%^&*'{}|\\"\u0000]/;
+// Intercom's help: key names cannot contain '.', '$', ~`!@#%^&*'{}|\" or NUL (the JSON parser refuses NUL everywhere).
+const FORBIDDEN_KEY = /[.$~`!@#%^&*'{}|\\"]/;
 const URL = /^https?:\/\/[^\s]+$/i;
 
 /** The keys Intercom keeps: the first 10 distinct ones (case-insensitively), in the order sent. */
