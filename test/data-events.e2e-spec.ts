@@ -138,7 +138,7 @@ describe('data events', () => {
       [{ event_name: 'e', email: ['a@example.com'] }, 'email'],
     ])('refuses %j with 400 parameter_invalid on %s, and records nothing', async (body, field) => {
       const { user } = await people();
-      const res = await me.dataEvents.track({ ...body, ...(body.id === 'x' ? { id: user.id } : {}) });
+      const res = await me.dataEvents.track({ ...body, ...((body as { id?: unknown }).id === 'x' ? { id: user.id } : {}) });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ type: 'error.list', request_id: expect.stringMatching(UUID), errors: [expect.objectContaining({ code: 'parameter_invalid', field })] });
       expect(await streamOf(user.id)).toEqual([]);

@@ -8,6 +8,7 @@ export * from './domain/contact.errors.js';
 export * from './domain/contact.state.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
 export * from './domain/data-event.events.js';
+export * from './domain/data-event-metadata.js';
 export { renderDataEvent } from './data-events/data-event.response.js';
 export { tagNamesOf } from './tags/tag-catalog.repository.js';
 export { CONTACT_STREAM, ContactRepository, type ContactStream, type ContactView } from './store/contact.repository.js';
