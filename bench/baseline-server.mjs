@@ -13,6 +13,11 @@ app.put('/contacts/:id', async (request) => {
   if (typeof request.body !== 'object' || request.body === null) throw new Error('expected a JSON body');
   return contact;
 });
+// Intercom's answer to a tracked event: 202 with an empty body.
+app.post('/events', async (request, reply) => {
+  if (typeof request.body !== 'object' || request.body === null) throw new Error('expected a JSON body');
+  reply.code(202).send();
+});
 
 for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => app.close().finally(() => process.exit(0)));
 process.once('disconnect', () => app.close().finally(() => process.exit(0)));

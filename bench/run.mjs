@@ -16,7 +16,7 @@ import { freshDatabase } from './database.mjs';
 import { startBaseline, startService } from './processes.mjs';
 import { compare, markdown, writeJson } from './report.mjs';
 import { compareSizes } from './report-search.mjs';
-import { randomRequest, runScenario, scenario } from './scenarios.mjs';
+import { randomRequest, runScenario, scenario, trackRequest } from './scenarios.mjs';
 import { benchRateLimits } from './rate-limits.mjs';
 import { benchRebuild } from './rebuild.mjs';
 import { benchRelay } from './relay.mjs';
@@ -60,11 +60,15 @@ function defineScenarios({ baseline, service, ids, countEvents }) {
   const change = () => ({ name: `Bench Contact ${++counter}`, custom_attributes: { plan: PLANS[randomInt(PLANS.length)] } });
   const get = randomRequest('GET', () => `/contacts/${randomId()}`);
   const put = randomRequest('PUT', () => `/contacts/${randomId()}`, change);
+  // Every POST /events is a new event of a random contact: one event appended, and the contact's summary row moved.
+  const track = trackRequest(ids);
   return [
     scenario('baseline GET', { requests: [get] }, { target: baseline }),
     scenario('baseline PUT', { requests: [put] }, { target: baseline }),
+    scenario('baseline POST /events', { requests: [track] }, { target: baseline }),
     scenario('service GET /contacts/{id}', { requests: [get] }, { target: service, compareWith: 'baseline GET', minRatio: 0.7 }),
     scenario('service PUT /contacts/{id}', { requests: [put] }, { target: service, compareWith: 'baseline PUT', minRatio: 0.3, countEvents }),
+    scenario('service POST /events', { requests: [track] }, { target: service, compareWith: 'baseline POST /events', minRatio: 0.3, countEvents }),
   ];
 }
 

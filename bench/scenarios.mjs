@@ -20,6 +20,24 @@ export function randomRequest(method, pathFor, bodyFor) {
   };
 }
 
+/**
+ * POST /events ("track") of a random contact: one of a few names, a created_at of its own for every request (so
+ * that none is a duplicate, which Intercom and the service answer 202 without recording) and two metadata keys.
+ */
+export function trackRequest(ids) {
+  let counter = 0;
+  const names = ['viewed-page', 'placed-order', 'invited-friend', 'updated-plan'];
+  return randomRequest('POST', () => '/events', () => {
+    const n = ++counter;
+    return {
+      event_name: names[n % names.length],
+      created_at: 1_700_000_000 + n,
+      id: ids[Math.floor(Math.random() * ids.length)],
+      metadata: { source: 'bench', price: { amount: n % 10_000, currency: 'eur' } },
+    };
+  });
+}
+
 export async function runScenario(s, { duration, warmup, connections, headers }) {
   const base = { url: s.target.url, connections, headers, ...s.options };
   const eventsBefore = await s.countEvents?.();

@@ -4,7 +4,7 @@ import { type Client, api } from './support/api.js';
 import { workspaceEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-describe('GET /events, the change feed', () => {
+describe('GET /changes, the change feed', () => {
   let t: TestApp;
   let ws: CreatedWorkspace;
   let me: Client;
@@ -35,7 +35,7 @@ describe('GET /events, the change feed', () => {
     const seen: { id: string; contact_id: string; version: number }[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const res = await me.events({ limit: 7, wait: 1, ...(cursor ? { after: cursor } : {}) });
+      const res = await me.changes({ limit: 7, wait: 1, ...(cursor ? { after: cursor } : {}) });
       expect(res.status).toBe(200);
       expect(res.body.type).toBe('list');
       seen.push(...res.body.data);
@@ -54,9 +54,9 @@ describe('GET /events, the change feed', () => {
   });
 
   it('answers the envelope and holds a waiting request until an event arrives', async () => {
-    const start = await me.ok.events({ limit: 1000 });
+    const start = await me.ok.changes({ limit: 1000 });
     const tail = start.next_cursor;
-    const waiting = me.events({ after: tail, wait: 10 });
+    const waiting = me.changes({ after: tail, wait: 10 });
     const pending = waiting.then((r) => r);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const created = await me.ok.contacts.create({ role: 'lead', name: 'late' });
@@ -73,14 +73,16 @@ describe('GET /events, the change feed', () => {
       },
     ]);
     expect(res.body.next_cursor).not.toBe(tail);
-    const empty = await me.ok.events({ after: res.body.next_cursor });
+    const empty = await me.ok.changes({ after: res.body.next_cursor });
     expect(empty).toEqual({ type: 'list', data: [], next_cursor: res.body.next_cursor });
   });
 
   it('refuses a bad cursor, limit or wait, and needs a token', async () => {
-    expect((await me.get('/events?after=nope')).status).toBe(400);
-    expect((await me.get('/events?limit=0')).status).toBe(400);
-    expect((await me.get('/events?wait=31')).status).toBe(400);
-    expect((await api(t).as(null).events()).status).toBe(401);
+    expect((await me.get('/changes?after=nope')).status).toBe(400);
+    // /events is Intercom's data events now: without type=user it is a 400 there, never this feed.
+    expect((await me.get('/events?after=')).body.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'type' });
+    expect((await me.get('/changes?limit=0')).status).toBe(400);
+    expect((await me.get('/changes?wait=31')).status).toBe(400);
+    expect((await api(t).as(null).changes()).status).toBe(401);
   });
 });

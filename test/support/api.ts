@@ -90,7 +90,14 @@ function routes<R>(send: Send<R>) {
       /** GET /me: the admin the token acts for. */
       me: () => send('get', '/me'),
     },
-    events: (query?: Query) => send('get', '/events', { query }),
+    /** The service's own change feed. */
+    changes: (query?: Query) => send('get', '/changes', { query }),
+    /** Intercom's data events. */
+    dataEvents: {
+      track: (body: object, headers?: Headers) => send('post', '/events', { body, headers }),
+      list: (query?: Query, headers?: Headers) => send('get', '/events', { query, headers }),
+      summaries: (body: object, headers?: Headers) => send('post', '/events/summaries', { body, headers }),
+    },
   };
 }
 

@@ -65,7 +65,7 @@ export async function createApp(config: RuntimeConfig): Promise<NestFastifyAppli
     },
     return503OnClosing: true,
     // Node's defaults are none: a client that never finishes its request, or a silent socket, is cut.
-    // Inactivity stays above the longest long-poll (GET /events?wait=30); the request timeout covers receiving only.
+    // Inactivity stays above the longest long-poll (GET /changes?wait=30); the request timeout covers receiving only.
     connectionTimeout: config.httpConnectionTimeoutMs,
     requestTimeout: config.httpRequestTimeoutMs,
     keepAliveTimeout: config.httpKeepAliveTimeoutMs,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CompaniesModule } from './companies/companies.module.js';
 import { ContactsFeatureModule } from './contacts/contacts.module.js';
 import { DataAttributesModule } from './data-attributes/data-attributes.module.js';
+import { DataEventsModule } from './data-events/data-events.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { SearchModule } from './search/search.module.js';
@@ -19,6 +20,7 @@ import { TagsModule } from './tags/tags.module.js';
     NotesModule,
     SubscriptionsModule,
     DataAttributesModule,
+    DataEventsModule,
   ],
 })
 export class ContactsModule {}

@@ -7,6 +7,9 @@ export * from './domain/contact.events.js';
 export * from './domain/contact.errors.js';
 export * from './domain/contact.state.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
+export * from './domain/data-event.events.js';
+export * from './domain/data-event-metadata.js';
+export { renderDataEvent } from './data-events/data-event.response.js';
 export { tagNamesOf } from './tags/tag-catalog.repository.js';
 export { CONTACT_STREAM, ContactRepository, type ContactStream, type ContactView } from './store/contact.repository.js';
 export { type Snapshot, snapshotsAtOrBefore } from './store/contact-snapshots.repository.js';
@@ -20,5 +23,6 @@ export { ContactCountIndex1764200000460 } from './store/migrations/1764200000460
 export { ContactSnapshots1764200000600 } from './store/migrations/1764200000600-contact-snapshots.js';
 export { ContactCounts1764200000700 } from './store/migrations/1764200000700-contact-counts.js';
 export { ContactMergesIntoIndex1764200000750 } from './store/migrations/1764200000750-contact-merges-into-index.js';
+export { DataEvents1764200000910 } from './store/migrations/1764200000910-data-events.js';
 export { ContactSearchValues1764200000800 } from './store/migrations/1764200000800-contact-search-values.js';
 export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/1764200000810-contact-search-trigrams-by-field.js';

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 
 /** What requests of the contacts API may hold at once: long-poll slots (their time on the database is the pools'). */
 export interface RequestBounds {
-  /** Concurrent long-polls (GET /events with wait > 0) of one workspace in this process. */
+  /** Concurrent long-polls (GET /changes with wait > 0) of one workspace in this process. */
   longPollsPerWorkspace: number;
   /** Concurrent long-polls of all workspaces in this process. */
   longPollsPerProcess: number;

@@ -21,7 +21,7 @@ export interface AppConfig {
   httpRequestTimeoutMs: number;
   /** How long an idle keep-alive connection stays open between requests. */
   httpKeepAliveTimeoutMs: number;
-  /** Concurrent long-polls (GET /events with wait > 0) per workspace, and per process. */
+  /** Concurrent long-polls (GET /changes with wait > 0) per workspace, and per process. */
   longPollsPerWorkspace: number;
   longPollsPerProcess: number;
   natsUrl?: string;

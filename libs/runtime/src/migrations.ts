@@ -9,9 +9,10 @@ import {
   ContactSearchValues1764200000800,
   ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,
+  DataEvents1764200000910,
 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
-import { Webhooks1764200000500 } from '@app/webhooks';
+import { WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
 import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
 
 /** Every library's migrations, in timestamp order: the API, the worker, the CLI and the tests run them at start. */
@@ -33,4 +34,6 @@ export const MIGRATIONS = [
   AdminsWorkspaceIndex1764200000760,
   ContactSearchValues1764200000800,
   ContactSearchTrigramsByField1764200000810,
+  DataEvents1764200000910,
+  WebhookEventNames1764200000911,
 ];

@@ -7,3 +7,5 @@ export * from './delivery/webhook-delivery.loop.js';
 export { signatureOf, USER_AGENT } from './delivery/notification-request.js';
 export * from './subscriptions/webhook-subscriptions.service.js';
 export { Webhooks1764200000500 } from './migrations/1764200000500-webhooks.js';
+export { WebhookEventNames1764200000911 } from './migrations/1764200000911-webhook-event-names.js';
+export { EVENT_TOPIC } from './notifications/data-event-notifications.js';

@@ -8,6 +8,7 @@ import { IsInt, IsString, Max, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { CursorInvalidError } from '@app/intercom';
 import { Optional } from '@app/intercom/http';
+import { contactIdOfStream } from '../domain/data-event.events.js';
 import { ReadChangeFeedQuery } from './read-change-feed.handler.js';
 
 export class ChangeFeedRequest {
@@ -24,9 +25,9 @@ export class ChangeFeedRequest {
   wait?: number;
 }
 
-@ApiTags('Events')
+@ApiTags('Changes')
 @ApiBearerAuth()
-@Controller('events')
+@Controller('changes')
 export class ChangeFeedController {
   constructor(private readonly queries: QueryBus) {}
 
@@ -43,7 +44,7 @@ export class ChangeFeedController {
       data: page.events.map((event) => ({
         id: event.eventId,
         event_type: event.type,
-        contact_id: event.streamId,
+        contact_id: contactIdOfStream(event.streamId),
         version: event.streamPosition,
         occurred_at: (event.data.occurred_at as number | undefined) ?? Math.floor(event.recordedAt.getTime() / 1000),
         data: event.data,

@@ -7,14 +7,14 @@ const RETRY_AFTER = { 'Retry-After': '1' };
 /** 429: this workspace already holds its share of waiting long-polls in this process. */
 export class TooManyLongPollsError extends IntercomError {
   constructor(limit: number) {
-    super('rate_limit_exceeded', 429, `At most ${limit} requests of a workspace may wait on /events at once; retry without wait, or later`, undefined, RETRY_AFTER);
+    super('rate_limit_exceeded', 429, `At most ${limit} requests of a workspace may wait on /changes at once; retry without wait, or later`, undefined, RETRY_AFTER);
   }
 }
 
 /** 503: the process holds as many waiting long-polls as it takes; another replica, or a retry, may serve it. */
 export class LongPollsExhaustedError extends IntercomError {
   constructor() {
-    super('service_unavailable', 503, 'The service holds as many waiting requests on /events as it takes; try again shortly', undefined, RETRY_AFTER);
+    super('service_unavailable', 503, 'The service holds as many waiting requests on /changes as it takes; try again shortly', undefined, RETRY_AFTER);
   }
 }
 

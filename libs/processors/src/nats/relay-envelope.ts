@@ -1,3 +1,4 @@
+import { contactIdOfStream } from '@app/contacts';
 import type { StoredEvent } from '@app/event-store';
 
 /** What a NATS consumer receives: the event and its provenance, with stable snake_case names. */
@@ -6,6 +7,7 @@ export interface RelayEnvelope {
   type: string;
   workspace_id: string;
   contact_id: string;
+  /** The position in the event's stream: the contact's, or for data events the contact's data-event stream. */
   stream_position: number;
   global_position: number;
   /** Unix seconds, the domain's clock. */
@@ -22,7 +24,8 @@ export function envelopeOf(event: StoredEvent): RelayEnvelope {
     id: event.eventId,
     type: event.type,
     workspace_id: event.workspaceId,
-    contact_id: event.streamId,
+    // A data event's stream is the contact's second one (`<id>:events`): consumers are told the contact.
+    contact_id: contactIdOfStream(event.streamId),
     stream_position: event.streamPosition,
     global_position: event.globalPosition,
     occurred_at: typeof event.data.occurred_at === 'number' ? event.data.occurred_at : Math.floor(event.recordedAt.getTime() / 1000),

@@ -5,6 +5,8 @@ export const renderSubscription = (s: WebhookSubscription) => ({
   id: s.id,
   url: s.url,
   topics: s.topics,
+  // Intercom's shape for an event.created subscription; the others have none.
+  ...(s.event_names ? { metadata: { event_names: s.event_names } } : {}),
   active: s.active,
   created_at: s.created_at,
 });

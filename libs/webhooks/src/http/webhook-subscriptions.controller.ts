@@ -15,7 +15,7 @@ export class WebhookSubscriptionsController {
   @Post()
   @HttpCode(200)
   async create(@Auth() auth: AuthContext, @Body() body: CreateWebhookSubscriptionRequest) {
-    return renderSubscription(await this.subscriptions.create(auth.workspaceId, body.url, body.topics));
+    return renderSubscription(await this.subscriptions.create(auth.workspaceId, body.url, body.topics, body.metadata?.event_names));
   }
 
   @ApiOperation({ summary: "The workspace's webhook subscriptions" })

@@ -22,8 +22,8 @@ export const CONTACT_TOPICS = [
   'contact.unsubscribed',
 ] as const;
 
-/** What a subscription may ask for; `ping` is Intercom's test notification. */
-export const WEBHOOK_TOPICS: readonly string[] = [...CONTACT_TOPICS, 'ping'];
+/** What a subscription may ask for; `event.created` is Intercom's data-event topic, `ping` its test notification. */
+export const WEBHOOK_TOPICS: readonly string[] = [...CONTACT_TOPICS, 'event.created', 'ping'];
 
 export type ContactTopic = (typeof CONTACT_TOPICS)[number];
 

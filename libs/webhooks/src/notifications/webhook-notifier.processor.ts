@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { Counter } from 'prom-client';
 import { WEBHOOK_OPTIONS, type WebhookOptions } from '../webhook-options.js';
 import { NOTIFYING_EVENTS, notificationsOf } from './contact-notifications.js';
+import { EVENT_TOPIC, dataEventNotification } from './data-event-notifications.js';
 import { statesAfter } from './contact-states.js';
 
 const enqueued = new Counter({ name: 'webhook_notifications_enqueued_total', help: 'Deliveries queued for a subscription', labelNames: ['topic'] });
@@ -14,13 +15,15 @@ const enqueued = new Counter({ name: 'webhook_notifications_enqueued_total', hel
 interface Subscriber {
   id: string;
   topics: Set<string>;
+  /** The data events an event.created subscription named; null without that topic. */
+  eventNames: Set<string> | null;
   createdAt: Date;
 }
 
 // FOR SHARE: a subscription being disabled (410) or deleted waits for this batch, so its last
 // deliveries are dropped or removed with it instead of being left pending behind it.
 const ACTIVE_SUBSCRIPTIONS = `
-  SELECT workspace_id, id, topics, created_at FROM webhook_subscriptions
+  SELECT workspace_id, id, topics, event_names, created_at FROM webhook_subscriptions
    WHERE active AND workspace_id = ANY($1::text[]) FOR SHARE`;
 
 // Rows keep their order in the log: a subscription's queue is sent by id.
@@ -51,34 +54,46 @@ export class WebhookNotifier implements LogProcessor {
   }
 
   async handle(events: StoredEvent[], tx: pg.PoolClient): Promise<void> {
-    const candidates = events.filter((event) => NOTIFYING_EVENTS.has(event.type));
+    const candidates = events.filter((event) => NOTIFYING_EVENTS.has(event.type) || event.type === 'DataEventTracked');
     if (candidates.length === 0) return;
     const subscribers = await activeSubscribers(tx, candidates);
     // A subscription hears what happened after it was made, not the backlog of a lagging processor.
     const wanted = candidates.filter((event) => subscribers.get(event.workspaceId)?.some((s) => s.createdAt <= event.recordedAt));
     if (wanted.length === 0) return;
-    const states = await statesAfter(tx, this.store, wanted);
+    // Data events render from their own payload: only contact events need the contact as they left it.
+    const states = await statesAfter(tx, this.store, wanted.filter((event) => NOTIFYING_EVENTS.has(event.type)));
     const tags = await tagNamesOf(tx, wanted.filter((event) => event.type === 'ContactTagged' || event.type === 'ContactUntagged').map((event) => ({ workspaceId: event.workspaceId, id: String(event.data.tag_id) })));
     const rows: Record<string, unknown>[] = [];
+    const queue = (event: StoredEvent, subscriber: Subscriber, topic: string, item: unknown) => {
+      rows.push({
+        n: rows.length,
+        workspace_id: event.workspaceId,
+        subscription_id: subscriber.id,
+        topic,
+        event_id: event.eventId,
+        notification_id: `notif_${randomUUID()}`,
+        item,
+        // The event's own time (the contact's created_at and updated_at come from it), not the commit's.
+        occurred_at: (event.data.occurred_at as number | undefined) ?? Math.floor(event.recordedAt.getTime() / 1000),
+      });
+      enqueued.inc({ topic });
+    };
     for (const event of wanted) {
+      if (event.type === 'DataEventTracked') {
+        for (const subscriber of subscribers.get(event.workspaceId) ?? []) {
+          if (!subscriber.topics.has(EVENT_TOPIC) || subscriber.createdAt > event.recordedAt) continue;
+          const item = mapped(event, () => dataEventNotification(event, subscriber.eventNames));
+          if (item) queue(event, subscriber, EVENT_TOPIC, item);
+        }
+        continue;
+      }
       const after = states.get(event.eventId);
       if (!after) continue;
       const tagName = (id: string) => tags.get(`${event.workspaceId}/${id}`) ?? null;
       for (const { topic, item } of mapped(event, () => notificationsOf(toContactEvent(event), after, tagName))) {
         for (const subscriber of subscribers.get(event.workspaceId) ?? []) {
           if (!subscriber.topics.has(topic) || subscriber.createdAt > event.recordedAt) continue;
-          rows.push({
-            n: rows.length,
-            workspace_id: event.workspaceId,
-            subscription_id: subscriber.id,
-            topic,
-            event_id: event.eventId,
-            notification_id: `notif_${randomUUID()}`,
-            item,
-            // The event's own time (the contact's created_at and updated_at come from it), not the commit's.
-            occurred_at: (event.data.occurred_at as number | undefined) ?? Math.floor(event.recordedAt.getTime() / 1000),
-          });
-          enqueued.inc({ topic });
+          queue(event, subscriber, topic, item);
         }
       }
     }
@@ -92,7 +107,7 @@ async function activeSubscribers(db: Queryable, events: StoredEvent[]): Promise<
   const byWorkspace = new Map<string, Subscriber[]>();
   for (const row of rows) {
     const list = byWorkspace.get(row.workspace_id) ?? [];
-    list.push({ id: row.id, topics: new Set(row.topics), createdAt: row.created_at });
+    list.push({ id: row.id, topics: new Set(row.topics), eventNames: row.event_names ? new Set(row.event_names) : null, createdAt: row.created_at });
     byWorkspace.set(row.workspace_id, list);
   }
   return byWorkspace;

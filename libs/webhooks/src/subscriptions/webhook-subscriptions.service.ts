@@ -2,12 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LIMITS, ParameterInvalidError, ResourceNotFoundError, newObjectId } from '@app/intercom';
 import { PG_POOL, inLockedTransaction } from '@app/event-store';
 import type pg from 'pg';
+import { normalizeEventName } from '@app/contacts';
+import { EVENT_TOPIC } from '../notifications/data-event-notifications.js';
 import { WEBHOOK_TOPICS } from '../notifications/contact-notifications.js';
 
 export interface WebhookSubscription {
   id: string;
   url: string;
   topics: string[];
+  /** With event.created: the data events it hears of (normalized names). */
+  event_names: string[] | null;
   active: boolean;
   created_at: number;
 }
@@ -42,7 +46,7 @@ export class WebhookSubscriptionLimitError extends ParameterInvalidError {
 }
 
 const epoch = (column: string) => `floor(extract(epoch FROM ${column}))::bigint`;
-const SUBSCRIPTION = `id, url, topics, active, ${epoch('created_at')} AS created_at`;
+const SUBSCRIPTION = `id, url, topics, event_names, active, ${epoch('created_at')} AS created_at`;
 const DELIVERY = `id::text AS id, topic, event_id, notification_id, status, attempts, last_status_code, last_error,
   ${epoch('next_attempt_at')} AS next_attempt_at, ${epoch('delivered_at')} AS delivered_at, ${epoch('created_at')} AS created_at`;
 
@@ -52,15 +56,16 @@ const DELIVERY = `id::text AS id, topic, event_id, notification_id, status, atte
 export class WebhookSubscriptionsService {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
-  async create(workspaceId: string, url: string, topics: string[]): Promise<WebhookSubscription> {
+  async create(workspaceId: string, url: string, topics: string[], eventNames: string[] = []): Promise<WebhookSubscription> {
     const unknown = topics.find((topic) => !WEBHOOK_TOPICS.includes(topic));
     if (unknown !== undefined) throw new WebhookTopicInvalidError(unknown);
+    const names = topics.includes(EVENT_TOPIC) ? JSON.stringify([...new Set(eventNames.map(normalizeEventName))]) : null;
     return inLockedTransaction(this.pool, `webhook_subscriptions:${workspaceId}`, async (client) => {
       const { rows: held } = await client.query('SELECT count(*)::int AS n FROM webhook_subscriptions WHERE workspace_id = $1', [workspaceId]);
       if (held[0].n >= LIMITS.webhookSubscriptions) throw new WebhookSubscriptionLimitError();
       const { rows } = await client.query(
-        `INSERT INTO webhook_subscriptions (workspace_id, id, url, topics) VALUES ($1, $2, $3, $4) RETURNING ${SUBSCRIPTION}`,
-        [workspaceId, newObjectId(), url, JSON.stringify([...new Set(topics)])],
+        `INSERT INTO webhook_subscriptions (workspace_id, id, url, topics, event_names) VALUES ($1, $2, $3, $4, $5) RETURNING ${SUBSCRIPTION}`,
+        [workspaceId, newObjectId(), url, JSON.stringify([...new Set(topics)]), names],
       );
       return rows[0];
     });
