@@ -60,7 +60,7 @@ describe('PUT /contacts/{id}', () => {
     expect(res.body.owner_id).toBe(version === '2.16' ? String(adminId) : adminId);
   });
 
-  it.each(['3.0', '2.6', '1.4', 'latest'])('refuses Intercom-Version %s', async (version) => {
+  it.each(['3.0', '2.17', '1.5', 'latest'])('refuses Intercom-Version %s', async (version) => {
     const contact = await me.ok.contacts.create({ role: 'lead' });
     const res = await me.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
     expect(res.status).toBe(400);

@@ -13,7 +13,7 @@ import { DEFAULT_PER_PAGE, type Page } from './search-plan.js';
 
 @ApiTags('Contacts')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Intercom-Version', required: false, description: '2.7 to 2.16; default 2.11' })
+@ApiHeader({ name: 'Intercom-Version', required: false, description: '1.0 to 1.4, 2.0 to 2.16 or Unstable; default 2.11' })
 @Controller('contacts')
 export class ContactsListController {
   constructor(private readonly queries: QueryBus) {}
