@@ -52,11 +52,20 @@ describe('list bounds', () => {
         expect(res.pages).toMatchObject({ page, per_page: 37, total_pages: Math.ceil(NOTES / 37) });
         seen.push(...ids(res.data));
         if (!res.pages.next) break;
-        expect(res.pages.next).toEqual({ page: page + 1, per_page: 37 });
+        expect(res.pages.next).toEqual({ per_page: 37, starting_after: expect.any(String) });
         page++;
       }
       expect(page).toBe(Math.ceil(NOTES / 37));
       expect(seen).toEqual([...written].reverse());
+      // Following pages.next.starting_after reads the same pages.
+      const followed: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res: Json = await as.ok.notes.of(contactId, { per_page: 37, ...(cursor ? { starting_after: cursor } : {}) });
+        followed.push(...ids(res.data));
+        cursor = res.pages.next?.starting_after;
+      } while (cursor);
+      expect(followed).toEqual(seen);
       const beyond = await as.ok.notes.of(contactId, { page: page + 1, per_page: 37 });
       expect(beyond).toMatchObject({ data: [], total_count: NOTES });
     });

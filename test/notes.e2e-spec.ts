@@ -159,11 +159,33 @@ describe('notes', () => {
       expect(second.body.pages).toEqual({ type: 'pages', next: null, page: 2, per_page: 2, total_pages: 2 });
       const first = await me.notes.of(contact.id, { page: 1, per_page: 2 });
       expect(first.body.data.map((n: { id: string }) => n.id)).toEqual([ids.three, ids.two]);
-      expect(first.body.pages).toEqual({ type: 'pages', next: { page: 2, per_page: 2 }, page: 1, per_page: 2, total_pages: 2 });
+      // 2.14's cursor_pages: next is {per_page, starting_after}.
+      expect(first.body.pages).toEqual({ type: 'pages', next: { per_page: 2, starting_after: expect.any(String) }, page: 1, per_page: 2, total_pages: 2 });
       // The SDK pages on until a page comes back empty.
       const beyond = await me.notes.of(contact.id, { page: 3, per_page: 2 });
       expect(beyond.status).toBe(200);
       expect(beyond.body).toMatchObject({ data: [], total_count: 3 });
+    });
+
+    it('follows pages.next.starting_after, in place while notes are added', async () => {
+      const contact = await me.ok.contacts.create({ email: 'cursor-notes@example.com' });
+      const ids: string[] = [];
+      for (const text of ['n1', 'n2', 'n3', 'n4', 'n5']) ids.push((await me.ok.notes.add(contact.id, { body: text })).id);
+      const first = await me.ok.notes.of(contact.id, { per_page: 2 });
+      expect(first.data.map((n: { id: string }) => n.id)).toEqual([ids[4], ids[3]]);
+      // A note added between two pages does not shift the next one (a page number would show n3 twice).
+      await me.ok.notes.add(contact.id, { body: 'late' });
+      const second = await me.ok.notes.of(contact.id, { per_page: 2, starting_after: first.pages.next.starting_after });
+      expect(second.data.map((n: { id: string }) => n.id)).toEqual([ids[2], ids[1]]);
+      expect(second.pages).toMatchObject({ page: 2, per_page: 2, total_pages: 3, next: { per_page: 2 } });
+      const third = await me.ok.notes.of(contact.id, { per_page: 2, starting_after: second.pages.next.starting_after });
+      expect(third.data.map((n: { id: string }) => n.id)).toEqual([ids[0]]);
+      expect(third.pages).toEqual({ type: 'pages', next: null, page: 3, per_page: 2, total_pages: 3 });
+      for (const bad of ['nope', Buffer.from('notes:1:3').toString('base64url'), 'x'.repeat(65)]) {
+        const res = await me.notes.of(contact.id, { starting_after: bad });
+        expect(res.status, bad).toBe(400);
+        expect(res.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'starting_after' });
+      }
     });
 
     it('answers an empty list for a contact without notes', async () => {

@@ -54,13 +54,15 @@ describe('PUT /contacts/{id}', () => {
     const contact = await me.ok.contacts.create({ role: 'lead', owner_id: adminId });
     const res = await me.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
     expect(res.status).toBe(200);
-    const expected = sample(version);
-    expect(Object.keys(res.body)).toEqual(Object.keys(expected));
+    const keys = Object.keys(sample(version));
+    // 2.16 takes email_verified on create and update; no example shows it in the contact, which carries it after email.
+    if (version === '2.16') keys.splice(keys.indexOf('email') + 1, 0, 'email_verified');
+    expect(Object.keys(res.body)).toEqual(keys);
     expect(res.body.enabled_push_messaging).toBeNull();
     expect(res.body.owner_id).toBe(version === '2.16' ? String(adminId) : adminId);
   });
 
-  it.each(['3.0', '2.6', '1.4', 'latest'])('refuses Intercom-Version %s', async (version) => {
+  it.each(['3.0', '2.17', '1.5', 'latest'])('refuses Intercom-Version %s', async (version) => {
     const contact = await me.ok.contacts.create({ role: 'lead' });
     const res = await me.contacts.update(contact.id, { name: 'v' }, { 'Intercom-Version': version });
     expect(res.status).toBe(400);

@@ -48,6 +48,10 @@ class NulCharacterError extends ParameterInvalidError {
   }
 }
 
+class UnsupportedMediaTypeError extends Error {
+  readonly statusCode = 415;
+}
+
 class InvalidJsonError extends ParameterInvalidError {
   constructor() {
     super('The request body is not valid JSON');
@@ -96,6 +100,12 @@ export function configureApp(app: NestFastifyApplication): void {
       return done(error as Error, undefined);
     }
     done(null, parsed);
+  });
+  // intercom-client 5.x (axios) posts archive and unarchive with no body but a form Content-Type: an empty body of
+  // any type is no body; anything else that is not JSON stays a 415.
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    if ((body as string).trim() === '') return done(null, undefined);
+    done(new UnsupportedMediaTypeError(), undefined);
   });
   fastify.addHook('onRequest', async (request) => {
     if (/%00/.test(request.url)) throw new NulCharacterError();

@@ -113,7 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // At most 896 KiB: the envelope adds well under 1 KiB, and NATS refuses messages over 1 MiB by default.
     maxEventBytes: int('MAX_EVENT_BYTES', 256 * 1024, 4096, 896 * 1024),
   };
-  if (config.bootstrapToken !== undefined && config.bootstrapToken.length < 16) problems.push('BOOTSTRAP_TOKEN must be at least 16 characters');
+  // At most 256: the longest token the API reads from an Authorization header; no colon or space, so HTTP Basic can carry it.
+  if (config.bootstrapToken !== undefined && !/^[^\s:]{16,256}$/.test(config.bootstrapToken)) {
+    problems.push('BOOTSTRAP_TOKEN must be 16 to 256 characters, without spaces or colons');
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }

@@ -1,6 +1,7 @@
 export * from './workspaces.service.js';
 export * from './workspaces.module.js';
 export * from './http/access-token.guard.js';
+export { accessToken } from './http/access-token.js';
 export { Workspaces1764200000100 } from './migrations/1764200000100-workspaces.js';
 export { SubscriptionTypes1764200000150 } from './migrations/1764200000150-subscription-types.js';
 export { AdminsWorkspaceIndex1764200000760 } from './migrations/1764200000760-admins-workspace-index.js';

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Allow, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { type ApiVersion, ParameterInvalidError, supports } from '@app/intercom';
+import type { ContactPatch } from '../domain/contact.aggregate.js';
 import type { CustomValue, Role } from '../domain/contact.events.js';
 import { IsFlatAttributes, MAX_TIME, Nullable, Optional, toIntegerId } from '@app/intercom/http';
 
@@ -51,6 +53,34 @@ export class ContactRequest {
   @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true })
   @Nullable() @IsFlatAttributes()
   custom_attributes?: Record<string, CustomValue | null> | null;
+
+  // Checked only on 2.16 and later, the versions that have it (contactPatch): older ones ignore it, as any unknown field.
+  @ApiPropertyOptional({ nullable: true, type: 'boolean', description: '2.16: whether you verified that the contact owns the email sent with it' })
+  @Allow()
+  email_verified?: unknown;
+}
+
+/** What a create or update body asks for at this version. */
+export function contactPatch(body: ContactRequest, version: ApiVersion): ContactPatch {
+  const { email_verified, ...fields } = body;
+  if (email_verified === undefined || !supports(version, 'emailVerified')) return fields;
+  if (email_verified !== null && typeof email_verified !== 'boolean') throw new ParameterInvalidError('email_verified must be a boolean', 'email_verified');
+  return { ...fields, email_verified };
+}
+
+/** 2.16's `include_merge_history` query parameter, where the spec defines it (every read of contacts but create). */
+export class IncludeMergeHistoryRequest {
+  // Checked only on 2.16 and later (wantsMergeHistory): older versions ignore it.
+  @ApiPropertyOptional({ type: 'boolean', default: false, description: "2.16: embed a user's merge_history (its 25 newest merges)" })
+  @Allow()
+  include_merge_history?: unknown;
+}
+
+export function wantsMergeHistory({ include_merge_history: asked }: IncludeMergeHistoryRequest, version: ApiVersion): boolean {
+  if (asked === undefined || !supports(version, 'embeddedMergeHistory')) return false;
+  if (asked === 'true' || asked === true) return true;
+  if (asked === 'false' || asked === false) return false;
+  throw new ParameterInvalidError('include_merge_history must be true or false', 'include_merge_history');
 }
 
 export class MergeContactsRequest {
@@ -67,7 +97,7 @@ export class MergeContactsRequest {
   skip_duplicate_validation?: boolean;
 }
 
-export class AsOfRequest {
+export class AsOfRequest extends IncludeMergeHistoryRequest {
   @ApiPropertyOptional({ description: 'Unix seconds: answer the contact as it was then' })
   @Optional() @Type(() => Number) @IsInt({ message: 'as_of must be a Unix timestamp in seconds' }) @Min(0) @Max(MAX_TIME)
   as_of?: number;

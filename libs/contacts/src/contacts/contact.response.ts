@@ -1,6 +1,7 @@
 import { type ApiVersion, supports } from '@app/intercom';
 import type { ContactState } from '../domain/contact.state.js';
-import type { MergeHistoryPage } from './get-merge-history.handler.js';
+import type { EmbeddedMergeHistory } from './embedded-merge-history.handler.js';
+import type { MergeHistoryItem, MergeHistoryPage } from './get-merge-history.handler.js';
 
 const EMBEDDED = 10;
 
@@ -16,8 +17,10 @@ const refs = (type: string, ids: string[], url: string) => ({
 /**
  * Intercom's contact object, key for key in the order of the documented examples. Fields this
  * service has no source for (devices, location, UTM) are present as null, as Intercom shows them.
+ * 2.16 adds `email_verified` (no example shows it: it follows the email it speaks of) and, for a user whose
+ * history was asked for (`mergeHistory` from GetEmbeddedMergeHistoryQuery), `merge_history` last, as in the schema.
  */
-export function renderContact(c: ContactState, version: ApiVersion): Record<string, unknown> {
+export function renderContact(c: ContactState, version: ApiVersion, mergeHistory?: EmbeddedMergeHistory): Record<string, unknown> {
   const body: Record<string, unknown> = {
     type: 'contact',
     id: c.id,
@@ -25,6 +28,7 @@ export function renderContact(c: ContactState, version: ApiVersion): Record<stri
     external_id: c.external_id,
     role: c.role,
     email: c.email,
+    ...(supports(version, 'emailVerified') ? { email_verified: c.email_verified ?? null } : {}),
     phone: c.phone,
     name: c.name,
     avatar: c.avatar,
@@ -73,6 +77,8 @@ export function renderContact(c: ContactState, version: ApiVersion): Record<stri
     referrer: null,
   };
   if (supports(version, 'enabledPushMessaging')) body.enabled_push_messaging = null;
+  const merges = supports(version, 'embeddedMergeHistory') ? mergeHistory?.get(c.id) : undefined;
+  if (merges) body.merge_history = merges.map(renderMergeItem);
   return body;
 }
 
@@ -81,12 +87,14 @@ export const renderDeleted = (c: ContactState) => ({ id: c.id, external_id: c.ex
 export const renderArchived = (c: ContactState) => ({ id: c.id, external_id: c.external_id, type: 'contact', archived: c.archived });
 export const renderBlocked = (c: ContactState) => ({ type: 'contact', id: c.id, external_id: c.external_id, blocked: c.blocked });
 
+// Only leads merge into users here, so every source was a lead.
+const renderMergeItem = (item: MergeHistoryItem) => ({ type: 'merge_history', source_contact_id: item.source_contact_id, source_contact_role: 'lead', merged_at: item.merged_at });
 
 /** Intercom's merge_history list: a keyset page with Intercom's next_cursor and has_more. */
 export function renderMergeHistory({ items, next }: MergeHistoryPage) {
   return {
     type: 'list',
-    data: items.map((item) => ({ type: 'merge_history', source_contact_id: item.source_contact_id, source_contact_role: 'lead', merged_at: item.merged_at })),
+    data: items.map(renderMergeItem),
     next_cursor: next,
     has_more: next !== null,
   };

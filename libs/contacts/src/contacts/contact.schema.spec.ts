@@ -23,6 +23,7 @@ const STATES: ContactState[] = [
       external_id: '007',
       name: '123',
       email: 'a"b\\c@example.com',
+      email_verified: true,
       avatar: 'https://example.com/a.png',
       unsubscribed_from_emails: true,
       custom_attributes: { plan: 'pro', seats: 1.5, vip: true, nested: '{"x":1}', 'odd key"': 'é\u2028' },
@@ -31,6 +32,10 @@ const STATES: ContactState[] = [
     consentSet('s2', 'opt_out'),
   ),
 ];
+
+/** include_merge_history's answer for a contact: two merges. */
+const MERGES = (state: ContactState) =>
+  new Map([[state.id, [{ source_contact_id: 'l1', merged_at: 10 }, { source_contact_id: 'l2', merged_at: 11 }]]]);
 
 const VERSIONS = Array.from({ length: NEWEST_VERSION - OLDEST_VERSION + 1 }, (_, i) => OLDEST_VERSION + i);
 
@@ -41,8 +46,10 @@ describe('the contact response schema', () => {
   it('serializes every contact of every version exactly as JSON.stringify does', () => {
     for (const version of VERSIONS) {
       for (const state of STATES) {
-        const body = renderContact(state, version);
-        expect(contact(body), `version 2.${version}`).toBe(JSON.stringify(body));
+        for (const history of [undefined, MERGES(state)]) {
+          const body = renderContact(state, version, history);
+          expect(contact(body), `version 2.${version}`).toBe(JSON.stringify(body));
+        }
       }
     }
   });

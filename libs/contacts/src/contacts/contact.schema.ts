@@ -10,12 +10,9 @@ type Schema = Record<string, unknown>;
 const SCALAR: Schema = { type: ['null', 'string', 'number', 'boolean'] };
 const STRING: Schema = { type: 'string' };
 const FREE_OBJECT: Schema = { type: 'object', additionalProperties: true };
-const object = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({
-  type: 'object',
-  properties,
-  required,
-  additionalProperties: false,
-});
+// No property is `required`: fast-json-stringify writes required properties first and the others after them, which
+// would move 2.16's email_verified to the end; and a missing required one throws. Each is written when defined.
+const object = (properties: Record<string, Schema>): Schema => ({ type: 'object', properties, additionalProperties: false });
 
 const REFERENCES = object({
   type: STRING,
@@ -28,7 +25,10 @@ const REFERENCES = object({
 const scalars = (...keys: string[]) => Object.fromEntries(keys.map((key) => [key, SCALAR]));
 
 const CONTACT_PROPERTIES: Record<string, Schema> = {
-  ...scalars('type', 'id', 'workspace_id', 'external_id', 'role', 'email', 'phone', 'name', 'avatar', 'owner_id'),
+  ...scalars('type', 'id', 'workspace_id', 'external_id', 'role', 'email'),
+  // 2.16 only.
+  email_verified: SCALAR,
+  ...scalars('phone', 'name', 'avatar', 'owner_id'),
   social_profiles: object({ type: STRING, data: { type: 'array', items: FREE_OBJECT } }),
   ...scalars('has_hard_bounced', 'marked_email_as_spam', 'unsubscribed_from_emails', 'created_at', 'updated_at', 'signed_up_at', 'last_seen_at'),
   ...scalars('last_replied_at', 'last_contacted_at', 'last_email_opened_at', 'last_email_clicked_at', 'language_override'),
@@ -45,17 +45,14 @@ const CONTACT_PROPERTIES: Record<string, Schema> = {
   ...scalars('utm_campaign', 'utm_content', 'utm_medium', 'utm_source', 'utm_term', 'referrer'),
   // Versions 2.12 and later only.
   enabled_push_messaging: SCALAR,
+  // 2.16, when include_merge_history asked for it.
+  merge_history: { type: 'array', items: object(scalars('type', 'source_contact_id', 'source_contact_role', 'merged_at')) },
 };
 
-export const CONTACT_SCHEMA: Schema = object(
-  CONTACT_PROPERTIES,
-  Object.keys(CONTACT_PROPERTIES).filter((key) => key !== 'enabled_push_messaging'),
-);
+export const CONTACT_SCHEMA: Schema = object(CONTACT_PROPERTIES);
 
 /** Intercom's cursor list of contacts (renderPage of the list and search routes). */
-export const CONTACT_LIST_SCHEMA: Schema = object(
-  { type: STRING, data: { type: 'array', items: CONTACT_SCHEMA }, total_count: { type: 'integer' }, pages: FREE_OBJECT },
-);
+export const CONTACT_LIST_SCHEMA: Schema = object({ type: STRING, data: { type: 'array', items: CONTACT_SCHEMA }, total_count: { type: 'integer' }, pages: FREE_OBJECT });
 
 /** The route schemas: Fastify serializes a 200 with them; every other status (errors) as before. */
 export const CONTACT_RESPONSE = { response: { 200: CONTACT_SCHEMA } };

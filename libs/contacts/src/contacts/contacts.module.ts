@@ -4,6 +4,7 @@ import { ContactStoreModule } from '../store/contact-store.module.js';
 import { ChangeLifecycleHandler } from './change-lifecycle.handler.js';
 import { ContactsController } from './contacts.controller.js';
 import { CreateContactHandler } from './create-contact.handler.js';
+import { GetEmbeddedMergeHistoryHandler } from './embedded-merge-history.handler.js';
 import { FindContactByExternalIdHandler } from './find-contact-by-external-id.handler.js';
 import { GetContactHandler } from './get-contact.handler.js';
 import { GetMergeHistoryHandler } from './get-merge-history.handler.js';
@@ -22,6 +23,7 @@ import { UpdateContactHandler } from './update-contact.handler.js';
     GetContactHandler,
     FindContactByExternalIdHandler,
     GetMergeHistoryHandler,
+    GetEmbeddedMergeHistoryHandler,
   ],
 })
 export class ContactsFeatureModule {}

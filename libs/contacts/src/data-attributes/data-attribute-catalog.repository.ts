@@ -3,8 +3,8 @@ import { PG_POOL, inLockedTransaction } from '@app/event-store';
 import { IntercomError, LIMITS, ParameterInvalidError, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 import type { DataType } from '../domain/contact.state.js';
-import { DecisionContexts } from '../store/decision-context.js';
-import { type DataAttribute, STANDARD_ATTRIBUTES } from './standard-attributes.js';
+import { DecisionContexts, firstAdmin } from '../store/decision-context.js';
+import { type DataAttribute, STANDARD_ATTRIBUTES, isStandardName } from './standard-attributes.js';
 
 export interface NewDataAttribute {
   name: string;
@@ -63,17 +63,20 @@ export class DataAttributeCatalog {
 
   async create(workspaceId: string, input: NewDataAttribute): Promise<DataAttribute> {
     const name = input.name.trim();
-    if (STANDARD_ATTRIBUTES.some((a) => a.model === input.model && a.name.toLowerCase() === name.toLowerCase())) {
+    if (isStandardName(input.model, name)) {
       throw new DataAttributeInvalidError(`'${name}' is one of our standard attributes. Please use a different name.`);
     }
     const now = nowInSeconds();
+    // Created through the API, the attribute is the token's admin's, as Intercom records it.
+    const adminId = firstAdmin((await this.contexts.get(workspaceId)).context);
     try {
       const row = await inLockedTransaction(this.pool, lockKey(workspaceId, input.model), async (client) => {
         await this.checkRoom(client, workspaceId, input.model, true);
         const { rows } = await client.query(
-          `INSERT INTO data_attributes (workspace_id, model, name, label, description, data_type, options, messenger_writable, created_at, updated_at)
-           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
-          [workspaceId, input.model, name, input.description ?? null, input.data_type, optionsJson(input.options), input.messenger_writable ?? false, now],
+          `INSERT INTO data_attributes (workspace_id, model, name, label, description, data_type, options, messenger_writable, admin_id, created_at, updated_at)
+           VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING ${COLUMNS}`,
+          [workspaceId, input.model, name, input.description ?? null, input.data_type, optionsJson(input.options), input.messenger_writable ?? false,
+            adminId === null ? null : String(adminId), now],
         );
         return rows[0];
       });

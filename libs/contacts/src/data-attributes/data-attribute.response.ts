@@ -5,7 +5,7 @@ export const renderDataAttribute = (a: DataAttribute) => ({
   ...(a.id !== undefined ? { id: a.id } : {}),
   type: 'data_attribute',
   name: a.name,
-  full_name: a.custom ? `custom_attributes.${a.name}` : a.name,
+  full_name: a.custom ? `custom_attributes.${a.name}` : (a.full_name ?? a.name),
   label: a.label,
   description: a.description,
   data_type: a.data_type,

@@ -9,7 +9,7 @@ import {
 } from './contact.events.js';
 import { checkCustomAttribute, checkCustomAttributeCount } from './contact-attributes.js';
 import { MAX_COMPANIES } from './contact-relations.aggregate.js';
-import { CompanyLimitExceededError, ContactIdentityMissingError, InvalidMergeError, NotDuplicatesError, OwnerNotAdminError, UserToLeadError } from './contact.errors.js';
+import { CompanyLimitExceededError, ContactIdentityMissingError, EmailVerifiedWithoutEmailError, InvalidMergeError, NotDuplicatesError, OwnerNotAdminError, UserToLeadError } from './contact.errors.js';
 import type { ContactState, DataType } from './contact.state.js';
 
 /**
@@ -34,6 +34,7 @@ export interface DecisionContext {
 
 export function createContact(id: string, workspaceId: string, input: ContactPatch, context: DecisionContext): ContactEvent[] {
   if (input.email == null && input.external_id == null && input.role == null) throw new ContactIdentityMissingError();
+  if (input.email_verified !== undefined && input.email == null) throw new EmailVerifiedWithoutEmailError();
   checkOwner(input.owner_id, context);
   const custom: Record<string, CustomValue> = {};
   for (const [name, value] of Object.entries(input.custom_attributes ?? {})) {
@@ -50,6 +51,7 @@ export function createContact(id: string, workspaceId: string, input: ContactPat
         role: input.role ?? 'user',
         external_id: input.external_id ?? null,
         email: input.email ?? null,
+        ...(input.email_verified != null ? { email_verified: input.email_verified } : {}),
         phone: input.phone ?? null,
         name: input.name ?? null,
         avatar: input.avatar ?? null,
@@ -75,6 +77,7 @@ export function updateContact(state: ContactState, patch: ContactPatch, context:
     if (field === 'role' && to === null) continue;
     if (to !== state[field]) changes[field] = { from: state[field], to };
   }
+  verificationChange(state, patch, changes);
   const custom = patch.custom_attributes === null ? clearAll(state.custom_attributes) : (patch.custom_attributes ?? {});
   for (const [name, value] of Object.entries(custom)) {
     // Clearing a value stays possible after its data attribute was archived.
@@ -127,6 +130,7 @@ export function mergeContacts(lead: ContactState, user: ContactState, { now }: D
     if (field === 'role' || field === 'unsubscribed_from_emails') continue;
     if (user[field] === null && lead[field] !== null) changes[field] = { from: null, to: lead[field] };
   }
+  if (changes.email && lead.email_verified != null) changes.email_verified = { from: user.email_verified ?? null, to: lead.email_verified };
   for (const [name, value] of Object.entries(lead.custom_attributes)) {
     if (!Object.hasOwn(user.custom_attributes, name)) changes[CUSTOM_PREFIX + name] = { from: null, to: value };
   }
@@ -150,6 +154,14 @@ export function mergeContacts(lead: ContactState, user: ContactState, { now }: D
 function isDuplicate(a: ContactState, b: ContactState): boolean {
   const sameEmail = a.email !== null && b.email !== null && a.email.toLowerCase() === b.email.toLowerCase();
   return sameEmail || (a.phone !== null && a.phone === b.phone);
+}
+
+/** email_verified is said of the email sent with it; a new email that comes without it is not known to be verified. */
+function verificationChange(state: ContactState, patch: ContactPatch, changes: FieldChanges): void {
+  if (patch.email_verified !== undefined && patch.email == null) throw new EmailVerifiedWithoutEmailError();
+  const from = state.email_verified ?? null;
+  const to = patch.email_verified !== undefined ? patch.email_verified : changes.email ? null : from;
+  if (to !== from) changes.email_verified = { from, to };
 }
 
 function checkOwner(ownerId: number | null | undefined, context: DecisionContext): void {

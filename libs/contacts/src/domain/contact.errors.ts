@@ -39,6 +39,13 @@ export class CustomAttributeTypeError extends ParameterInvalidError {
   }
 }
 
+/** 2.16: "Must be supplied together with an email in the same request; sending it without an email returns a 400." */
+export class EmailVerifiedWithoutEmailError extends ParameterInvalidError {
+  constructor() {
+    super('email_verified must be supplied together with an email in the same request', 'email_verified');
+  }
+}
+
 export class ContactIdentityMissingError extends ParameterInvalidError {
   constructor() {
     super('A contact needs at least one of email, external_id or role');

@@ -15,6 +15,12 @@ export interface WritableFields {
   signed_up_at: number | null;
   last_seen_at: number | null;
   unsubscribed_from_emails: boolean;
+  /**
+   * 2.16: whether the client verified that the contact owns `email`; null when not said. Absent from the events and
+   * states recorded before it existed (read as null), and only recorded on create when it is given. It changes with
+   * the email, so it is not among WRITABLE_FIELDS.
+   */
+  email_verified?: boolean | null;
 }
 
 export const WRITABLE_FIELDS = [

@@ -4,6 +4,7 @@ import { newObjectId } from '@app/intercom';
 import { addNote } from '../domain/contact-relations.aggregate.js';
 import { NoteAuthorNotFoundError } from '../domain/contact.errors.js';
 import { ContactRepository } from '../store/contact.repository.js';
+import { firstAdmin } from '../store/decision-context.js';
 import { noteHtml, parseAdminId } from './note-html.js';
 import { type NoteRecord, NoteRepository } from './note.repository.js';
 
@@ -31,9 +32,8 @@ export class AddNoteHandler implements ICommandHandler<AddNoteCommand, NoteRecor
     const noteId = newObjectId();
     const body = noteHtml(text);
     await this.contacts.change(workspaceId, contactId, metadata, (contact, context) => {
-      // Absent, the author is the admin the token acts for: the workspace's first (lowest id), from the admins the
-      // decision context holds anyway (at most LIMITS.adminsPerWorkspace).
-      const author = adminId === null ? firstAdmin(context.admins) : parseAdminId(adminId);
+      // Absent, the author is the admin the token acts for.
+      const author = adminId === null ? firstAdmin(context) : parseAdminId(adminId);
       if (author === null) throw new NoteAuthorNotFoundError();
       return addNote(contact, noteId, body, author, context);
     });
@@ -43,5 +43,3 @@ export class AddNoteHandler implements ICommandHandler<AddNoteCommand, NoteRecor
     return note;
   }
 }
-
-const firstAdmin = (admins: ReadonlySet<number>): number | null => (admins.size === 0 ? null : Math.min(...admins));

@@ -14,8 +14,13 @@ export interface NoteRecord {
 
 export interface NotePage {
   total: number;
+  /** How many of the newest notes come before this page. */
+  offset: number;
   notes: NoteRecord[];
 }
+
+/** Where a page starts: `offset` notes from the newest, or (a cursor's) just before position `before` of note_ids. */
+export type NotePageStart = { offset: number } | { before: number };
 
 // Notes of deleted or merged-away contacts stay in contact_notes (a merge moves them): the join
 // with the live contacts hides the rest.
@@ -31,14 +36,17 @@ const SELECT = `
 // total - 1 - offset - k; the series stops at element 0, since a negative jsonb index counts from the end.
 // The page's ids go in as one array (an InitPlan), so the notes are read by key: with them joined row by row
 // the planner hashed all of the contact's notes instead (EXPLAIN at 5,000 notes).
+// A cursor names a position of note_ids ($5, the page ends just before it), which notes added since do not move:
+// its offset is counted against the list as it is now.
 const PAGE = `
   WITH l AS MATERIALIZED (
-    SELECT ${contactColumns('c').ids('note_ids')} AS ids, jsonb_array_length(${contactColumns('c').ids('note_ids')}) AS total
-      FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2),
+    SELECT ids, total, CASE WHEN $5::int IS NULL THEN $4::int ELSE greatest(total - $5::int, 0) END AS off
+      FROM (SELECT ${contactColumns('c').ids('note_ids')} AS ids, jsonb_array_length(${contactColumns('c').ids('note_ids')}) AS total
+              FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2) AS n),
   p AS MATERIALIZED (
-    SELECT array(SELECT l.ids->>(l.total - 1 - $4::int - s.k) FROM generate_series(0, least($3::int, l.total - $4::int) - 1) AS s(k) ORDER BY s.k) AS ids
+    SELECT array(SELECT l.ids->>(l.total - 1 - l.off - s.k) FROM generate_series(0, least($3::int, l.total - l.off) - 1) AS s(k) ORDER BY s.k) AS ids
       FROM l)
-  SELECT l.total,
+  SELECT l.total, l.off,
          coalesce((SELECT json_agg(json_build_object('id', n.id, 'contact_id', n.contact_id, 'body', n.body, 'created_at', n.created_at,
                                    'author_id', a.id::text, 'author_name', a.name, 'author_email', a.email)
                             ORDER BY array_position((SELECT ids FROM p), n.id))
@@ -61,14 +69,14 @@ export class NoteRepository {
    * slice of the contact's note_ids read from the end, and the total is that list's length: the cost is
    * the page's notes by key, however many notes the contact holds (no OFFSET, no count).
    */
-  async page(workspaceId: string, contactId: string, limit: number, offset: number): Promise<NotePage | null> {
+  async page(workspaceId: string, contactId: string, limit: number, start: NotePageStart): Promise<NotePage | null> {
     const { rows } = await this.pool.query({
       name: 'contact_notes_page',
       text: PAGE,
-      values: [workspaceId, contactId, limit, offset],
+      values: [workspaceId, contactId, limit, 'offset' in start ? start.offset : null, 'before' in start ? start.before : null],
     });
     if (!rows[0]) return null;
-    return { total: rows[0].total, notes: rows[0].notes.map(toRecord) };
+    return { total: rows[0].total, offset: rows[0].off, notes: rows[0].notes.map(toRecord) };
   }
 }
 

@@ -7,6 +7,7 @@ import { Auth, type AuthContext } from '@app/workspaces';
 import { AddNoteCommand } from './add-note.handler.js';
 import { GetNoteQuery } from './get-note.handler.js';
 import { ListNotesQuery } from './list-notes.handler.js';
+import { decodeNoteCursor } from './note-cursor.js';
 import { CreateNoteRequest, ListNotesRequest } from './notes.request.js';
 import { renderNote, renderNoteList } from './notes.response.js';
 
@@ -28,12 +29,15 @@ export class NotesController {
     return renderNote(await this.commands.execute(new AddNoteCommand(auth.workspaceId, id, body.body, body.admin_id ?? null, meta)));
   }
 
-  @ApiOperation({ summary: "A contact's notes, newest first" })
+  @ApiOperation({ summary: "A contact's notes, newest first, by page number or by pages.next.starting_after" })
   @Get('contacts/:id/notes')
   async list(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: ListNotesRequest) {
-    const page = params.page ?? 1;
     const perPage = params.per_page ?? DEFAULT_PER_PAGE;
-    return renderNoteList(await this.queries.execute(new ListNotesQuery(auth.workspaceId, id, page, perPage)), page, perPage);
+    // starting_after (pages.next of the page before) wins over page: it stays in place while notes are added.
+    const cursor = params.starting_after === undefined ? null : decodeNoteCursor(params.starting_after);
+    const page = cursor?.page ?? params.page ?? 1;
+    const start = cursor ? { before: cursor.before } : { offset: (page - 1) * perPage };
+    return renderNoteList(await this.queries.execute(new ListNotesQuery(auth.workspaceId, id, start, perPage)), page, perPage);
   }
 
   @ApiOperation({ summary: 'Retrieve a note' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { LIMITS, noteStoredBytes } from '@app/intercom';
 import { Nullable, Optional } from '@app/intercom/http';
 import { noteHtml } from './note-html.js';
@@ -41,4 +41,8 @@ export class ListNotesRequest {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_NOTES_PER_PAGE, default: 50 })
   @Optional() @Type(() => Number) @IsInt(perPageMessage) @Min(1, perPageMessage) @Max(MAX_NOTES_PER_PAGE, perPageMessage)
   per_page?: number;
+
+  @ApiPropertyOptional({ description: 'pages.next.starting_after of the previous page; wins over page' })
+  @Optional() @IsString({ message: 'starting_after must be a cursor' }) @MaxLength(64, { message: 'starting_after must be a cursor' })
+  starting_after?: string;
 }

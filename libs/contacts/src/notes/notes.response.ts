@@ -1,3 +1,4 @@
+import { encodeNoteCursor } from './note-cursor.js';
 import type { NotePage, NoteRecord } from './note.repository.js';
 
 /** Intercom's note, key for key as in the 2.11 examples; the author is the short admin they show. */
@@ -10,18 +11,22 @@ export const renderNote = (n: NoteRecord) => ({
   body: n.body,
 });
 
-export function renderNoteList({ total, notes }: NotePage, page: number, perPage: number) {
-  const totalPages = Math.ceil(total / perPage);
+/**
+ * Intercom's note_list; `pages` is the 2.14 schema's cursor_pages, whose `next` is `{per_page, starting_after}` (null on
+ * the last page, as in the documented example). The numbered pages go on working (the 7.x SDK counts `page` up).
+ */
+export function renderNoteList({ total, offset, notes }: NotePage, page: number, perPage: number) {
+  const shown = offset + notes.length;
   return {
     type: 'list',
     data: notes.map(renderNote),
     total_count: total,
     pages: {
       type: 'pages',
-      next: page < totalPages ? { page: page + 1, per_page: perPage } : null,
+      next: shown < total ? { per_page: perPage, starting_after: encodeNoteCursor({ page: page + 1, before: total - shown }) } : null,
       page,
       per_page: perPage,
-      total_pages: totalPages,
+      total_pages: Math.ceil(total / perPage),
     },
   };
 }

@@ -22,6 +22,13 @@ export class ListContactsRequest {
   page?: unknown;
 }
 
+/** GET /contacts: the page, and 2.16's include_merge_history (checked on 2.16 only, by wantsMergeHistory). */
+export class ListContactsPageRequest extends ListContactsRequest {
+  @ApiPropertyOptional({ type: 'boolean', default: false, description: "2.16: embed each user's merge_history (its 25 newest merges)" })
+  @Allow()
+  include_merge_history?: unknown;
+}
+
 export class SearchPaginationRequest {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 50 })
   @Nullable() @IsInt(perPageMessage) @Min(1, perPageMessage) @Max(MAX_PER_PAGE, perPageMessage)

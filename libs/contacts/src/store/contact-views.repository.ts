@@ -23,6 +23,16 @@ const MERGES_INTO = (past: '>' | '<', direction: 'ASC' | 'DESC') => `
    WHERE workspace_id = $1 AND into_id = $2 AND ($3::bigint IS NULL OR (merged_at, from_id) ${past} ($3::bigint, $4::text))
    ORDER BY merged_at ${direction}, from_id ${direction} LIMIT $5`;
 
+// The newest merges into each of a page's users: one index range (contact_merges_into_idx, read backwards) per user.
+const RECENT_MERGES_INTO = `
+  SELECT u.id AS into_id, m.from_id, m.merged_at
+    FROM unnest($2::text[]) WITH ORDINALITY AS u(id, ord)
+    CROSS JOIN LATERAL (
+      SELECT from_id, merged_at FROM contact_merges
+       WHERE workspace_id = $1 AND into_id = u.id AND ($4::bigint IS NULL OR merged_at <= $4)
+       ORDER BY merged_at DESC, from_id DESC LIMIT $3) m
+   ORDER BY u.ord, m.merged_at DESC, m.from_id DESC`;
+
 /** Reads of the contacts read model by key: what query handlers use (they never load aggregates). */
 @Injectable()
 export class ContactViews {
@@ -57,6 +67,22 @@ export class ContactViews {
       values: [workspaceId, id, page.after?.merged_at ?? null, page.after?.from_id ?? null, page.limit],
     });
     return rows;
+  }
+
+  /**
+   * The `limit` newest merges into each of these contacts (at most a page of them), newest first, merged at or before
+   * `until` when it is given; a contact without merges has no entry.
+   */
+  async recentMergesInto(workspaceId: string, ids: readonly string[], limit: number, until: number | null = null): Promise<Map<string, MergeRow[]>> {
+    const merges = new Map<string, MergeRow[]>();
+    if (ids.length === 0) return merges;
+    const { rows } = await this.pool.query({ name: 'contact_recent_merges_into', text: RECENT_MERGES_INTO, values: [workspaceId, ids, limit, until] });
+    for (const { into_id, from_id, merged_at } of rows) {
+      const list = merges.get(into_id) ?? [];
+      list.push({ from_id, merged_at: Number(merged_at) });
+      merges.set(into_id, list);
+    }
+    return merges;
   }
 
   /** The live contact a merged-away one ended up in, following up to three merges; null when never merged. */

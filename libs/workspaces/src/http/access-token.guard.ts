@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, creat
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { WorkspacesService, hashToken } from '../workspaces.service.js';
+import { accessToken } from './access-token.js';
 import { IntercomError } from '@app/intercom';
 
 export class UnauthorizedError extends IntercomError {
@@ -16,8 +17,6 @@ export const Public = () => SetMetadata(PUBLIC, true);
 export const isPublic = (reflector: Reflector, context: ExecutionContext) =>
   reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;
 
-/** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */
-export const bearerToken = (request: FastifyRequest): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 
 export interface AuthContext {
   workspaceId: string;
@@ -37,7 +36,7 @@ export class AccessTokenGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const token = bearerToken(request);
+    const token = accessToken(request);
     if (!token) throw new UnauthorizedError();
     const workspaceId = await this.workspaces.authenticate(token);
     if (!workspaceId) throw new UnauthorizedError();

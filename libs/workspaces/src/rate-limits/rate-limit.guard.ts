@@ -11,7 +11,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { IntercomError } from '@app/intercom';
 import { Counter } from 'prom-client';
-import { AccessTokenGuard, type AuthedRequest, bearerToken, isPublic } from '../http/access-token.guard.js';
+import { accessToken } from '../http/access-token.js';
+import { AccessTokenGuard, type AuthedRequest, isPublic } from '../http/access-token.guard.js';
 import { WorkspacesService } from '../workspaces.service.js';
 import { RATE_LIMIT_OPTIONS, type RateLimitOptions } from './rate-limit.options.js';
 
@@ -52,7 +53,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.limits.perMinute || isPublic(this.reflector, context)) return this.auth.canActivate(context);
-    const token = bearerToken(context.switchToHttp().getRequest<AuthedRequest>());
+    const token = accessToken(context.switchToHttp().getRequest<AuthedRequest>());
     if (token === undefined || typeof this.workspaces.remembered(token) !== 'string') await super.canActivate(context);
     await this.auth.canActivate(context);
     return super.canActivate(context);
