@@ -8,6 +8,7 @@ export * from './domain/contact.errors.js';
 export * from './domain/contact.state.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
 export { tagNamesOf } from './tags/tag-catalog.repository.js';
+export { TagDetachmentModule } from './tags/tag-detachment.module.js';
 export { CONTACT_STREAM, ContactRepository, type ContactStream, type ContactView } from './store/contact.repository.js';
 export { type Snapshot, snapshotsAtOrBefore } from './store/contact-snapshots.repository.js';
 export { SNAPSHOT_EVERY } from './store/read-model.projection.js';
@@ -21,3 +22,5 @@ export { ContactSnapshots1764200000600 } from './store/migrations/1764200000600-
 export { ContactCounts1764200000700 } from './store/migrations/1764200000700-contact-counts.js';
 export { ContactMergesIntoIndex1764200000750 } from './store/migrations/1764200000750-contact-merges-into-index.js';
 export { ContactSearchValues1764200000800 } from './store/migrations/1764200000800-contact-search-values.js';
+export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-deletions.js';
+export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';

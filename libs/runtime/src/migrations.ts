@@ -8,6 +8,8 @@ import {
   ContactSearchValues1764200000800,
   ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,
+  Segments1764200000950,
+  TagDeletions1764200000940,
 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
 import { Webhooks1764200000500 } from '@app/webhooks';
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   ContactMergesIntoIndex1764200000750,
   AdminsWorkspaceIndex1764200000760,
   ContactSearchValues1764200000800,
+  TagDeletions1764200000940,
+  Segments1764200000950,
 ];

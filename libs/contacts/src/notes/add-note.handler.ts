@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
 import { newObjectId } from '@app/intercom';
-import { addNote } from '../domain/contact-relations.aggregate.js';
+import { addNote, firstAdmin } from '../domain/contact-relations.aggregate.js';
 import { NoteAuthorNotFoundError } from '../domain/contact.errors.js';
 import { ContactRepository } from '../store/contact.repository.js';
 import { noteHtml, parseAdminId } from './note-html.js';
@@ -43,5 +43,3 @@ export class AddNoteHandler implements ICommandHandler<AddNoteCommand, NoteRecor
     return note;
   }
 }
-
-const firstAdmin = (admins: ReadonlySet<number>): number | null => (admins.size === 0 ? null : Math.min(...admins));
