@@ -5,6 +5,7 @@ import { DataAttributesModule } from './data-attributes/data-attributes.module.j
 import { HistoryModule } from './history/history.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { SearchModule } from './search/search.module.js';
+import { SegmentsModule } from './segments/segments.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TagsModule } from './tags/tags.module.js';
 
@@ -13,6 +14,7 @@ import { TagsModule } from './tags/tags.module.js';
   imports: [
     ContactsFeatureModule,
     SearchModule,
+    SegmentsModule,
     HistoryModule,
     TagsModule,
     CompaniesModule,
