@@ -10,6 +10,7 @@ import { SaveTagHandler } from './save-tag.handler.js';
 import { TagApplications } from './tag-applications.repository.js';
 import { TagCatalog } from './tag-catalog.repository.js';
 import { TagContactHandler } from './tag-contact.handler.js';
+import { TagDeletions } from './tag-deletions.repository.js';
 import { TagDetacher } from './tag-detacher.js';
 import { TagUsersHandler } from './tag-users.handler.js';
 import { TagsController } from './tags.controller.js';
@@ -25,6 +26,7 @@ import { UntagContactHandler } from './untag-contact.handler.js';
   providers: [
     TagCatalog,
     TagApplications,
+    TagDeletions,
     TagDetacher,
     SaveTagHandler,
     ListTagsHandler,
