@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { PER_PAGE } from './search-explain.mjs';
 import { benchExport } from './search-export.mjs';
+import { benchSegments } from './search-segments.mjs';
 import { explainFilters } from './search-filters.mjs';
 import { openKeptDatabase } from './search-keep.mjs';
 import { explainSpec, pageCursors, searchSpecs } from './search-specs.mjs';
@@ -83,15 +84,16 @@ async function benchSize(workspace, { url, service }, { measure, exportMax }) {
     }
     console.log(`bench: EXPLAIN of every filter of the search DSL @${label}:`);
     result.filters = await explainFilters(db, seeded.workspaceId, (line) => console.log(`bench:   ${line}`));
+    const headers = { authorization: `Bearer ${seeded.token}`, 'content-type': 'application/json' };
+    for (const spec of specs) {
+      const options = { requests: [randomRequest(spec.method, spec.path, spec.body)], headers };
+      const measured = await measure(scenario(`${spec.name} @${label}`, options, { target: service, compareWith: 'baseline GET' }));
+      Object.assign(measured, { family: spec.name, searchSize: size });
+    }
+    // A segment count (and a segment_id search, and a contact's segments) on the same workspace.
+    result.segments = await benchSegments({ db, request, workspaceId: seeded.workspaceId, size, label, service, headers, measure, scenario, randomRequest });
   } finally {
     await db.end();
-  }
-
-  const headers = { authorization: `Bearer ${seeded.token}`, 'content-type': 'application/json' };
-  for (const spec of specs) {
-    const options = { requests: [randomRequest(spec.method, spec.path, spec.body)], headers };
-    const measured = await measure(scenario(`${spec.name} @${label}`, options, { target: service, compareWith: 'baseline GET' }));
-    Object.assign(measured, { family: spec.name, searchSize: size });
   }
   result.exports = await benchExport(request, { contacts: size, max: exportMax ?? size });
   for (const e of result.exports) console.log(`bench: ${e.name} @${label}: ${e.contacts} contacts in ${e.pages} pages, ${e.seconds.toFixed(1)} s (${Math.round(e.perSecond)}/s)${e.problems.length ? `; ${e.problems.join('; ')}` : ''}`);

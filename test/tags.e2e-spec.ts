@@ -13,11 +13,15 @@ describe('tags', () => {
   /** This workspace, and another one. */
   let me: Client;
   let them: Client;
+  /** The admin my token acts for: the workspace's first. */
+  let myAdmin: string;
   const now = () => Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
     t = await startTestApp();
-    me = api(t).as(await t.newWorkspace());
+    const mine = await t.newWorkspace();
+    myAdmin = String(mine.admin.id);
+    me = api(t).as(mine);
     them = api(t).as(await t.newWorkspace('other'));
   });
   afterAll(() => t?.close());
@@ -90,12 +94,13 @@ describe('tags', () => {
       const res = await me.tags.attach(contact.id, { id: tag.id });
       expect(res.status).toBe(200);
       expect(Object.keys(res.body)).toEqual(['type', 'id', 'name', 'applied_at', 'applied_by']);
-      expect(res.body).toEqual({ type: 'tag', id: tag.id, name: 'Manual tag', applied_at: expect.any(Number), applied_by: null });
+      // The token acts for the workspace's first admin, as a note without admin_id does.
+      expect(res.body).toEqual({ type: 'tag', id: tag.id, name: 'Manual tag', applied_at: expect.any(Number), applied_by: { type: 'admin', id: myAdmin } });
       expect(res.body.applied_at).toBeGreaterThanOrEqual(before);
       expect(res.body.applied_at).toBeLessThanOrEqual(now());
       const log = await storedEvents(t, contact.id);
       expect(log.map((e) => e.event_type)).toEqual(['ContactCreated', 'ContactTagged']);
-      expect(log[1].data).toEqual({ tag_id: tag.id, admin_id: null, occurred_at: res.body.applied_at });
+      expect(log[1].data).toEqual({ tag_id: tag.id, admin_id: Number(myAdmin), occurred_at: res.body.applied_at });
       expect(log[1].metadata.request_id).toMatch(UUID);
     });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ContactsModule, RequestBoundsModule } from '@app/contacts';
+import { ContactsModule, RequestBoundsModule, TagDetachmentModule } from '@app/contacts';
 import { IntercomVersionGuard } from '@app/intercom/http';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
@@ -68,7 +68,7 @@ export class AppModule {
         RateLimitsModule.forRoot({ perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),
         ContactsModule,
         WebhooksModule,
-        ...(config.workers === 'inline' ? [ProcessorsModule.forRoot(config)] : []),
+        ...(config.workers === 'inline' ? [ProcessorsModule.forRoot(config), TagDetachmentModule] : []),
       ],
       controllers: [OperationsController],
       providers: [

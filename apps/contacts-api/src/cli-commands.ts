@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { rebuildContactProjections } from '@app/contacts';
+import { rebuildContactProjections, segmentOperator } from '@app/contacts';
+import { parseVersion } from '@app/intercom';
 import { PROCESSOR_STATEMENT_TIMEOUT_MS, PostgresEventStore, createPool, listParked, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
 import { MIGRATIONS, loadConfig, resolveDatabase, retryParkedEvents } from '@app/runtime';
@@ -9,8 +10,13 @@ const USAGE = `usage:
   npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]
   npm run cli -- projections rebuild
   npm run cli -- processors parked
-  npm run cli -- processors retry <id>... | --all`;
-const COMMANDS = new Set(['workspace create', 'admin create', 'projections rebuild', 'processors parked', 'processors retry']);
+  npm run cli -- processors retry <id>... | --all
+  npm run cli -- segments create --workspace <id> --name <name> --query '<search query JSON>' [--person-type user|contact] [--version 2.11]
+  npm run cli -- segments list --workspace <id>
+  npm run cli -- segments delete --workspace <id> --id <segment id>`;
+const COMMANDS = new Set([
+  'workspace create', 'admin create', 'projections rebuild', 'processors parked', 'processors retry', 'segments create', 'segments list', 'segments delete',
+]);
 
 /** Runs one CLI command against the configured database and returns what it prints. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
@@ -25,6 +31,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       'admin-email': { type: 'string' },
       'job-title': { type: 'string' },
       all: { type: 'boolean' },
+      id: { type: 'string' },
+      query: { type: 'string' },
+      'person-type': { type: 'string' },
+      version: { type: 'string' },
     },
   });
   const command = positionals.slice(0, 2).join(' ');
@@ -45,6 +55,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (command === 'processors parked') return await listParked(pool);
     if (command === 'processors retry') return await retryParkedEvents(pool, config, env, values.all ? 'all' : { ids });
     const workspaces = new WorkspacesService(pool);
+    if (command.startsWith('segments ')) return await segments(command, values, pool, workspaces);
     if (command === 'workspace create') {
       if (!values.name) throw new UsageError('workspace create needs --name');
       return await workspaces.create({ name: values.name, adminName: values['admin-name'], adminEmail: values['admin-email'] });
@@ -58,3 +69,30 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 }
 
 export class UsageError extends Error {}
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** Segments are defined by an operator: the same checks as POST /segment_definitions, the query read in `--version`. */
+async function segments(command: string, values: Values, pool: Parameters<typeof segmentOperator>[0], workspaces: WorkspacesService): Promise<unknown> {
+  const workspaceId = values.workspace;
+  if (typeof workspaceId !== 'string') throw new UsageError(`${command} needs --workspace`);
+  if (!(await workspaces.findWorkspace(workspaceId))) throw new UsageError(`no workspace ${workspaceId}`);
+  const operator = segmentOperator(pool);
+  if (command === 'segments list') return operator.list(workspaceId);
+  if (command === 'segments delete') {
+    if (typeof values.id !== 'string') throw new UsageError('segments delete needs --id');
+    return operator.delete(workspaceId, values.id);
+  }
+  if (typeof values.name !== 'string' || typeof values.query !== 'string') throw new UsageError('segments create needs --name and --query');
+  const personType = values['person-type'] ?? 'user';
+  if (personType !== 'user' && personType !== 'contact') throw new UsageError('--person-type is user or contact');
+  let query: unknown;
+  try {
+    query = JSON.parse(values.query);
+  } catch {
+    throw new UsageError('--query must be JSON: a query of POST /contacts/search');
+  }
+  if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new UsageError('--query must be a JSON object');
+  const version = parseVersion(typeof values.version === 'string' ? values.version : undefined);
+  return operator.create(workspaceId, { name: values.name.trim(), personType, query, version });
+}

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TagDetachmentModule } from '@app/contacts';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
 import { WebhooksModule } from '@app/webhooks';
@@ -30,6 +31,8 @@ export class WorkerModule {
         }),
         WebhooksModule,
         ProcessorsModule.forRoot(config),
+        // Not a log processor: it drains tag_deletions (DELETE /tags/{id} on a tag with many contacts).
+        TagDetachmentModule,
       ],
       providers: [{ provide: WORKER_HTTP_OPTIONS, useValue: { port: config.workerPort, host: config.host } }, WorkerHttp],
     };

@@ -6,6 +6,7 @@ import { DataEventsModule } from './data-events/data-events.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { SearchModule } from './search/search.module.js';
+import { SegmentsModule } from './segments/segments.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TagsModule } from './tags/tags.module.js';
 
@@ -14,6 +15,7 @@ import { TagsModule } from './tags/tags.module.js';
   imports: [
     ContactsFeatureModule,
     SearchModule,
+    SegmentsModule,
     HistoryModule,
     TagsModule,
     CompaniesModule,

@@ -11,6 +11,10 @@ export * from './domain/data-event.events.js';
 export * from './domain/data-event-metadata.js';
 export { renderDataEvent } from './data-events/data-event.response.js';
 export { tagNamesOf } from './tags/tag-catalog.repository.js';
+export { TagDetachmentModule } from './tags/tag-detachment.module.js';
+export { segmentOperator } from './segments/segment-operator.js';
+export { SegmentReader } from './segments/segment-reader.js';
+export { renderSegment } from './segments/segment.response.js';
 export { CONTACT_STREAM, ContactRepository, type ContactStream, type ContactView } from './store/contact.repository.js';
 export { type Snapshot, snapshotsAtOrBefore } from './store/contact-snapshots.repository.js';
 export { SNAPSHOT_EVERY } from './store/read-model.projection.js';
@@ -26,3 +30,5 @@ export { ContactMergesIntoIndex1764200000750 } from './store/migrations/17642000
 export { DataEvents1764200000910 } from './store/migrations/1764200000910-data-events.js';
 export { ContactSearchValues1764200000800 } from './store/migrations/1764200000800-contact-search-values.js';
 export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/1764200000810-contact-search-trigrams-by-field.js';
+export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-deletions.js';
+export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';

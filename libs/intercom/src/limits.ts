@@ -24,6 +24,15 @@ export const LIMITS = {
    * may carry any of them: 10,000 keeps that answer within about 2 MiB and one indexed read.
    */
   tagsPerWorkspace: 10_000,
+  /** Contacts one bulk `POST /tags` (`users: [...]`) tags or untags: each is an event on its contact's stream. */
+  tagBulkUsers: 100,
+  /**
+   * Segments of one workspace. GET /segments answers them all in one list (with include_count, one bounded count
+   * each), and GET /contacts/{id}/segments evaluates every one of them for the contact.
+   */
+  segmentsPerWorkspace: 100,
+  /** A segment's query as JSON: it is stored, and inlined into every search on its segment_id. */
+  segmentQueryBytes: 16 * 1024,
   /** Admins of one workspace: GET /admins answers them all in one list, and every decision holds their ids. */
   adminsPerWorkspace: 1000,
   /** Names, emails, phones, external ids, tag and company fields (Intercom's string columns). */

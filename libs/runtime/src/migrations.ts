@@ -10,6 +10,8 @@ import {
   ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,
   DataEvents1764200000910,
+  Segments1764200000950,
+  TagDeletions1764200000940,
 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
 import { WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
@@ -36,4 +38,6 @@ export const MIGRATIONS = [
   ContactSearchTrigramsByField1764200000810,
   DataEvents1764200000910,
   WebhookEventNames1764200000911,
+  TagDeletions1764200000940,
+  Segments1764200000950,
 ];

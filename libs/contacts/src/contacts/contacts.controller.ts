@@ -115,13 +115,6 @@ export class ContactsController {
     return renderMergeHistory(await this.queries.execute(query));
   }
 
-  @ApiOperation({ summary: "The contact's segments: this service defines no segments, so the list is empty" })
-  @Get(':id/segments')
-  async segments(@Auth() auth: AuthContext, @Param('id') id: string) {
-    await this.queries.execute(new GetContactQuery(auth.workspaceId, id));
-    return { type: 'list', data: [] };
-  }
-
   @ApiOperation({ summary: 'Delete a contact' })
   @Delete(':id')
   async delete(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {

@@ -3,7 +3,8 @@ import { PG_POOL, inLockedTransaction } from '@app/event-store';
 import { IntercomError, LIMITS, ParameterInvalidError, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 import type { DataType } from '../domain/contact.state.js';
-import { DecisionContexts, firstAdmin } from '../store/decision-context.js';
+import { firstAdmin } from '../domain/contact-relations.aggregate.js';
+import { DecisionContexts } from '../store/decision-context.js';
 import { type DataAttribute, STANDARD_ATTRIBUTES, isStandardName } from './standard-attributes.js';
 
 export interface NewDataAttribute {
@@ -68,7 +69,7 @@ export class DataAttributeCatalog {
     }
     const now = nowInSeconds();
     // Created through the API, the attribute is the token's admin's, as Intercom records it.
-    const adminId = firstAdmin((await this.contexts.get(workspaceId)).context);
+    const adminId = firstAdmin((await this.contexts.get(workspaceId)).context.admins);
     try {
       const row = await inLockedTransaction(this.pool, lockKey(workspaceId, input.model), async (client) => {
         await this.checkRoom(client, workspaceId, input.model, true);

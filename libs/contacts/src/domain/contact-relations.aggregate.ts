@@ -8,6 +8,12 @@ import type { ContactState } from './contact.state.js';
 /** Intercom's cap on the companies of one contact. */
 export const MAX_COMPANIES = 1000;
 
+/**
+ * The admin a request acts for when it names none: its token belongs to the workspace, whose first admin (the lowest
+ * id) is the one GET /me answers. Null only for a workspace without admins.
+ */
+export const firstAdmin = (admins: ReadonlySet<number>): number | null => (admins.size === 0 ? null : Math.min(...admins));
+
 export function tagContact(state: ContactState, tagId: string, adminId: number | null, { now }: DecisionContext): ContactEvent[] {
   return state.tag_ids.includes(tagId) ? [] : [{ type: 'ContactTagged', data: { tag_id: tagId, admin_id: adminId, occurred_at: now } }];
 }

@@ -1,10 +1,9 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
 import { newObjectId } from '@app/intercom';
-import { addNote } from '../domain/contact-relations.aggregate.js';
+import { addNote, firstAdmin } from '../domain/contact-relations.aggregate.js';
 import { NoteAuthorNotFoundError } from '../domain/contact.errors.js';
 import { ContactRepository } from '../store/contact.repository.js';
-import { firstAdmin } from '../store/decision-context.js';
 import { noteHtml, parseAdminId } from './note-html.js';
 import { type NoteRecord, NoteRepository } from './note.repository.js';
 
@@ -33,7 +32,7 @@ export class AddNoteHandler implements ICommandHandler<AddNoteCommand, NoteRecor
     const body = noteHtml(text);
     await this.contacts.change(workspaceId, contactId, metadata, (contact, context) => {
       // Absent, the author is the admin the token acts for.
-      const author = adminId === null ? firstAdmin(context) : parseAdminId(adminId);
+      const author = adminId === null ? firstAdmin(context.admins) : parseAdminId(adminId);
       if (author === null) throw new NoteAuthorNotFoundError();
       return addNote(contact, noteId, body, author, context);
     });

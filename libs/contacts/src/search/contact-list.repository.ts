@@ -136,6 +136,14 @@ export class ContactListRepository {
     return { rows, total: bounded ? await this.estimate(plan, statements.count!.values) : counted };
   }
 
+  /** The total alone, as page 1 of the plan would count it: exact up to EXACT_COUNT_LIMIT, then the estimate. */
+  async count(plan: SearchPlan): Promise<number> {
+    const { count } = pageStatements(plan);
+    if (!count) throw new Error('a count needs a plan without a cursor');
+    const counted = Number((await this.pool.query(count)).rows[0].total);
+    return plan.filter !== null && counted > EXACT_COUNT_LIMIT ? this.estimate(plan, count.values) : counted;
+  }
+
   /**
    * The walk's page when it filled one or read the field to its end (a small workspace's field is read whole); else
    * the page from the filter's index (the walk found too few to tell).

@@ -1,5 +1,15 @@
-import { type SearchContext, type SearchField, type SearchType, type SqlParams, type SqlType, type StoredField, resolveField } from './search-fields.js';
+import {
+  type SavedSearch,
+  type SearchContext,
+  type SearchField,
+  type SearchType,
+  type SqlParams,
+  type SqlType,
+  type StoredField,
+  resolveField,
+} from './search-fields.js';
 import { LIMITS } from '@app/intercom';
+import { contactColumns } from '../store/contact-state.columns.js';
 import { SearchQueryInvalidError as Invalid } from './search.errors.js';
 
 export const MAX_DEPTH = 2;
@@ -13,8 +23,11 @@ const OPERATORS: Record<SearchType, readonly string[]> = {
   float: ['=', '!=', 'IN', 'NIN', '<', '>', '<=', '>='],
   date: ['=', '<', '>'],
   tag: ['=', '!='],
+  segment: ['=', '!=', 'IN', 'NIN'],
 };
-const TYPE_NAMES: Record<SearchType, string> = { string: 'String', boolean: 'Boolean', integer: 'Integer', float: 'Float', date: 'Date', tag: 'tag_id' };
+const TYPE_NAMES: Record<SearchType, string> = {
+  string: 'String', boolean: 'Boolean', integer: 'Integer', float: 'Float', date: 'Date', tag: 'tag_id', segment: 'segment_id',
+};
 const KNOWN_OPERATORS = new Set(Object.values(OPERATORS).flat());
 
 type Filter = { field?: unknown; operator?: unknown; value?: unknown };
@@ -50,6 +63,11 @@ interface Scope {
   workspace: string;
   /** Each stored field's key is bound once: filters on one field merge, and every bound value must appear in the SQL. */
   keys: Map<string, string>;
+  /**
+   * For one known contact `c` (a segment's members among given contacts): a positive filter on a stored field probes
+   * that contact's rows by primary key instead of selecting every match.
+   */
+  probe: boolean;
 }
 
 /**
@@ -63,7 +81,54 @@ export function compileFilter(query: unknown, context: SearchContext, params: Sq
   if (listValues > LIMITS.searchListValues) {
     throw new Invalid(`The IN and NIN lists of a query can hold at most ${LIMITS.searchListValues} values together, got ${listValues}`);
   }
-  return compileNode(query, { context, params, workspace, keys: new Map() }, 0);
+  return compileNode(query, { context, params, workspace, keys: new Map(), probe: false }, 0);
+}
+
+/**
+ * A segment's members as one SQL boolean over the row `c`: contacts of its person type that match its query,
+ * compiled in the version it was written in. `probe` compiles for a few known contacts (primary-key probes).
+ */
+export function compileSegment(segment: SavedSearch, context: SearchContext, params: SqlParams, workspace: string, probe: boolean): string {
+  return compileSaved(segment, { context, params, workspace, keys: new Map(), probe });
+}
+
+const c = contactColumns('c');
+
+function compileSaved(segment: SavedSearch, scope: Scope): string {
+  const inner: Scope = { ...scope, context: { attributes: scope.context.attributes, version: segment.version } };
+  const role = scope.params.bind(segment.personType === 'user' ? 'user' : 'lead', 'text');
+  // The role as the contacts column, not the side table: one row's value, beside a filter that selects the rows.
+  return `(${c.role} = ${role} AND ${compileNode(segment.query, inner, 0).sql})`;
+}
+
+/**
+ * `segment_id` inlines each named segment's query (a segment's own query cannot name segments). A segment whose query
+ * no longer compiles (it names a data attribute archived since) has no members until it does again, like one that
+ * does not exist; its partial bindings are taken back, since every bound value must appear in the SQL.
+ */
+function compileSegmentFilter(operator: string, value: unknown, scope: Scope): CompiledFilter {
+  const list = operator === 'IN' || operator === 'NIN';
+  if (list !== Array.isArray(value)) throw new Invalid(list ? `Operator ${operator} on segment_id needs an array value` : 'The value for segment_id must be a string');
+  const ids = (list ? (value as unknown[]) : [value]).map((id) => {
+    if (typeof id !== 'string' || id.length === 0 || id.length > LIMITS.stringChars) throw new Invalid(`The value for segment_id ${operator} must be a segment id, got ${JSON.stringify(id)?.slice(0, 40)}`);
+    return id;
+  });
+  const members = ids.map((id) => {
+    const segment = scope.context.segments?.get(id);
+    if (!segment) return 'false';
+    const [bound, keys] = [scope.params.values.length, new Map(scope.keys)];
+    try {
+      return compileSaved(segment, scope);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      scope.params.values.length = bound;
+      scope.keys.clear();
+      for (const [name, key] of keys) scope.keys.set(name, key);
+      return 'false';
+    }
+  });
+  const any = members.length === 1 ? members[0] : `(${members.join(' OR ')})`;
+  return { sql: operator === '=' || operator === 'IN' ? any : `NOT coalesce(${any}, false)` };
 }
 
 /** The values of every IN/NIN list, counted before any is compiled, so that a huge list costs nothing. */
@@ -74,6 +139,17 @@ function countListValues(node: unknown, depth: number): number {
   if (operator === 'IN' || operator === 'NIN') return value.length;
   if (operator !== 'AND' && operator !== 'OR') return 0;
   return value.slice(0, MAX_GROUP_SIZE + 1).reduce((sum: number, item) => sum + countListValues(item, depth + 1), 0);
+}
+
+/** The segment ids a query names (segment_id filters), read before compiling: the compiler reads no table. */
+export function namedSegments(node: unknown, depth = 0): string[] {
+  if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return [];
+  const { field, operator, value } = node as Filter;
+  if (operator === 'AND' || operator === 'OR') {
+    return Array.isArray(value) ? [...new Set(value.slice(0, MAX_GROUP_SIZE + 1).flatMap((item) => namedSegments(item, depth + 1)))] : [];
+  }
+  if (field !== 'segment_id') return [];
+  return (Array.isArray(value) ? value : [value]).filter((id): id is string => typeof id === 'string');
 }
 
 function compileNode(node: unknown, scope: Scope, depth: number): CompiledFilter {
@@ -92,18 +168,20 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
   const parts = items.map((item) => compileNode(item, scope, depth + 1));
   const first = parts[0].stored;
   if (first && parts.every((part) => part.stored?.field === first.field)) {
-    return storedMatch(first.field, first.scope, `(${parts.map((part) => part.stored!.cond).join(` ${operator} `)})`);
+    return storedMatch(scope, first.field, first.scope, `(${parts.map((part) => part.stored!.cond).join(` ${operator} `)})`);
   }
   if (operator === 'OR' && parts.every((part) => part.ids)) return withIds(parts.flatMap((part) => part.ids!));
   return { sql: `(${parts.map((part) => part.sql).join(` ${operator} `)})` };
 }
 
-/** The rows of contact_search_values `v` of one field (its bound key) in the search's workspace. */
-const rowsOf = (scope: Scope, key: string) => `v.workspace_id = ${scope.workspace} AND v.field = ${key}`;
+/** The rows of contact_search_values `v` of one field (its bound key) in the search's workspace (of the contact `c`, probing). */
+const rowsOf = (scope: Scope, key: string) => `v.workspace_id = ${scope.workspace}${scope.probe ? ' AND v.contact_id = c.id' : ''} AND v.field = ${key}`;
 
 /** Contacts whose value of one stored field (the rows `rows`) meets `cond` (over the row `v`). */
-function storedMatch(field: string, rows: string, cond: string, equality = false): CompiledFilter {
-  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), stored: { field, scope: rows, cond, equality } };
+function storedMatch(scope: Scope, field: string, rows: string, cond: string, equality = false): CompiledFilter {
+  const stored = { field, scope: rows, cond, equality };
+  if (scope.probe) return { sql: `EXISTS (SELECT 1 FROM contact_search_values v WHERE ${rows} AND ${cond})`, stored };
+  return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), stored };
 }
 
 const withIds = (ids: string[]): CompiledFilter => ({ sql: `c.id IN (${ids.join(' UNION ALL ')})`, ids });
@@ -129,6 +207,7 @@ function compileSingle(filter: Filter, scope: Scope): CompiledFilter {
     throw new Invalid(`Operator '${operator}' is not allowed on ${field.name} (${TYPE_NAMES[field.type]}); use one of ${allowed.join(' ')}`);
   }
   if (filter.value === undefined) throw new Invalid(`The filter on ${field.name} needs a value`);
+  if (field.type === 'segment') return compileSegmentFilter(operator, filter.value, scope);
   if (field.stored) return compileStored(field, field.stored, operator, filter.value, scope);
   const { params } = scope;
   if (filter.value === null) return { sql: compileNull(field, operator, params) };
@@ -146,11 +225,11 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
   if (value === null) {
     if ((operator !== '=' && operator !== '!=') || field.type === 'tag') throw new Invalid(`A null value only works with = and != (on ${field.name})`);
     const present = `${column} IS NOT NULL`;
-    return operator === '=' ? storedMiss(scope, key, present) : storedMatch(field.name, rowsOf(scope, key), present);
+    return operator === '=' ? storedMiss(scope, key, present) : storedMatch(scope, field.name, rowsOf(scope, key), present);
   }
   const cond = storedCondition(field, column, operator, value, scope.params);
   if (NEGATIVE.has(operator)) return storedMiss(scope, key, cond);
-  return storedMatch(field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date');
+  return storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date');
 }
 
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */
@@ -190,7 +269,7 @@ function compileTag(operator: string, tagId: string, scope: Scope): CompiledFilt
   const key = scope.keys.get(name) ?? scope.params.bind(name, 'text');
   scope.keys.set(name, key);
   const cond = 'v.boolean_value';
-  return operator === '=' ? storedMatch(name, rowsOf(scope, key), cond, true) : storedMiss(scope, key, cond);
+  return operator === '=' ? storedMatch(scope, name, rowsOf(scope, key), cond, true) : storedMiss(scope, key, cond);
 }
 
 /** Intercom matches timestamps by calendar day (UTC here): `=` the whole day, `>` from the next day, `<` before it. */
@@ -229,7 +308,8 @@ function scalar(field: SearchField, operator: string, value: unknown): string | 
     new Invalid(`The value for ${field.name} ${operator} must be ${expected}, got ${JSON.stringify(value)}`);
   switch (field.type) {
     case 'string':
-    case 'tag': {
+    case 'tag':
+    case 'segment': {
       if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) throw wrong('a string');
       const pattern = LIKE_PATTERNS[operator] !== undefined;
       const limit = pattern ? LIMITS.searchPatternChars : LIMITS.searchValueChars;

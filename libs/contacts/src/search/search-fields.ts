@@ -5,7 +5,7 @@ import { contactColumns } from '../store/contact-state.columns.js';
 import { SearchQueryInvalidError } from './search.errors.js';
 
 /** Intercom's search types; each allows its own operators. `float` is Integer's rules with fractions. */
-export type SearchType = 'string' | 'boolean' | 'integer' | 'float' | 'date' | 'tag';
+export type SearchType = 'string' | 'boolean' | 'integer' | 'float' | 'date' | 'tag' | 'segment';
 export type SqlType = 'text' | 'bigint' | 'numeric' | 'boolean';
 
 export interface SearchField {
@@ -37,7 +37,7 @@ export interface StoredField {
 }
 
 const COLUMN_OF: Record<SearchType, StoredColumn> = {
-  string: 'text_value', tag: 'text_value', boolean: 'boolean_value', integer: 'number_value', float: 'number_value', date: 'number_value',
+  string: 'text_value', tag: 'text_value', segment: 'text_value', boolean: 'boolean_value', integer: 'number_value', float: 'number_value', date: 'number_value',
 };
 const storedAs = (key: string, type: SearchType): StoredField => ({ key: () => `'${key}'`, column: COLUMN_OF[type] });
 
@@ -80,8 +80,8 @@ const STANDARD: SearchField[] = [
   storedField('signed_up_at', 'date', 'bigint', c.bigint('signed_up_at')),
   storedField('last_seen_at', 'date', 'bigint', c.bigint('last_seen_at')),
   storedField('unsubscribed_from_emails', 'boolean', 'boolean', c.unsubscribed, { notNull: true }),
-  // No segments exist here: `=` matches nothing and `!=` everything, as on a contact in no segment.
-  field('segment_id', 'string', 'text', 'NULL::text', { sortable: false }),
+  // Compiled to the segment's own query, inlined (search-compiler.ts); an unknown segment has no members.
+  field('segment_id', 'segment', 'text', 'NULL::text', { sortable: false }),
   // Compiled to the rows `tag_id:<id>` of contact_search_values (search-compiler.ts).
   field('tag_id', 'tag', 'text', c.ids('tag_ids'), { sortable: false }),
   ...NO_SOURCE.string.map((name) => field(name, 'string', 'text', 'NULL::text')),
@@ -99,10 +99,20 @@ const byName = (fields: SearchField[]) => new Map(fields.map((f) => [f.name, f])
 const STANDARD_FIELDS = byName(STANDARD);
 const V16_FIELDS = byName([...STANDARD, ...V16]);
 
+/** A segment as the search inlines it: its query, in the version it was written in, over contacts of one role. */
+export interface SavedSearch {
+  id: string;
+  query: unknown;
+  personType: 'user' | 'contact';
+  version: ApiVersion;
+}
+
 export interface SearchContext {
   /** The workspace's active contact data attributes. */
   attributes: ReadonlyMap<string, DataType>;
   version: ApiVersion;
+  /** The segments the query names (segment_id), read before compiling; a segment missing here has no members. */
+  segments?: ReadonlyMap<string, SavedSearch>;
 }
 
 /** `requestField` names the part of the request that mentioned the field, for the error. */

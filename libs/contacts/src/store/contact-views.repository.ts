@@ -33,6 +33,26 @@ const RECENT_MERGES_INTO = `
        ORDER BY merged_at DESC, from_id DESC LIMIT $3) m
    ORDER BY u.ord, m.merged_at DESC, m.from_id DESC`;
 
+/** Intercom's ways of naming a contact in a list of them (POST /tags `users`): the first one given counts. */
+export interface ContactRef {
+  id?: string;
+  user_id?: string;
+  email?: string;
+}
+
+// One unique-index probe per reference: by id, else the user of that external_id, else the user of that email.
+const RESOLVE_REFS = `
+  SELECT r.n, m.id FROM jsonb_to_recordset($2::jsonb) AS r(n int, id text, user_id text, email text)
+  LEFT JOIN LATERAL (
+    SELECT c.id FROM contacts c WHERE r.id IS NOT NULL AND c.workspace_id = $1 AND c.id = r.id
+    UNION ALL
+    SELECT c.id FROM contacts c WHERE r.id IS NULL AND r.user_id IS NOT NULL AND c.workspace_id = $1 AND c.external_id = r.user_id AND c.role = 'user'
+    UNION ALL
+    SELECT c.id FROM contacts c
+     WHERE r.id IS NULL AND r.user_id IS NULL AND c.workspace_id = $1 AND c.email_lower = lower(r.email) AND c.role = 'user'
+    LIMIT 1) m ON true
+  ORDER BY r.n`;
+
 /** Reads of the contacts read model by key: what query handlers use (they never load aggregates). */
 @Injectable()
 export class ContactViews {
@@ -54,6 +74,13 @@ export class ContactViews {
       values: [workspaceId, externalId],
     });
     return rows[0] ?? null;
+  }
+
+  /** The ids of the contacts the references name, in their order; null for a reference that names none. */
+  async resolveRefs(workspaceId: string, refs: readonly ContactRef[]): Promise<(string | null)[]> {
+    const wanted = refs.map((ref, n) => ({ n, id: ref.id ?? null, user_id: ref.user_id ?? null, email: ref.email ?? null }));
+    const { rows } = await this.pool.query({ name: 'contacts_resolve_refs', text: RESOLVE_REFS, values: [workspaceId, JSON.stringify(wanted)] });
+    return rows.map((row) => row.id ?? null);
   }
 
   /**

@@ -49,9 +49,3 @@ export class DecisionContexts {
 }
 
 const contextOf = ({ dataAttributes, admins }: Known): DecisionContext => ({ now: nowInSeconds(), dataAttributes, admins });
-
-/**
- * The admin the workspace's access token acts for: its first (lowest id), from the admins a decision context holds
- * anyway (at most LIMITS.adminsPerWorkspace); null in a workspace without admins.
- */
-export const firstAdmin = ({ admins }: Pick<DecisionContext, 'admins'>): number | null => (admins.size === 0 ? null : Math.min(...admins));

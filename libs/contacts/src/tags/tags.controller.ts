@@ -1,9 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { EventMetadata } from '@app/event-store';
+import { ParameterInvalidError } from '@app/intercom';
+import { EventMeta } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
+import { DeleteTagCommand } from './delete-tag.handler.js';
+import { FindTagQuery } from './find-tag.handler.js';
 import { ListTagsQuery } from './list-tags.handler.js';
 import { SaveTagCommand } from './save-tag.handler.js';
+import type { Tag } from './tag-catalog.repository.js';
+import { TagUsersCommand } from './tag-users.handler.js';
 import { SaveTagRequest } from './tag.request.js';
 import { renderTag, renderTagList } from './tag.response.js';
 
@@ -16,11 +23,34 @@ export class TagsController {
     private readonly queries: QueryBus,
   ) {}
 
-  @ApiOperation({ summary: 'Create a tag, or find it by name (case-insensitive); with an id, rename that tag' })
+  @ApiOperation({ summary: 'Create a tag, or find it by name (case-insensitive); with an id, rename that tag; with users, tag or untag them' })
   @Post()
   @HttpCode(200)
-  async save(@Auth() auth: AuthContext, @Body() body: SaveTagRequest) {
-    return renderTag(await this.commands.execute(new SaveTagCommand(auth.workspaceId, body.name, body.id)));
+  async save(@Auth() auth: AuthContext, @Body() body: SaveTagRequest, @EventMeta() meta: EventMetadata) {
+    return renderTag(await this.dispatch(auth.workspaceId, body, meta));
+  }
+
+  /** The forms of POST /tags, one branch each: which list the body carries decides. */
+  private dispatch(workspaceId: string, body: SaveTagRequest, meta: EventMetadata): Promise<Tag> {
+    if (body.users !== undefined) {
+      if (body.id !== undefined) throw new ParameterInvalidError('id renames a tag and cannot be combined with users', 'id');
+      const users = body.users.map(({ untag, ...ref }) => ({ ...ref, untag: untag === true }));
+      return this.commands.execute(new TagUsersCommand(workspaceId, body.name, users, meta));
+    }
+    return this.commands.execute(new SaveTagCommand(workspaceId, body.name, body.id));
+  }
+
+  @ApiOperation({ summary: 'Find a tag' })
+  @Get(':id')
+  async find(@Auth() auth: AuthContext, @Param('id') id: string) {
+    return renderTag(await this.queries.execute(new FindTagQuery(auth.workspaceId, id)));
+  }
+
+  @ApiOperation({ summary: 'Delete a tag: it comes off every contact (ContactUntagged events); refused while a segment names it' })
+  @Delete(':id')
+  async delete(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata): Promise<void> {
+    // Intercom answers 200 with no body.
+    await this.commands.execute(new DeleteTagCommand(auth.workspaceId, id, meta));
   }
 
   @ApiOperation({ summary: "List the workspace's tags" })

@@ -1,0 +1,36 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EventMetadata } from '@app/event-store';
+import { type Tag, TagCatalog } from './tag-catalog.repository.js';
+import { TagDetacher } from './tag-detacher.js';
+
+/** The contacts a DELETE /tags/{id} detaches before it answers; the worker detaches the rest. */
+export const DETACH_IN_REQUEST = 1000;
+
+/**
+ * DELETE /tags/{id}: the tag leaves the catalog at once (GET /tags, GET /tags/{id}, tagging, every contact's tag
+ * list), and comes off its contacts as ContactUntagged events: the first DETACH_IN_REQUEST here, the rest in the
+ * background (tag-detacher.ts), so a tag on a million contacts answers as fast as one on ten.
+ */
+export class DeleteTagCommand extends Command<Tag> {
+  constructor(
+    readonly workspaceId: string,
+    readonly tagId: string,
+    readonly metadata: EventMetadata,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(DeleteTagCommand)
+export class DeleteTagHandler implements ICommandHandler<DeleteTagCommand, Tag> {
+  constructor(
+    private readonly tags: TagCatalog,
+    private readonly detacher: TagDetacher,
+  ) {}
+
+  async execute({ workspaceId, tagId, metadata }: DeleteTagCommand): Promise<Tag> {
+    const tag = await this.tags.remove(workspaceId, tagId, metadata);
+    await this.detacher.run(workspaceId, tag.id, DETACH_IN_REQUEST);
+    return tag;
+  }
+}
