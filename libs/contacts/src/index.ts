@@ -6,6 +6,12 @@ export * from './domain/contact-relations.aggregate.js';
 export * from './domain/contact.events.js';
 export * from './domain/contact.errors.js';
 export * from './domain/contact.state.js';
+export * from './domain/company.events.js';
+export * from './domain/company.state.js';
+export { renderCompany, renderDeletedCompany } from './companies/company.response.js';
+export { COMPANY_STREAM } from './companies/company.repository.js';
+export { COMPANY_SEGMENTS, type CompanySegments, type SegmentItem } from './companies/company-segments.js';
+export { type CompanySnapshot, companyStatesAfter } from './companies/company-snapshots.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
 export { tagNamesOf } from './tags/tag-catalog.repository.js';
 export { CONTACT_STREAM, ContactRepository, type ContactStream, type ContactView } from './store/contact.repository.js';
@@ -21,3 +27,4 @@ export { ContactSnapshots1764200000600 } from './store/migrations/1764200000600-
 export { ContactCounts1764200000700 } from './store/migrations/1764200000700-contact-counts.js';
 export { ContactMergesIntoIndex1764200000750 } from './store/migrations/1764200000750-contact-merges-into-index.js';
 export { ContactSearchValues1764200000800 } from './store/migrations/1764200000800-contact-search-values.js';
+export { CompanyStreams1764200000920 } from './store/migrations/1764200000920-company-streams.js';

@@ -5,6 +5,7 @@ import {
   ContactMergesIntoIndex1764200000750,
   ContactRelations1764200000400,
   ContactSearchIndexes1764200000300,
+  CompanyStreams1764200000920,
   ContactSearchValues1764200000800,
   ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ContactMergesIntoIndex1764200000750,
   AdminsWorkspaceIndex1764200000760,
   ContactSearchValues1764200000800,
+  CompanyStreams1764200000920,
 ];

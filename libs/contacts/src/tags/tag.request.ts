@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { CompanyTagTarget, MAX_TAGGED_COMPANIES } from '../companies/company.request.js';
 import { Optional, toStringId } from '@app/intercom/http';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -16,6 +17,11 @@ export class SaveTagRequest {
   @Transform(toStringId)
   @Optional() @IsString({ message: 'id must be a tag id' })
   id?: string;
+
+  @ApiPropertyOptional({ type: [CompanyTagTarget], maxItems: MAX_TAGGED_COMPANIES, description: 'Tag these companies (untag those with untag: true)' })
+  @Optional() @IsArray({ message: 'companies must be a list' }) @ArrayMaxSize(MAX_TAGGED_COMPANIES)
+  @ValidateNested({ each: true }) @Type(() => CompanyTagTarget)
+  companies?: CompanyTagTarget[];
 }
 
 /** POST /contacts/{id}/tags */

@@ -1,7 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { EventMetadata } from '@app/event-store';
+import { EventMeta } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
+import { TagCompaniesCommand } from '../companies/tag-companies.handler.js';
 import { ListTagsQuery } from './list-tags.handler.js';
 import { SaveTagCommand } from './save-tag.handler.js';
 import { SaveTagRequest } from './tag.request.js';
@@ -19,7 +22,8 @@ export class TagsController {
   @ApiOperation({ summary: 'Create a tag, or find it by name (case-insensitive); with an id, rename that tag' })
   @Post()
   @HttpCode(200)
-  async save(@Auth() auth: AuthContext, @Body() body: SaveTagRequest) {
+  async save(@Auth() auth: AuthContext, @Body() body: SaveTagRequest, @EventMeta() meta: EventMetadata) {
+    if (body.companies !== undefined) return renderTag(await this.commands.execute(new TagCompaniesCommand(auth.workspaceId, body.name, body.companies, meta)));
     return renderTag(await this.commands.execute(new SaveTagCommand(auth.workspaceId, body.name, body.id)));
   }
 

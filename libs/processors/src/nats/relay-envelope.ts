@@ -1,3 +1,4 @@
+import { isCompanyEvent } from '@app/contacts';
 import type { StoredEvent } from '@app/event-store';
 
 /** What a NATS consumer receives: the event and its provenance, with stable snake_case names. */
@@ -5,7 +6,9 @@ export interface RelayEnvelope {
   id: string;
   type: string;
   workspace_id: string;
-  contact_id: string;
+  /** The stream: a contact's, or for Company* events but CompanyAttached/CompanyDetached (a contact's), a company's. */
+  contact_id?: string;
+  company_id?: string;
   stream_position: number;
   global_position: number;
   /** Unix seconds, the domain's clock. */
@@ -22,7 +25,7 @@ export function envelopeOf(event: StoredEvent): RelayEnvelope {
     id: event.eventId,
     type: event.type,
     workspace_id: event.workspaceId,
-    contact_id: event.streamId,
+    ...(isCompanyEvent(event.type) ? { company_id: event.streamId } : { contact_id: event.streamId }),
     stream_position: event.streamPosition,
     global_position: event.globalPosition,
     occurred_at: typeof event.data.occurred_at === 'number' ? event.data.occurred_at : Math.floor(event.recordedAt.getTime() / 1000),
