@@ -8,7 +8,10 @@ import { Auth, type AuthContext } from '@app/workspaces';
 import { renderContact } from '../contacts/contact.response.js';
 import { CompanyContactsRequest, CompanyListRequest, RetrieveCompaniesRequest, SaveCompanyRequest, ScrollCompaniesRequest, UpdateCompanyRequest } from './company.request.js';
 import { renderCompany, renderDeletedCompany, renderListPage, renderScroll } from './company.response.js';
+import { renderHistory } from '../history/contact-history.response.js';
+import { ListContactsRequest } from '../search/contacts-list.request.js';
 import { ListCompanySegmentsQuery } from './company-segments.js';
+import { GetCompanyHistoryQuery } from './get-company-history.handler.js';
 import { DeleteCompanyCommand } from './delete-company.handler.js';
 import { FindCompanyQuery, GetCompanyQuery } from './get-company.handler.js';
 import { ListCompaniesQuery, ScrollCompaniesQuery } from './list-companies.handler.js';
@@ -86,5 +89,13 @@ export class CompaniesController {
   @Get(':id/segments')
   async segments(@Auth() auth: AuthContext, @Param('id') id: string) {
     return { type: 'list', data: await this.queries.execute(new ListCompanySegmentsQuery(auth.workspaceId, id)) };
+  }
+
+  @ApiOperation({ summary: "The company's audit trail: its events, oldest first, as field diffs (this service's own)" })
+  @Get(':id/history')
+  async history(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: ListContactsRequest) {
+    const page = await this.queries.execute(new GetCompanyHistoryQuery(auth.workspaceId, id, params.per_page ?? 50, params.starting_after ?? null));
+    const rendered = renderHistory(page);
+    return { ...rendered, data: rendered.data.map((item) => ({ ...item, type: 'company_change' })) };
   }
 }

@@ -12,6 +12,7 @@ import { ContactCompaniesController } from './contact-companies.controller.js';
 import { DeleteCompanyHandler } from './delete-company.handler.js';
 import { DetachCompanyHandler } from './detach-company.handler.js';
 import { FindCompanyHandler, GetCompanyHandler } from './get-company.handler.js';
+import { GetCompanyHistoryHandler } from './get-company-history.handler.js';
 import { ListCompaniesHandler, ScrollCompaniesHandler } from './list-companies.handler.js';
 import { ListCompanyContactsHandler } from './list-company-contacts.handler.js';
 import { ListContactCompaniesHandler } from './list-contact-companies.handler.js';
@@ -40,6 +41,7 @@ import { TagCompaniesHandler } from './tag-companies.handler.js';
     ScrollCompaniesHandler,
     ListCompanyContactsHandler,
     ListCompanySegmentsHandler,
+    GetCompanyHistoryHandler,
     AttachCompanyHandler,
     DetachCompanyHandler,
     ListContactCompaniesHandler,
