@@ -10,6 +10,7 @@ export * from './domain/company.events.js';
 export * from './domain/company.state.js';
 export { renderCompany, renderDeletedCompany } from './companies/company.response.js';
 export { COMPANY_STREAM } from './companies/company.repository.js';
+export { UntagCompaniesCommand } from './companies/untag-companies.handler.js';
 export { COMPANY_SEGMENTS, type CompanySegments, type SegmentItem } from './companies/company-segments.js';
 export { type CompanySnapshot, companyStatesAfter } from './companies/company-snapshots.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';

@@ -1,11 +1,11 @@
 import {
+  CompanyStreams1764200000920,
   ContactCompanyIndex1764200000450,
   ContactCountIndex1764200000460,
   ContactCounts1764200000700,
   ContactMergesIntoIndex1764200000750,
   ContactRelations1764200000400,
   ContactSearchIndexes1764200000300,
-  CompanyStreams1764200000920,
   ContactSearchValues1764200000800,
   ContactSnapshots1764200000600,
   ContactsReadModel1764200000200,

@@ -18,6 +18,7 @@ import { ListCompanyContactsHandler } from './list-company-contacts.handler.js';
 import { ListContactCompaniesHandler } from './list-contact-companies.handler.js';
 import { SaveCompanyHandler, UpdateCompanyHandler } from './save-company.handler.js';
 import { TagCompaniesHandler } from './tag-companies.handler.js';
+import { UntagCompaniesHandler } from './untag-companies.handler.js';
 
 /**
  * Companies as streams of their own (company.events.ts), their read models, and companies on contacts
@@ -35,6 +36,7 @@ import { TagCompaniesHandler } from './tag-companies.handler.js';
     UpdateCompanyHandler,
     DeleteCompanyHandler,
     TagCompaniesHandler,
+    UntagCompaniesHandler,
     GetCompanyHandler,
     FindCompanyHandler,
     ListCompaniesHandler,
