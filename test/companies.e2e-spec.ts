@@ -167,8 +167,11 @@ describe('companies', () => {
     it('is 400 contact_company_limit_exceeded past 1000 companies, while an attached one still answers 200', async () => {
       const contact = await me.ok.contacts.create({ role: 'lead' });
       await t.pool.query(
-        `INSERT INTO companies (workspace_id, id, company_id, created_at, updated_at)
-         SELECT $1, lpad(to_hex(g), 24, '0'), 'bulk-' || g, 0, 0 FROM generate_series(1, 1001) g`,
+        `INSERT INTO companies (workspace_id, id, company_id, created_at, version, state)
+         SELECT $1, lpad(to_hex(g), 24, '0'), 'bulk-' || g, 0, 1,
+                jsonb_build_object('id', lpad(to_hex(g), 24, '0'), 'workspace_id', $1::text, 'company_id', 'bulk-' || g, 'created_at', 0, 'updated_at', 0,
+                                   'custom_attributes', '{}'::jsonb, 'tag_ids', '[]'::jsonb)
+           FROM generate_series(1, 1001) g`,
         [workspaceId],
       );
       const ids = Array.from({ length: 1001 }, (_, i) => (i + 1).toString(16).padStart(24, '0'));

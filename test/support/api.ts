@@ -63,6 +63,15 @@ function routes<R>(send: Send<R>) {
       /** Creates the company of `company_id`, or updates it. */
       save: (body: object) => send('post', '/companies', { body }),
       get: (id: string) => send('get', `/companies/${id}`),
+      update: (id: string, body: object) => send('put', `/companies/${id}`, { body }),
+      delete: (id: string) => send('delete', `/companies/${id}`),
+      /** GET /companies: one company by company_id or name, else a list. */
+      retrieve: (query?: Query) => send('get', '/companies', { query }),
+      list: (query?: Query) => send('post', '/companies/list', { query }),
+      scroll: (query?: Query) => send('get', '/companies/scroll', { query }),
+      contacts: (id: string, query?: Query) => send('get', `/companies/${id}/contacts`, { query }),
+      segments: (id: string) => send('get', `/companies/${id}/segments`),
+      history: (id: string, query?: Query) => send('get', `/companies/${id}/history`, { query }),
       of: (contactId: string, query?: Query) => send('get', `${contact(contactId)}/companies`, { query }),
       /** Without a body, nothing is sent at all. */
       attach: (contactId: string, body?: object) => send('post', `${contact(contactId)}/companies`, { body }),

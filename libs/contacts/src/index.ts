@@ -6,6 +6,13 @@ export * from './domain/contact-relations.aggregate.js';
 export * from './domain/contact.events.js';
 export * from './domain/contact.errors.js';
 export * from './domain/contact.state.js';
+export * from './domain/company.events.js';
+export * from './domain/company.state.js';
+export { renderCompany, renderDeletedCompany } from './companies/company.response.js';
+export { COMPANY_STREAM } from './companies/company.repository.js';
+export { UntagCompaniesCommand } from './companies/untag-companies.handler.js';
+export { COMPANY_SEGMENTS, type CompanySegments, type SegmentItem } from './companies/company-segments.js';
+export { type CompanySnapshot, companyStatesAfter } from './companies/company-snapshots.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
 export * from './domain/data-event.events.js';
 export * from './domain/data-event-metadata.js';
@@ -32,3 +39,4 @@ export { ContactSearchValues1764200000800 } from './store/migrations/17642000008
 export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/1764200000810-contact-search-trigrams-by-field.js';
 export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-deletions.js';
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
+export { CompanyStreams1764200000920 } from './store/migrations/1764200000920-company-streams.js';

@@ -1,4 +1,5 @@
 import {
+  CompanyStreams1764200000920,
   ContactCompanyIndex1764200000450,
   ContactCountIndex1764200000460,
   ContactCounts1764200000700,
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   ContactSearchTrigramsByField1764200000810,
   DataEvents1764200000910,
   WebhookEventNames1764200000911,
+  CompanyStreams1764200000920,
   TagDeletions1764200000940,
   Segments1764200000950,
 ];

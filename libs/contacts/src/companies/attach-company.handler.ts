@@ -2,7 +2,8 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
 import { attachCompany } from '../domain/contact-relations.aggregate.js';
 import { ContactRepository } from '../store/contact.repository.js';
-import { type Company, CompanyCatalog, CompanyNotFoundError, CompanyNotSpecifiedError } from './company-catalog.repository.js';
+import { CompanyNotFoundError, CompanyNotSpecifiedError } from '../domain/company.errors.js';
+import { type Company, CompanyViews } from './company-views.repository.js';
 
 /** Attach a company to a contact; an attached one records nothing. `companyId` is whatever the client sent. */
 export class AttachCompanyCommand extends Command<Company> {
@@ -20,7 +21,7 @@ export class AttachCompanyCommand extends Command<Company> {
 export class AttachCompanyHandler implements ICommandHandler<AttachCompanyCommand, Company> {
   constructor(
     private readonly contacts: ContactRepository,
-    private readonly companies: CompanyCatalog,
+    private readonly companies: CompanyViews,
   ) {}
 
   async execute({ workspaceId, contactId, companyId, metadata }: AttachCompanyCommand): Promise<Company> {
@@ -28,9 +29,11 @@ export class AttachCompanyHandler implements ICommandHandler<AttachCompanyComman
     const company = await this.companies.find(workspaceId, companyId);
     await this.contacts.change(workspaceId, contactId, metadata, (contact, context) => {
       if (!company) throw new CompanyNotFoundError();
-      return attachCompany(contact, company.id, context);
+      return attachCompany(contact, company.state.id, context);
     });
     // Read again: user_count counts this contact now.
-    return (await this.companies.find(workspaceId, companyId))!;
+    const after = await this.companies.find(workspaceId, companyId);
+    if (!after) throw new CompanyNotFoundError();
+    return after;
   }
 }

@@ -1,19 +1,52 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ContactStoreModule } from '../store/contact-store.module.js';
+import { TagCatalog } from '../tags/tag-catalog.repository.js';
 import { AttachCompanyHandler } from './attach-company.handler.js';
 import { CompaniesController } from './companies.controller.js';
-import { CompanyCatalog } from './company-catalog.repository.js';
+import { PlanCatalog } from './company-plans.repository.js';
+import { CompanyRepository } from './company.repository.js';
+import { ListCompanySegmentsHandler } from './company-segments.js';
+import { CompanyViews } from './company-views.repository.js';
 import { ContactCompaniesController } from './contact-companies.controller.js';
+import { DeleteCompanyHandler } from './delete-company.handler.js';
 import { DetachCompanyHandler } from './detach-company.handler.js';
-import { GetCompanyHandler } from './get-company.handler.js';
+import { FindCompanyHandler, GetCompanyHandler } from './get-company.handler.js';
+import { GetCompanyHistoryHandler } from './get-company-history.handler.js';
+import { ListCompaniesHandler, ScrollCompaniesHandler } from './list-companies.handler.js';
+import { ListCompanyContactsHandler } from './list-company-contacts.handler.js';
 import { ListContactCompaniesHandler } from './list-contact-companies.handler.js';
-import { SaveCompanyHandler } from './save-company.handler.js';
+import { SaveCompanyHandler, UpdateCompanyHandler } from './save-company.handler.js';
+import { TagCompaniesHandler } from './tag-companies.handler.js';
+import { UntagCompaniesHandler } from './untag-companies.handler.js';
 
-/** The workspace's company catalog, and companies on contacts (CompanyAttached/CompanyDetached events). */
+/**
+ * Companies as streams of their own (company.events.ts), their read models, and companies on contacts
+ * (CompanyAttached/CompanyDetached on the contact's stream). TagCompaniesHandler serves POST /tags' `companies`.
+ */
 @Module({
   imports: [CqrsModule, ContactStoreModule],
   controllers: [CompaniesController, ContactCompaniesController],
-  providers: [CompanyCatalog, SaveCompanyHandler, GetCompanyHandler, AttachCompanyHandler, DetachCompanyHandler, ListContactCompaniesHandler],
+  providers: [
+    CompanyRepository,
+    CompanyViews,
+    PlanCatalog,
+    TagCatalog,
+    SaveCompanyHandler,
+    UpdateCompanyHandler,
+    DeleteCompanyHandler,
+    TagCompaniesHandler,
+    UntagCompaniesHandler,
+    GetCompanyHandler,
+    FindCompanyHandler,
+    ListCompaniesHandler,
+    ScrollCompaniesHandler,
+    ListCompanyContactsHandler,
+    ListCompanySegmentsHandler,
+    GetCompanyHistoryHandler,
+    AttachCompanyHandler,
+    DetachCompanyHandler,
+    ListContactCompaniesHandler,
+  ],
 })
 export class CompaniesModule {}

@@ -1,7 +1,7 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ContactNotFoundError } from '../domain/contact.errors.js';
 import { ContactViews } from '../store/contact-views.repository.js';
-import { type Company, CompanyCatalog } from './company-catalog.repository.js';
+import { type Company, CompanyViews } from './company-views.repository.js';
 
 export interface ContactCompaniesPage {
   companies: Company[];
@@ -26,7 +26,7 @@ export class ListContactCompaniesQuery extends Query<ContactCompaniesPage> {
 export class ListContactCompaniesHandler implements IQueryHandler<ListContactCompaniesQuery, ContactCompaniesPage> {
   constructor(
     private readonly contacts: ContactViews,
-    private readonly companies: CompanyCatalog,
+    private readonly companies: CompanyViews,
   ) {}
 
   async execute({ workspaceId, contactId, page, perPage }: ListContactCompaniesQuery): Promise<ContactCompaniesPage> {

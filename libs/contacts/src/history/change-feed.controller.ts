@@ -8,6 +8,7 @@ import { IsInt, IsString, Max, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { CursorInvalidError } from '@app/intercom';
 import { Optional } from '@app/intercom/http';
+import { isCompanyEvent } from '../domain/company.events.js';
 import { contactIdOfStream } from '../domain/data-event.events.js';
 import { ReadChangeFeedQuery } from './read-change-feed.handler.js';
 
@@ -44,7 +45,8 @@ export class ChangeFeedController {
       data: page.events.map((event) => ({
         id: event.eventId,
         event_type: event.type,
-        contact_id: contactIdOfStream(event.streamId),
+        // As on NATS: a contact's event (its data events too) names the contact, a company's the company.
+        ...(isCompanyEvent(event.type) ? { company_id: event.streamId } : { contact_id: contactIdOfStream(event.streamId) }),
         version: event.streamPosition,
         occurred_at: (event.data.occurred_at as number | undefined) ?? Math.floor(event.recordedAt.getTime() / 1000),
         data: event.data,

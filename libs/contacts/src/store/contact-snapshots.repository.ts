@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL, PostgresEventStore, type Queryable, type StoredEvent, type StreamKey } from '@app/event-store';
 import type pg from 'pg';
-import { toContactEvent } from '../domain/contact.events.js';
+import { ContactNotFoundError } from '../domain/contact.errors.js';
+import { type ContactEvent, UnknownContactEventError, toContactEvent } from '../domain/contact.events.js';
 import { type ContactState, evolve } from '../domain/contact.state.js';
 import { SNAPSHOT_EVERY } from './read-model.projection.js';
 
@@ -64,7 +65,7 @@ export class ContactSnapshots {
       const events = await this.store.readStreamRange(workspaceId, contactId, first, last);
       for (const event of events) {
         const before = state;
-        state = evolve(state, toContactEvent(event));
+        state = evolve(state, asContactEvent(event));
         yield { event, before, after: state };
       }
       if (events.length < last - first + 1) return;
@@ -89,4 +90,14 @@ export async function snapshotsAtOrBefore(db: Queryable, wanted: (StreamKey & { 
     values: [wanted.map((w) => w.workspaceId), wanted.map((w) => w.streamId), wanted.map((w) => w.position)],
   });
   return rows.map((row) => ({ workspaceId: row.workspace_id, streamId: row.contact_id, version: row.version, state: row.state }));
+}
+
+/** A stream of another type (a company's) is no contact: its id answers as an unknown contact's would. */
+function asContactEvent(event: StoredEvent): ContactEvent {
+  try {
+    return toContactEvent(event);
+  } catch (error) {
+    if (error instanceof UnknownContactEventError) throw new ContactNotFoundError();
+    throw error;
+  }
 }

@@ -150,7 +150,7 @@ export class ContactRepository {
           const result = await attempt(fresh);
           if (result !== STALE) return result as T;
         } catch (error) {
-          if (!(error instanceof StreamVersionConflictError)) throw error;
+          if (!(error instanceof StreamVersionConflictError) && !isDeadlock(error)) throw error;
           if (n >= MAX_ATTEMPTS) throw new ContactBusyError();
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * n));
         }
@@ -159,6 +159,13 @@ export class ContactRepository {
     });
   }
 }
+
+/**
+ * The company counters that contact writes move (company_contact_stats, by trigger) are taken in company
+ * order, but a merge takes them before contact_counts and other writes after it: PostgreSQL breaks such
+ * a rare cycle by failing one transaction, which is then retried like a version conflict.
+ */
+const isDeadlock = (error: unknown) => (error as { code?: string }).code === '40P01';
 
 /** A refusal decided from cached knowledge is not trusted: only a decision from fresh knowledge may refuse. */
 function decideOrStale(cached: boolean, decide: () => ContactEvent[]): ContactEvent[] | typeof STALE {

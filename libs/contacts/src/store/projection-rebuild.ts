@@ -34,9 +34,10 @@ const STAGING = `
   CREATE TEMP TABLE rebuild_snapshots (workspace_id text, contact_id text, version bigint, state jsonb)`;
 
 /** The read-model tables the rebuild replaces, locked and refilled together. */
-// contact_search_values is derived from contacts by triggers: TRUNCATE fires none, so it is truncated with them, and
-// the refill's INSERT into contacts fills it again.
-const READ_MODEL = 'contacts, contact_search_values, contact_notes, contact_merges, contact_tag_applications, contact_snapshots, contact_counts';
+// contact_search_values, company_contacts and company_contact_stats are derived from contacts by triggers: TRUNCATE
+// fires none, so they are truncated with them, and the refill's INSERT into contacts fills them again.
+const READ_MODEL =
+  'contacts, contact_search_values, company_contacts, company_contact_stats, contact_notes, contact_merges, contact_tag_applications, contact_snapshots, contact_counts';
 
 /**
  * Replays every contact stream into fresh contacts, contact_notes, contact_merges, contact_tag_applications

@@ -1,5 +1,6 @@
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
+import { UntagCompaniesCommand } from '../companies/untag-companies.handler.js';
 import { type Tag, TagCatalog } from './tag-catalog.repository.js';
 import { TagDetacher } from './tag-detacher.js';
 
@@ -9,7 +10,8 @@ export const DETACH_IN_REQUEST = 1000;
 /**
  * DELETE /tags/{id}: the tag leaves the catalog at once (GET /tags, GET /tags/{id}, tagging, every contact's tag
  * list), and comes off its contacts as ContactUntagged events: the first DETACH_IN_REQUEST here, the rest in the
- * background (tag-detacher.ts), so a tag on a million contacts answers as fast as one on ten.
+ * background (tag-detacher.ts), so a tag on a million contacts answers as fast as one on ten. Its companies lose it
+ * first, as CompanyUntagged events (100 a round, read from company_tags by key).
  */
 export class DeleteTagCommand extends Command<Tag> {
   constructor(
@@ -26,9 +28,11 @@ export class DeleteTagHandler implements ICommandHandler<DeleteTagCommand, Tag> 
   constructor(
     private readonly tags: TagCatalog,
     private readonly detacher: TagDetacher,
+    private readonly commands: CommandBus,
   ) {}
 
   async execute({ workspaceId, tagId, metadata }: DeleteTagCommand): Promise<Tag> {
+    await this.commands.execute(new UntagCompaniesCommand(workspaceId, tagId, metadata));
     const tag = await this.tags.remove(workspaceId, tagId, metadata);
     await this.detacher.run(workspaceId, tag.id, DETACH_IN_REQUEST);
     return tag;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { LIMITS } from '@app/intercom';
+import { CompanyTagTarget, MAX_TAGGED_COMPANIES } from '../companies/company.request.js';
 import { Optional, toStringId } from '@app/intercom/http';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -51,6 +52,11 @@ export class SaveTagRequest {
   @ArrayMaxSize(LIMITS.tagBulkUsers, { message: `users can hold at most ${LIMITS.tagBulkUsers} contacts` })
   @ValidateNested({ each: true }) @Type(() => TagUserRequest)
   users?: TagUserRequest[];
+
+  @ApiPropertyOptional({ type: [CompanyTagTarget], maxItems: MAX_TAGGED_COMPANIES, description: 'Tag these companies (untag those with untag: true)' })
+  @Optional() @IsArray({ message: 'companies must be a list' }) @ArrayMaxSize(MAX_TAGGED_COMPANIES)
+  @ValidateNested({ each: true }) @Type(() => CompanyTagTarget)
+  companies?: CompanyTagTarget[];
 }
 
 /** POST /contacts/{id}/tags */

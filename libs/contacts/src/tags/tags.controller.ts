@@ -5,6 +5,7 @@ import type { EventMetadata } from '@app/event-store';
 import { ParameterInvalidError } from '@app/intercom';
 import { EventMeta } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
+import { TagCompaniesCommand } from '../companies/tag-companies.handler.js';
 import { DeleteTagCommand } from './delete-tag.handler.js';
 import { FindTagQuery } from './find-tag.handler.js';
 import { ListTagsQuery } from './list-tags.handler.js';
@@ -32,6 +33,10 @@ export class TagsController {
 
   /** The forms of POST /tags, one branch each: which list the body carries decides. */
   private dispatch(workspaceId: string, body: SaveTagRequest, meta: EventMetadata): Promise<Tag> {
+    if (body.companies !== undefined) {
+      if (body.users !== undefined) throw new ParameterInvalidError('a request tags either users or companies', 'companies');
+      return this.commands.execute(new TagCompaniesCommand(workspaceId, body.name, body.companies, meta));
+    }
     if (body.users !== undefined) {
       if (body.id !== undefined) throw new ParameterInvalidError('id renames a tag and cannot be combined with users', 'id');
       const users = body.users.map(({ untag, ...ref }) => ({ ...ref, untag: untag === true }));

@@ -1,4 +1,4 @@
-import { contactIdOfStream } from '@app/contacts';
+import { contactIdOfStream, isCompanyEvent } from '@app/contacts';
 import type { StoredEvent } from '@app/event-store';
 
 /** What a NATS consumer receives: the event and its provenance, with stable snake_case names. */
@@ -6,8 +6,10 @@ export interface RelayEnvelope {
   id: string;
   type: string;
   workspace_id: string;
-  contact_id: string;
-  /** The position in the event's stream: the contact's, or for data events the contact's data-event stream. */
+  /** A contact's event names the contact (a data event's stream is the contact's second one, `<id>:events`); a company's, the company. */
+  contact_id?: string;
+  company_id?: string;
+  /** The position in the event's stream. */
   stream_position: number;
   global_position: number;
   /** Unix seconds, the domain's clock. */
@@ -24,8 +26,7 @@ export function envelopeOf(event: StoredEvent): RelayEnvelope {
     id: event.eventId,
     type: event.type,
     workspace_id: event.workspaceId,
-    // A data event's stream is the contact's second one (`<id>:events`): consumers are told the contact.
-    contact_id: contactIdOfStream(event.streamId),
+    ...(isCompanyEvent(event.type) ? { company_id: event.streamId } : { contact_id: contactIdOfStream(event.streamId) }),
     stream_position: event.streamPosition,
     global_position: event.globalPosition,
     occurred_at: typeof event.data.occurred_at === 'number' ? event.data.occurred_at : Math.floor(event.recordedAt.getTime() / 1000),

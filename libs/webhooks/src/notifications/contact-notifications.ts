@@ -1,5 +1,6 @@
 import { type ContactEvent, type ContactState, renderContact, renderDeleted } from '@app/contacts';
 import { DEFAULT_VERSION } from '@app/intercom';
+import { COMPANY_TOPICS } from './company-notifications.js';
 
 /** Intercom's contact topics (developer docs, "Webhook Topics"); there is no generic contact.updated. */
 export const CONTACT_TOPICS = [
@@ -23,7 +24,7 @@ export const CONTACT_TOPICS = [
 ] as const;
 
 /** What a subscription may ask for; `event.created` is Intercom's data-event topic, `ping` its test notification. */
-export const WEBHOOK_TOPICS: readonly string[] = [...CONTACT_TOPICS, 'event.created', 'ping'];
+export const WEBHOOK_TOPICS: readonly string[] = [...CONTACT_TOPICS, ...COMPANY_TOPICS, 'event.created', 'ping'];
 
 export type ContactTopic = (typeof CONTACT_TOPICS)[number];
 
@@ -43,6 +44,11 @@ export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set([
   'ContactTagged',
   'ContactUntagged',
   'SubscriptionConsentSet',
+  'CompanyCreated',
+  'CompanyUpdated',
+  'CompanyTagged',
+  'CompanyUntagged',
+  'CompanyDeleted',
 ]);
 
 // Notifications render the default (2.11) contact: webhook payloads are not versioned by the requester.

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { tagNamesOf, toContactEvent } from '@app/contacts';
+import { type CompanyState, type ContactState, companyStatesAfter, isCompanyEvent, tagNamesOf, toCompanyEvent, toContactEvent } from '@app/contacts';
 import { type LogProcessor, PoisonEventError, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
 import { LogProcessorProvider } from '@app/processors';
 import type pg from 'pg';
 import { Counter } from 'prom-client';
 import { WEBHOOK_OPTIONS, type WebhookOptions } from '../webhook-options.js';
+import { type CompanyExtras, companyNotificationsOf } from './company-notifications.js';
 import { NOTIFYING_EVENTS, notificationsOf } from './contact-notifications.js';
 import { EVENT_TOPIC, dataEventNotification } from './data-event-notifications.js';
 import { statesAfter } from './contact-states.js';
@@ -60,9 +61,19 @@ export class WebhookNotifier implements LogProcessor {
     // A subscription hears what happened after it was made, not the backlog of a lagging processor.
     const wanted = candidates.filter((event) => subscribers.get(event.workspaceId)?.some((s) => s.createdAt <= event.recordedAt));
     if (wanted.length === 0) return;
+    const companyEvents = wanted.filter((event) => isCompanyEvent(event.type));
     // Data events render from their own payload: only contact events need the contact as they left it.
-    const states = await statesAfter(tx, this.store, wanted.filter((event) => NOTIFYING_EVENTS.has(event.type)));
-    const tags = await tagNamesOf(tx, wanted.filter((event) => event.type === 'ContactTagged' || event.type === 'ContactUntagged').map((event) => ({ workspaceId: event.workspaceId, id: String(event.data.tag_id) })));
+    const contactEvents = wanted.filter((event) => NOTIFYING_EVENTS.has(event.type) && !isCompanyEvent(event.type));
+    const [states, companyStates] = await Promise.all([
+      contactEvents.length > 0 ? statesAfter(tx, this.store, contactEvents) : new Map<string, ContactState>(),
+      companyEvents.length > 0 ? companyStatesAfter(tx, this.store, companyEvents) : new Map<string, CompanyState>(),
+    ]);
+    const tagged = [
+      ...wanted.filter((event) => event.type === 'ContactTagged' || event.type === 'ContactUntagged').map((event) => ({ workspaceId: event.workspaceId, id: String(event.data.tag_id) })),
+      ...companyEvents.flatMap((event) => (companyStates.get(event.eventId)?.tag_ids ?? []).map((id) => ({ workspaceId: event.workspaceId, id }))),
+    ];
+    const tags = await tagNamesOf(tx, tagged);
+    const stats = await companyStats(tx, companyEvents);
     const rows: Record<string, unknown>[] = [];
     const queue = (event: StoredEvent, subscriber: Subscriber, topic: string, item: unknown) => {
       rows.push({
@@ -87,10 +98,17 @@ export class WebhookNotifier implements LogProcessor {
         }
         continue;
       }
-      const after = states.get(event.eventId);
-      if (!after) continue;
       const tagName = (id: string) => tags.get(`${event.workspaceId}/${id}`) ?? null;
-      for (const { topic, item } of mapped(event, () => notificationsOf(toContactEvent(event), after, tagName))) {
+      const notifications = () => {
+        if (isCompanyEvent(event.type)) {
+          const company = companyStates.get(event.eventId);
+          const extras: CompanyExtras = { user_count: 0, last_request_at: null, ...stats.get(`${event.workspaceId}/${event.streamId}`), tagName };
+          return company ? companyNotificationsOf(toCompanyEvent(event), company, extras) : [];
+        }
+        const after = states.get(event.eventId);
+        return after ? notificationsOf(toContactEvent(event), after, tagName) : [];
+      };
+      for (const { topic, item } of mapped(event, notifications)) {
         for (const subscriber of subscribers.get(event.workspaceId) ?? []) {
           if (!subscriber.topics.has(topic) || subscriber.createdAt > event.recordedAt) continue;
           queue(event, subscriber, topic, item);
@@ -99,6 +117,20 @@ export class WebhookNotifier implements LogProcessor {
     }
     if (rows.length > 0) await tx.query({ name: 'webhooks_insert_deliveries', text: INSERT_DELIVERIES, values: [JSON.stringify(rows)] });
   }
+}
+
+/** The companies' user_count and last_request_at now, by `workspace/id`: one read for the batch. */
+async function companyStats(db: Queryable, events: StoredEvent[]): Promise<Map<string, Omit<CompanyExtras, 'tagName'>>> {
+  if (events.length === 0) return new Map();
+  const { rows } = await db.query({
+    name: 'webhooks_company_stats',
+    text: `SELECT w.ws, w.id, coalesce(sum(s.users), 0)::int AS user_count, max(s.last_request_at) AS last_request_at
+             FROM unnest($1::text[], $2::text[]) AS w (ws, id)
+             LEFT JOIN company_contact_stats s ON s.workspace_id = w.ws AND s.company_id = w.id
+            GROUP BY w.ws, w.id`,
+    values: [events.map((e) => e.workspaceId), events.map((e) => e.streamId)],
+  });
+  return new Map(rows.map((row) => [`${row.ws}/${row.id}`, { user_count: row.user_count, last_request_at: row.last_request_at === null ? null : Number(row.last_request_at) }]));
 }
 
 async function activeSubscribers(db: Queryable, events: StoredEvent[]): Promise<Map<string, Subscriber[]>> {
