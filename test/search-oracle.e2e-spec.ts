@@ -174,13 +174,17 @@ describe('search against an in-memory oracle of the DSL', () => {
     return seen;
   }
 
-  /** The page a one-field filter reads from its own index (the walk's fallback), or null for other filters. */
-  async function indexPageIds(query: Json): Promise<string[] | null> {
+  /**
+   * The page a one-field filter reads from its own index (the walk's fallback) and its count from that index (which
+   * a workspace too large to walk takes), or null for other filters.
+   */
+  async function indexPageIds(query: Json): Promise<{ ids: string[]; counted: number } | null> {
     const attributes = new Map(Object.entries(ATTRIBUTES));
     const plan = planSearch({ workspaceId, query, perPage: 150, context: { attributes, version: DEFAULT_VERSION } });
     if (!plan.stored || plan.stored.equality) return null;
-    const { rows } = await t.pool.query(pageStatements(plan).page);
-    return rows.map((row) => row.k1 as string);
+    const statements = pageStatements(plan);
+    const { rows } = await t.pool.query(statements.page);
+    return { ids: rows.map((row) => row.k1 as string), counted: Number((await t.pool.query(statements.count!)).rows[0].total) };
   }
 
   const inListOrder = (states: Json[], ids: string[]) => {
@@ -202,12 +206,13 @@ describe('search against an in-memory oracle of the DSL', () => {
       expect(res.body.total_count, JSON.stringify(query)).toBe(expected.length);
       if (expected.length > 0) matched++;
       if (n % 5 === 0) expect(await pagedIds(query, 7), `seed ${SEED}, paged query ${n}: ${JSON.stringify(query)}`).toEqual(inListOrder(states, expected));
-      // The walk reads a field this small to its end, so the service never needs the page from the filter's own
-      // index here: read that page directly, as a workspace too large for the walk does.
+      // The walk reads a field this small to its end, so the service never needs the page and count from the filter's
+      // own index here: read them directly, as a workspace too large for the walk does.
       const indexPage = await indexPageIds(query);
       if (indexPage) {
         fallbacks++;
-        expect(indexPage, `seed ${SEED}, index page of query ${n}: ${JSON.stringify(query)}`).toEqual(inListOrder(states, expected).slice(0, 151));
+        expect(indexPage.ids, `seed ${SEED}, index page of query ${n}: ${JSON.stringify(query)}`).toEqual(inListOrder(states, expected).slice(0, 151));
+        expect(indexPage.counted, `seed ${SEED}, index count of query ${n}`).toBe(Math.min(expected.length, 1001));
       }
     }
     expect(fallbacks).toBeGreaterThan(50);

@@ -28,11 +28,22 @@ interface Statement {
  * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts).
  * A search counts at most EXACT_COUNT_LIMIT + 1 matches, so its cost has a bound whatever the workspace's size.
  */
-export function pageStatements(plan: SearchPlan): { walk: Statement | null; page: Statement; count: Statement | null } {
+export function pageStatements(plan: SearchPlan): PageStatements {
   const where = filteredWhere(plan);
   const count = countStatement(plan, where);
-  if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where), count };
-  return { walk: plan.stored.equality ? null : storedPage(plan, plan.stored, true), page: storedPage(plan, plan.stored, false), count };
+  const fieldCount = count && plan.stored && !plan.stored.equality ? fieldCountStatement(plan, plan.stored) : null;
+  if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where), count, fieldCount };
+  return { walk: plan.stored.equality ? null : storedPage(plan, plan.stored, true), page: storedPage(plan, plan.stored, false), count, fieldCount };
+}
+
+interface PageStatements {
+  /** The walk of the field's values in list order (a range, list or pattern on one field). */
+  walk: Statement | null;
+  page: Statement;
+  /** The bounded count; null when the cursor carries the total. */
+  count: Statement | null;
+  /** The count of a range, list or pattern on one field by reading the field whole: for a workspace the walk covers. */
+  fieldCount: Statement | null;
 }
 
 /** The contacts a plan may answer: the workspace's listed ones that meet its filter. */
@@ -75,14 +86,14 @@ function storedPage(plan: SearchPlan, { scope, cond }: StoredMatch, walk: boolea
     ? ` AND (v.created_at, v.contact_id) > (${params.bind(plan.after.keys[0], 'bigint')}, ${params.bind(plan.after.id, 'text')})`
     : '';
   const limit = params.bind(plan.perPage + 1, 'int');
-  // The walk's row number WALK_LIMIT comes along as a marker (hit or not): without it the walk read the field to its
-  // end, and its matches are the whole answer.
+  // The walk reads one value more than WALK_LIMIT, whose row comes along as a marker (hit or not): without it the walk
+  // read the field to its end, and its matches are the whole answer.
   const matches = walk
-    ? `SELECT w.created_at, w.contact_id, w.hit IS TRUE AS hit, w.n = ${WALK_LIMIT} AS marker
+    ? `SELECT w.created_at, w.contact_id, w.hit IS TRUE AS hit, w.n > ${WALK_LIMIT} AS marker
          FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit, row_number() OVER (ORDER BY v.created_at, v.contact_id) AS n
                  FROM contact_search_values v
-                WHERE ${scope}${after} ORDER BY v.created_at, v.contact_id LIMIT ${WALK_LIMIT}) w
-        WHERE w.hit OR w.n = ${WALK_LIMIT} LIMIT ${limit} + 1`
+                WHERE ${scope}${after} ORDER BY v.created_at, v.contact_id LIMIT ${WALK_LIMIT + 1}) w
+        WHERE w.hit OR w.n > ${WALK_LIMIT} LIMIT ${limit} + 1`
     : `SELECT v.created_at, v.contact_id, true AS hit, false AS marker FROM contact_search_values v
         WHERE ${scope} AND ${cond}${after} ORDER BY v.created_at, v.contact_id LIMIT ${limit}`;
   const text = `
@@ -101,6 +112,17 @@ const COUNTER_TOTAL = 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM co
 /** The matches of a search, unbounded: only ever planned (EXPLAIN), never run. */
 const matchesOf = (plan: SearchPlan, where: string) =>
   plan.stored ? `SELECT 1 FROM contact_search_values v WHERE ${plan.stored.scope} AND ${plan.stored.cond}` : `SELECT 1 FROM contacts c WHERE ${where}`;
+
+/**
+ * A workspace of at most WALK_LIMIT listed contacts has at most that many values of a field: their matches, counted
+ * from the order index alone, are exact. An index of the filter's own (a field's trigrams) holds every workspace's
+ * values, and would make a small workspace's count pay for the largest's.
+ */
+function fieldCountStatement(plan: SearchPlan, { scope, cond }: StoredMatch): Statement {
+  const text = `SELECT count(*) FILTER (WHERE w.hit)::int AS total
+                  FROM (SELECT (${cond}) IS TRUE AS hit FROM contact_search_values v WHERE ${scope} LIMIT ${WALK_LIMIT}) w`;
+  return { text, values: plan.params.values.slice(0, plan.filterValueCount) };
+}
 
 function countStatement(plan: SearchPlan, where: string): Statement | null {
   // A later page of a search answers the total its cursor carries from page 1: no count at all.
@@ -122,26 +144,34 @@ export class ContactListRepository {
    */
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const [page, count] = await Promise.all([this.readPage(plan, statements), statements.count && this.pool.query(statements.count)]);
+    const [page, total] = await Promise.all([this.readPage(plan, statements), this.total(plan, statements)]);
     const keyCount = plan.sort.keys.length;
     const rows = page.map((row) => ({
       item: { state: row.state as ContactView['state'], version: row.version as number },
       keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
       id: row[`k${keyCount}`] as string,
     }));
-    if (!count) return { rows, total: plan.after!.total! };
-    const counted = Number(count.rows[0].total);
+    return { rows, total: total ?? plan.after!.total! };
+  }
+
+  /** Page 1's total_count (null on later pages, whose cursor carries it). */
+  private async total(plan: SearchPlan, { count, fieldCount }: PageStatements): Promise<number | null> {
+    if (!count) return null;
+    if (fieldCount && (await this.listed(plan)) <= WALK_LIMIT) return Number((await this.pool.query(fieldCount)).rows[0].total);
+    const counted = Number((await this.pool.query(count)).rows[0].total);
     // The plain list's total is the counter rows', exact at any size; only a search's count has the bound.
-    const bounded = plan.filter !== null && counted > EXACT_COUNT_LIMIT;
-    return { rows, total: bounded ? await this.estimate(plan, statements.count!.values) : counted };
+    return plan.filter !== null && counted > EXACT_COUNT_LIMIT ? this.estimate(plan, count.values) : counted;
+  }
+
+  private async listed(plan: SearchPlan): Promise<number> {
+    return Number((await this.pool.query({ text: COUNTER_TOTAL, values: plan.params.values.slice(0, 1) })).rows[0].total);
   }
 
   /** The total alone, as page 1 of the plan would count it: exact up to EXACT_COUNT_LIMIT, then the estimate. */
   async count(plan: SearchPlan): Promise<number> {
-    const { count } = pageStatements(plan);
-    if (!count) throw new Error('a count needs a plan without a cursor');
-    const counted = Number((await this.pool.query(count)).rows[0].total);
-    return plan.filter !== null && counted > EXACT_COUNT_LIMIT ? this.estimate(plan, count.values) : counted;
+    const total = await this.total(plan, pageStatements(plan));
+    if (total === null) throw new Error('a count needs a plan without a cursor');
+    return total;
   }
 
   /**
