@@ -89,16 +89,24 @@ export function compileFilter(query: unknown, context: SearchContext, params: Sq
  * compiled in the version it was written in. `probe` compiles for a few known contacts (primary-key probes).
  */
 export function compileSegment(segment: SavedSearch, context: SearchContext, params: SqlParams, workspace: string, probe: boolean): string {
-  return compileSaved(segment, { context, params, workspace, keys: new Map(), probe });
+  return compileSaved(segment, { context, params, workspace, keys: new Map(), probe }).sql;
 }
 
 const c = contactColumns('c');
 
-function compileSaved(segment: SavedSearch, scope: Scope): string {
+/**
+ * A query on one stored field stays one (its rows, each also probed for the role by primary key), so that a segment
+ * such as `plan = pro` pages and counts from its value index like the query itself; any other keeps the role as the
+ * contacts column, beside a filter that selects the rows.
+ */
+function compileSaved(segment: SavedSearch, scope: Scope): CompiledFilter {
   const inner: Scope = { ...scope, context: { attributes: scope.context.attributes, version: segment.version } };
   const role = scope.params.bind(segment.personType === 'user' ? 'user' : 'lead', 'text');
-  // The role as the contacts column, not the side table: one row's value, beside a filter that selects the rows.
-  return `(${c.role} = ${role} AND ${compileNode(segment.query, inner, 0).sql})`;
+  const query = compileNode(segment.query, inner, 0);
+  if (!query.stored) return { sql: `(${c.role} = ${role} AND ${query.sql})` };
+  const { field, scope: rows, cond, equality } = query.stored;
+  const ofRole = `EXISTS (SELECT 1 FROM contact_search_values r WHERE r.workspace_id = ${scope.workspace} AND r.contact_id = v.contact_id AND r.field = 'role' AND r.text_value = ${role})`;
+  return storedMatch(scope, field, rows, `(${cond} AND ${ofRole})`, equality);
 }
 
 /**
@@ -113,9 +121,9 @@ function compileSegmentFilter(operator: string, value: unknown, scope: Scope): C
     if (typeof id !== 'string' || id.length === 0 || id.length > LIMITS.stringChars) throw new Invalid(`The value for segment_id ${operator} must be a segment id, got ${JSON.stringify(id)?.slice(0, 40)}`);
     return id;
   });
-  const members = ids.map((id) => {
+  const members = ids.map((id): CompiledFilter => {
     const segment = scope.context.segments?.get(id);
-    if (!segment) return 'false';
+    if (!segment) return { sql: 'false' };
     const [bound, keys] = [scope.params.values.length, new Map(scope.keys)];
     try {
       return compileSaved(segment, scope);
@@ -124,11 +132,12 @@ function compileSegmentFilter(operator: string, value: unknown, scope: Scope): C
       scope.params.values.length = bound;
       scope.keys.clear();
       for (const [name, key] of keys) scope.keys.set(name, key);
-      return 'false';
+      return { sql: 'false' };
     }
   });
-  const any = members.length === 1 ? members[0] : `(${members.join(' OR ')})`;
-  return { sql: operator === '=' || operator === 'IN' ? any : `NOT coalesce(${any}, false)` };
+  if (operator === '=') return members[0];
+  const any = members.length === 1 ? members[0].sql : `(${members.map((member) => member.sql).join(' OR ')})`;
+  return { sql: operator === 'IN' ? any : `NOT coalesce(${any}, false)` };
 }
 
 /** The values of every IN/NIN list, counted before any is compiled, so that a huge list costs nothing. */

@@ -17,8 +17,10 @@ function whenCompiled(query: unknown, context: SearchContext) {
 }
 
 const PRO = segment('s1', single('custom_attributes.plan', '=', 'pro'));
+// A segment on one stored field stays one: its rows, each probed for the role.
+const ofRole = (n: number) => `EXISTS (SELECT 1 FROM contact_search_values r WHERE r.workspace_id = $ws AND r.contact_id = v.contact_id AND r.field = 'role' AND r.text_value = $${n}::text)`;
 const proMembers = (role: string, n: number, key: number) =>
-  `(c.role = $${n}::text AND c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = $${key}::text AND v.text_value = $${key + 1}::text))`;
+  `c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = $${key}::text AND (v.text_value = $${key + 1}::text AND ${ofRole(n)}))`;
 
 describe('search compiler: segment_id inlines the segment', () => {
   it("compiles = to the segment's role and query, bound like any other filter", () => {
@@ -31,7 +33,7 @@ describe('search compiler: segment_id inlines the segment', () => {
     const other = segment('s2', single('name', '=', 'ann'));
     expect(whenCompiled(single('segment_id', '!=', 's1'), given([PRO])).sql).toBe(`NOT coalesce(${proMembers('user', 1, 2)}, false)`);
     const any = whenCompiled(single('segment_id', 'IN', ['s1', 's2']), given([PRO, other])).sql;
-    expect(any).toMatch(/^\(\(c\.role = .* OR \(c\.role = .*\)\)$/);
+    expect(any).toMatch(/^\(c\.id IN .* OR c\.id IN .*\)$/);
     expect(whenCompiled(single('segment_id', 'NIN', ['s1', 's2']), given([PRO, other])).sql).toBe(`NOT coalesce(${any}, false)`);
   });
 
@@ -64,7 +66,16 @@ describe('search compiler: segment_id inlines the segment', () => {
     const params = new SqlParams();
     const sql = compileSegment(PRO, given([]), params, '$ws', true);
     expect(sql).toBe(
-      '(c.role = $1::text AND EXISTS (SELECT 1 FROM contact_search_values v WHERE v.workspace_id = $ws AND v.contact_id = c.id AND v.field = $2::text AND v.text_value = $3::text))',
+      `EXISTS (SELECT 1 FROM contact_search_values v WHERE v.workspace_id = $ws AND v.contact_id = c.id AND v.field = $2::text AND (v.text_value = $3::text AND ${ofRole(1)}))`,
     );
+  });
+
+  it('keeps a segment on one stored field a stored match, so it pages and counts from that field alone', () => {
+    const params = new SqlParams();
+    const compiled = compileFilter(single('segment_id', '=', 's1'), given([PRO]), params, '$ws');
+    expect(compiled.stored).toMatchObject({ field: 'custom_attributes.plan', equality: true });
+    expect(compiled.stored?.cond).toContain(ofRole(1));
+    const two = segment('s2', { operator: 'AND', value: [single('name', '=', 'ann'), single('custom_attributes.plan', '=', 'pro')] });
+    expect(compileFilter(single('segment_id', '=', 's2'), given([two]), new SqlParams(), '$ws').stored).toBeUndefined();
   });
 });
