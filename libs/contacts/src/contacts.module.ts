@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CompaniesModule } from './companies/companies.module.js';
+import { CompanyNotesModule } from './company-notes/company-notes.module.js';
 import { ContactsFeatureModule } from './contacts/contacts.module.js';
 import { DataAttributesModule } from './data-attributes/data-attributes.module.js';
 import { DataEventsModule } from './data-events/data-events.module.js';
@@ -19,6 +20,7 @@ import { TagsModule } from './tags/tags.module.js';
     HistoryModule,
     TagsModule,
     CompaniesModule,
+    CompanyNotesModule,
     NotesModule,
     SubscriptionsModule,
     DataAttributesModule,

@@ -39,4 +39,5 @@ export { ContactSearchValues1764200000800 } from './store/migrations/17642000008
 export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/1764200000810-contact-search-trigrams-by-field.js';
 export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-deletions.js';
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
+export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-company-notes.js';
 export { CompanyStreams1764200000920 } from './store/migrations/1764200000920-company-streams.js';

@@ -41,6 +41,8 @@ const SINCE = {
   emailVerified: 16,
   /** `include_merge_history=true` embeds the user's merge_history in the contact object. */
   embeddedMergeHistory: 16,
+  /** GET and POST /companies/{id}/notes exist; before, they are an unknown route (404 not_found). */
+  companyNotes: 16,
 } as const;
 
 export type VersionCapability = keyof typeof SINCE;

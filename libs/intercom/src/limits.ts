@@ -41,6 +41,8 @@ export const LIMITS = {
   urlChars: 2048,
   /** A note body as stored: its HTML after escaping, in UTF-8 bytes. */
   noteBytes: 64 * 1024,
+  /** Notes of one company (2.16's company notes): each is an event on the company's stream and a company_notes row. */
+  notesPerCompany: 10_000,
   /** Search: a value compared with =, !=, IN or NIN (the longest stored string is an avatar URL). */
   searchValueChars: 2048,
   /** Search: a ~, !~, ^ or $ pattern (no stored value but a URL is longer; trigram work grows with it). */

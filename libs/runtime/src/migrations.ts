@@ -12,6 +12,7 @@ import {
   ContactsReadModel1764200000200,
   DataEvents1764200000910,
   Segments1764200000950,
+  CompanyNotes1764200000960,
   TagDeletions1764200000940,
 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   CompanyStreams1764200000920,
   TagDeletions1764200000940,
   Segments1764200000950,
+  CompanyNotes1764200000960,
 ];

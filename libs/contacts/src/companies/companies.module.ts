@@ -48,5 +48,7 @@ import { UntagCompaniesHandler } from './untag-companies.handler.js';
     DetachCompanyHandler,
     ListContactCompaniesHandler,
   ],
+  // Company notes (company-notes/) write through the same repository, so through the same per-company queue.
+  exports: [CompanyRepository],
 })
 export class CompaniesModule {}

@@ -22,7 +22,18 @@ export interface CompanyChange {
   tagApplications: CompanyTagRow[];
   tagRemovals: string[];
   counts: Map<string, number>;
+  /** company_notes rows to add: each note at its position among the company's notes (1 is the first). */
+  notes: CompanyNoteRow[];
   snapshots: { version: number; state: CompanyState }[];
+}
+
+/** A company_notes row. */
+export interface CompanyNoteRow {
+  id: string;
+  position: number;
+  body: string;
+  admin_id: number;
+  created_at: number;
 }
 
 export const TAG_COUNT_KEY = (tagId: string) => `tag:${tagId}`;
@@ -34,12 +45,17 @@ export function projectCompanyEvents(before: CompanyState | null, version: numbe
   let state = before;
   const applications = new Map<string, CompanyTagRow>();
   const snapshots: CompanyChange['snapshots'] = [];
+  const notes: CompanyNoteRow[] = [];
   for (const [i, event] of events.entries()) {
     state = evolveCompany(state, event);
     if ((version + i + 1) % SNAPSHOT_EVERY === 0) snapshots.push({ version: version + i + 1, state });
     if (event.type === 'CompanyTagged') {
       const { tag_id, occurred_at, admin_id } = event.data;
       applications.set(tag_id, { tag_id, applied_at: occurred_at, admin_id });
+    }
+    if (event.type === 'CompanyNoteAdded') {
+      const { note_id, body, admin_id, occurred_at } = event.data;
+      notes.push({ id: note_id, position: state.note_count ?? 0, body, admin_id, created_at: occurred_at });
     }
   }
   const live = state !== null && !state.deleted;
@@ -55,6 +71,7 @@ export function projectCompanyEvents(before: CompanyState | null, version: numbe
     tagApplications: [...applications.values()].filter((a) => has.includes(a.tag_id)),
     tagRemovals: had.filter((tag) => !has.includes(tag)),
     counts,
+    notes,
     snapshots,
   };
 }
@@ -86,6 +103,13 @@ export function inlineCompanyProjection(workspaceId: string, companyId: string, 
       statements.push(
         `DELETE FROM company_tags WHERE workspace_id = ${ws} AND company_id = ${id} AND tag_id = ANY(${bind(change.tagRemovals)}::text[])
            AND EXISTS (SELECT 1 FROM stream)`,
+      );
+    }
+    if (change.notes.length > 0) {
+      statements.push(
+        `INSERT INTO company_notes (workspace_id, id, company_id, position, body, admin_id, created_at)
+         SELECT ${ws}, n.id, ${id}, n.position, n.body, n.admin_id, n.created_at
+           FROM stream, jsonb_to_recordset(${bind(JSON.stringify(change.notes))}::jsonb) AS n (id text, position integer, body text, admin_id bigint, created_at bigint)`,
       );
     }
     if (change.snapshots.length > 0) {

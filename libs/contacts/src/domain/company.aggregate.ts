@@ -1,7 +1,8 @@
 import { LIMITS } from '@app/intercom';
 import { CUSTOM_PREFIX, type CustomValue, type FieldChanges } from './contact.events.js';
 import { COMPANY_FIELDS, type CompanyEvent, type CompanyFields } from './company.events.js';
-import { CompanyAttributeLimitError } from './company.errors.js';
+import { CompanyAttributeLimitError, CompanyNoteLimitError } from './company.errors.js';
+import { NoteAuthorNotFoundError } from './contact.errors.js';
 import type { CompanyState } from './company.state.js';
 
 /**
@@ -48,6 +49,16 @@ export function tagCompany(state: CompanyState, tagId: string, adminId: number |
 
 export function untagCompany(state: CompanyState, tagId: string, now: number): CompanyEvent[] {
   return state.tag_ids.includes(tagId) ? [{ type: 'CompanyUntagged', data: { tag_id: tagId, occurred_at: now } }] : [];
+}
+
+/**
+ * A note on the company by `adminId`, an admin of the workspace (null: the caller named none that exists, 404).
+ * A company holds at most LIMITS.notesPerCompany notes.
+ */
+export function addCompanyNote(state: CompanyState, noteId: string, body: string, adminId: number | null, now: number): CompanyEvent[] {
+  if (adminId === null) throw new NoteAuthorNotFoundError();
+  if ((state.note_count ?? 0) >= LIMITS.notesPerCompany) throw new CompanyNoteLimitError();
+  return [{ type: 'CompanyNoteAdded', data: { note_id: noteId, body, admin_id: adminId, occurred_at: now } }];
 }
 
 /** Final and always recorded; detaching its contacts is theirs to record. */

@@ -24,3 +24,10 @@ export class CompanyBusyError extends IntercomError {
     super('conflict', 409, 'The company was changed by concurrent requests; retry the request');
   }
 }
+
+/** The company holds LIMITS.notesPerCompany notes already. */
+export class CompanyNoteLimitError extends IntercomError {
+  constructor() {
+    super('parameter_invalid', 400, `A company can hold at most ${LIMITS.notesPerCompany} notes`);
+  }
+}

@@ -39,16 +39,22 @@ export interface CompanyCreated {
 export interface CompanyUpdated { type: 'CompanyUpdated'; data: At<{ changes: FieldChanges }> }
 export interface CompanyTagged { type: 'CompanyTagged'; data: At<{ tag_id: string; admin_id: number | null }> }
 export interface CompanyUntagged { type: 'CompanyUntagged'; data: At<{ tag_id: string }> }
+/**
+ * An admin's note on the company (2.16's POST /companies/{id}/notes): `body` is the note's HTML as stored, `admin_id`
+ * its author. It does not change the company's fields or its updated_at.
+ */
+export interface CompanyNoteAdded { type: 'CompanyNoteAdded'; data: At<{ note_id: string; body: string; admin_id: number }> }
 /** Final: the company leaves every read; its contacts are detached by events of their own (CompanyDetached). */
 export interface CompanyDeleted { type: 'CompanyDeleted'; data: At }
 
-export type CompanyEvent = CompanyCreated | CompanyUpdated | CompanyTagged | CompanyUntagged | CompanyDeleted;
+export type CompanyEvent = CompanyCreated | CompanyUpdated | CompanyTagged | CompanyUntagged | CompanyNoteAdded | CompanyDeleted;
 
 export const COMPANY_EVENT_TYPES: ReadonlySet<string> = new Set<CompanyEvent['type']>([
   'CompanyCreated',
   'CompanyUpdated',
   'CompanyTagged',
   'CompanyUntagged',
+  'CompanyNoteAdded',
   'CompanyDeleted',
 ]);
 

@@ -11,6 +11,8 @@ export interface CompanyState extends CompanyFields {
   updated_at: number;
   /** In the order they were applied. */
   tag_ids: string[];
+  /** How many notes the company holds (CompanyNoteAdded); absent is none. The company_notes positions run 1 to it. */
+  note_count?: number;
   /** Set by the final event: such a company is gone from every read. */
   deleted?: boolean;
 }
@@ -22,7 +24,9 @@ export function evolveCompany(state: CompanyState | null, event: CompanyEvent): 
     return { ...fields, custom_attributes: { ...custom_attributes }, created_at: occurred_at, updated_at: occurred_at, tag_ids: [] };
   }
   if (!state) throw new Error(`${event.type} before CompanyCreated`);
-  const next: CompanyState = { ...state, custom_attributes: { ...state.custom_attributes }, updated_at: event.data.occurred_at };
+  // A note is not a change of the company: its updated_at stays.
+  const updatedAt = event.type === 'CompanyNoteAdded' ? state.updated_at : event.data.occurred_at;
+  const next: CompanyState = { ...state, custom_attributes: { ...state.custom_attributes }, updated_at: updatedAt };
   switch (event.type) {
     case 'CompanyUpdated':
       for (const [field, { to }] of Object.entries(event.data.changes)) {
@@ -40,6 +44,9 @@ export function evolveCompany(state: CompanyState | null, event: CompanyEvent): 
       break;
     case 'CompanyUntagged':
       next.tag_ids = state.tag_ids.filter((id) => id !== event.data.tag_id);
+      break;
+    case 'CompanyNoteAdded':
+      next.note_count = (state.note_count ?? 0) + 1;
       break;
     case 'CompanyDeleted':
       next.deleted = true;

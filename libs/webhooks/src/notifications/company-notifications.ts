@@ -17,6 +17,8 @@ export interface CompanyExtras {
  * stream); user_count and last_request_at are the company's when the notification is made.
  */
 export function companyNotificationsOf(event: CompanyEvent, after: CompanyState, extras: CompanyExtras): { topic: CompanyTopic; item: Record<string, unknown> }[] {
+  // A note is no change of the company: Intercom documents no topic for it (and NOTIFYING_EVENTS leaves it out).
+  if (event.type === 'CompanyNoteAdded') return [];
   if (event.type === 'CompanyDeleted') {
     // Intercom's *.deleted topics carry identifying fields only.
     return [{ topic: 'company.deleted', item: { type: 'company', id: after.id, company_id: after.company_id, deleted: true } }];
