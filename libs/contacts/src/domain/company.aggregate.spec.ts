@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '@app/intercom';
-import { createCompany, deleteCompany, tagCompany, untagCompany, updateCompany } from './company.aggregate.js';
-import { CompanyAttributeLimitError } from './company.errors.js';
+import { addCompanyNote, createCompany, deleteCompany, tagCompany, untagCompany, updateCompany } from './company.aggregate.js';
+import { CompanyAttributeLimitError, CompanyNoteLimitError } from './company.errors.js';
+import { NoteAuthorNotFoundError } from './contact.errors.js';
 import type { CompanyEvent } from './company.events.js';
 import { type CompanyState, evolveCompany } from './company.state.js';
 
@@ -71,5 +72,17 @@ describe('the company aggregate', () => {
 
   it('refuses an event before CompanyCreated', () => {
     expect(() => evolveCompany(null, { type: 'CompanyDeleted', data: { occurred_at: NOW } })).toThrow(/before CompanyCreated/);
+  });
+
+  it('adds a note by an admin, counting the notes and leaving updated_at; no admin is a 404, the limit a 400', () => {
+    const events = addCompanyNote(given(), 'n1', '<p>hi</p>', 7, NOW);
+    expect(events).toEqual([{ type: 'CompanyNoteAdded', data: { note_id: 'n1', body: '<p>hi</p>', admin_id: 7, occurred_at: NOW } }]);
+    const after = given(...events, ...addCompanyNote(given(...events), 'n2', '<p>again</p>', 7, NOW + 1));
+    expect(after).toMatchObject({ note_count: 2, updated_at: 1000 });
+    expect(given().note_count).toBeUndefined();
+    expect(() => addCompanyNote(given(), 'n1', '<p>hi</p>', null, NOW)).toThrow(NoteAuthorNotFoundError);
+    const full = { ...given(), note_count: LIMITS.notesPerCompany };
+    expect(() => addCompanyNote(full, 'n1', '<p>hi</p>', 7, NOW)).toThrow(CompanyNoteLimitError);
+    expect(addCompanyNote({ ...full, note_count: LIMITS.notesPerCompany - 1 }, 'n1', '<p>hi</p>', 7, NOW)).toHaveLength(1);
   });
 });
