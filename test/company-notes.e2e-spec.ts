@@ -212,7 +212,7 @@ describe('2.16 company notes: GET and POST /companies/{id}/notes', () => {
     expect(listed).toMatchObject({ type: 'list', total_count: 1, data: [{ type: 'note', id: made.id, company: { type: 'company', id: company.id }, body: '<p>from the API</p>' }] });
     const missing = await client.unstable.notes.listCompanyNotes({ id: '5f4d3c1c7b1b4d7da9706095' }, { headers: V216 }).then(
       () => null,
-      (error: { statusCode?: number; body?: Json }) => error,
+      (error: unknown) => error as { statusCode?: number; body?: Json },
     );
     expect(missing?.statusCode).toBe(404);
     expect(missing?.body?.errors).toEqual(COMPANY_NOT_FOUND);
