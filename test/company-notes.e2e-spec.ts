@@ -134,6 +134,17 @@ describe('2.16 company notes: GET and POST /companies/{id}/notes', () => {
     expect((await list(company.id, '?per_page=1')).body.data.map((n: Json) => n.id)).toEqual([late]);
   });
 
+  it('numbers concurrent notes 1 to n with no gap or repeat, and lists them all', async () => {
+    const company = await newCompany('notes-concurrent');
+    const made = await Promise.all(Array.from({ length: 12 }, (_, i) => add(company.id, { body: `c${i}` })));
+    for (const res of made) expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { rows } = await t.pool.query('SELECT position FROM company_notes WHERE company_id = $1 ORDER BY position', [company.id]);
+    expect(rows.map((r) => r.position)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const listed = (await list(company.id, '?per_page=150')).body;
+    expect(listed.total_count).toBe(12);
+    expect(listed.data.map((n: Json) => n.id).sort()).toEqual(made.map((res) => res.body.id).sort());
+  });
+
   it('answers 404 company_not_found for an unknown, deleted or other workspace company, and 404 for an unknown admin', async () => {
     const company = await newCompany('notes-404');
     errorOf(await list('5f4d3c1c7b1b4d7da9706095'), 404, COMPANY_NOT_FOUND);
