@@ -107,7 +107,7 @@ describe('projections rebuild', () => {
     const { ws, me, renamed, archived, blocked, deleted, lead, acme, globex, initech } = await history();
     const live = await snapshot();
     expect(live.eventSummaries.filter((s) => s.contact_id === renamed.id)).toEqual([
-      { workspace_id: ws.workspace_id, contact_id: renamed.id, event_name: 'imported', count: 2, first_at: expect.any(Number), last_at: expect.any(Number), version: 4 },
+      { workspace_id: ws.workspace_id, contact_id: renamed.id, event_name: 'imported', count: 2, first_at: expect.any(Number), last_at: expect.any(Number), version: 5 },
       { workspace_id: ws.workspace_id, contact_id: renamed.id, event_name: 'placed-order', count: 7, first_at: 1_600_000_000, last_at: 1_700_000_010, version: 4 },
       { workspace_id: ws.workspace_id, contact_id: renamed.id, event_name: 'viewed-page', count: 1, first_at: 1_700_000_005, last_at: 1_700_000_005, version: 2 },
     ]);
