@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventMetadata, type InlineProjection, PG_POOL, PostgresEventStore, type StoredEvent, StreamVersionConflictError } from '@app/event-store';
+import { type EventMetadata, PG_POOL, PostgresEventStore, type StoredEvent, StreamVersionConflictError } from '@app/event-store';
 import type pg from 'pg';
 import type { DataEventStreamState } from '../domain/data-event.aggregate.js';
 import { DATA_EVENT_STREAM, type DataEvent, dataEventStreamId } from '../domain/data-event.events.js';
 import { ContactBusyError, ContactNotFoundError } from '../domain/contact.errors.js';
 import { contactColumns } from '../store/contact-state.columns.js';
 import { WriteQueues } from '../store/write-queues.js';
+import { inlineDataEventProjection, projectDataEvents } from './data-event.projection.js';
 
 /** How a request names the contact: Intercom's `id` / `intercom_user_id`, `user_id` (users only) or `email` (users only). */
 export interface ContactLookup {
@@ -149,37 +150,7 @@ export class DataEventRepository {
       expectedVersion: stream.version,
       events,
       metadata,
-      projection: projection(stream, events),
+      projection: inlineDataEventProjection(stream.workspaceId, stream.contactId, projectDataEvents(stream.version, events)),
     });
   }
-}
-
-/** The summary upsert of each event, and the de-duplication key of a tracked one, in the append statement. */
-function projection(stream: DataEventStream, events: DataEvent[]): InlineProjection {
-  return (bind) => {
-    const ws = bind(stream.workspaceId);
-    const id = bind(stream.contactId);
-    const statements: string[] = [];
-    for (const [i, event] of events.entries()) {
-      const version = stream.version + i + 1;
-      const { event_name } = event.data;
-      const [count, first, last] = event.type === 'DataEventTracked'
-        ? [1, event.data.created_at, event.data.created_at]
-        : [event.data.count, event.data.first, event.data.last];
-      statements.push(
-        `INSERT INTO contact_event_summaries AS s (workspace_id, contact_id, event_name, count, first_at, last_at, version)
-         SELECT ${ws}, ${id}, ${bind(event_name)}, ${bind(count)}::bigint, ${bind(first)}::bigint, ${bind(last)}::bigint, ${bind(version)}::bigint FROM stream
-         ON CONFLICT (workspace_id, contact_id, event_name) DO UPDATE SET count = s.count + EXCLUDED.count,
-           first_at = least(s.first_at, EXCLUDED.first_at), last_at = greatest(s.last_at, EXCLUDED.last_at), version = EXCLUDED.version
-         RETURNING s.version`,
-      );
-      if (event.type === 'DataEventTracked') {
-        statements.push(
-          `INSERT INTO contact_data_event_keys (workspace_id, contact_id, event_name, created_at)
-           SELECT ${ws}, ${id}, ${bind(event_name)}, ${bind(event.data.created_at)}::bigint FROM stream`,
-        );
-      }
-    }
-    return statements;
-  };
 }

@@ -77,9 +77,11 @@ function contactsPage(plan: SearchPlan, where: string): Statement {
  * field's values in the list's order (the order index holds them all, so no heap) and keeps the matches, at most
  * WALK_LIMIT of them: a range, list or pattern that matches one contact in 200 or more fills the page so. The planner
  * cannot tell (its statistics of a value mix every field), so the walk is tried first and the plain page follows when
- * it did not fill.
+ * it did not fill. That page of a range, list or pattern then reads the filter's own index and sorts its (few)
+ * matches: its order is written `v.created_at + 0` so that the planner cannot read the order index instead, which for
+ * a range matching nothing meant every value of the field (321 ms at 1M contacts).
  */
-function storedPage(plan: SearchPlan, { scope, cond }: StoredMatch, walk: boolean): Statement {
+function storedPage(plan: SearchPlan, { scope, cond, equality }: StoredMatch, walk: boolean): Statement {
   const params = new SqlParams();
   params.values.push(...plan.params.values.slice(0, plan.filterValueCount));
   const after = plan.after
@@ -95,7 +97,7 @@ function storedPage(plan: SearchPlan, { scope, cond }: StoredMatch, walk: boolea
                 WHERE ${scope}${after} ORDER BY v.created_at, v.contact_id LIMIT ${WALK_LIMIT + 1}) w
         WHERE w.hit OR w.n > ${WALK_LIMIT} LIMIT ${limit} + 1`
     : `SELECT v.created_at, v.contact_id, true AS hit, false AS marker FROM contact_search_values v
-        WHERE ${scope} AND ${cond}${after} ORDER BY v.created_at, v.contact_id LIMIT ${limit}`;
+        WHERE ${scope} AND ${cond}${after} ORDER BY ${equality ? 'v.created_at' : 'v.created_at + 0'}, v.contact_id LIMIT ${limit}`;
   const text = `
     SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1, m.hit, m.marker
       FROM (${matches}) m

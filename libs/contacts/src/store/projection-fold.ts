@@ -2,6 +2,21 @@ import type { StoredEvent } from '@app/event-store';
 import { toContactEvent } from '../domain/contact.events.js';
 import { projectEvents } from './read-model.projection.js';
 
+/** Calls `fold` with each whole stream of events in (workspace, stream, position) order. */
+export function eachStream(events: StoredEvent[], fold: (stream: StoredEvent[]) => void): void {
+  let start = 0;
+  for (let i = 0; i < events.length; i++) {
+    const next = events[i + 1];
+    if (next && next.streamId === events[i].streamId && next.workspaceId === events[i].workspaceId) continue;
+    fold(events.slice(start, i + 1));
+    start = i + 1;
+  }
+}
+
+export const push = (columns: Record<string, unknown[]>, values: unknown[]): void => {
+  Object.values(columns).forEach((column, i) => column.push(values[i]));
+};
+
 /**
  * Read-model rows of whole contact streams, each stream projected with the one projection
  * (read-model.projection.ts), as column arrays for one multi-row INSERT ... SELECT FROM unnest(...) each.
@@ -20,13 +35,7 @@ export class FoldedStreams {
 
   /** Events of whole streams in (workspace, stream, position) order. */
   add(events: StoredEvent[]): void {
-    let start = 0;
-    for (let i = 0; i < events.length; i++) {
-      const next = events[i + 1];
-      if (next && next.streamId === events[i].streamId && next.workspaceId === events[i].workspaceId) continue;
-      this.addStream(events.slice(start, i + 1));
-      start = i + 1;
-    }
+    eachStream(events, (stream) => this.addStream(stream));
     this.events += events.length;
     this.last = events[events.length - 1] ?? this.last;
   }
@@ -38,15 +47,11 @@ export class FoldedStreams {
   private addStream(stream: StoredEvent[]): void {
     const { workspaceId, streamId, streamPosition } = stream[stream.length - 1];
     const change = projectEvents(null, 0, stream.map(toContactEvent));
-    this.push(this.streams, [workspaceId, streamId, streamPosition, change.live ? JSON.stringify(change.state) : null]);
-    for (const note of change.notes) this.push(this.notes, [workspaceId, note.id, streamId, note.body, note.admin_id, note.created_at]);
-    for (const merge of change.merges) this.push(this.merges, [workspaceId, streamId, merge.into_id, merge.merged_at]);
-    for (const from of change.notesMovedFrom) this.push(this.noteMoves, [workspaceId, from, streamId]);
-    for (const a of change.tagApplications) this.push(this.tagApplications, [workspaceId, streamId, a.tag_id, a.applied_at, a.admin_id]);
-    for (const s of change.snapshots) this.push(this.snapshots, [workspaceId, streamId, s.version, JSON.stringify(s.state)]);
-  }
-
-  private push(columns: Record<string, unknown[]>, values: unknown[]): void {
-    Object.values(columns).forEach((column, i) => column.push(values[i]));
+    push(this.streams, [workspaceId, streamId, streamPosition, change.live ? JSON.stringify(change.state) : null]);
+    for (const note of change.notes) push(this.notes, [workspaceId, note.id, streamId, note.body, note.admin_id, note.created_at]);
+    for (const merge of change.merges) push(this.merges, [workspaceId, streamId, merge.into_id, merge.merged_at]);
+    for (const from of change.notesMovedFrom) push(this.noteMoves, [workspaceId, from, streamId]);
+    for (const a of change.tagApplications) push(this.tagApplications, [workspaceId, streamId, a.tag_id, a.applied_at, a.admin_id]);
+    for (const s of change.snapshots) push(this.snapshots, [workspaceId, streamId, s.version, JSON.stringify(s.state)]);
   }
 }

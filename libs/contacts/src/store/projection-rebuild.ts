@@ -10,9 +10,15 @@ export interface RebuildReport {
   contacts: number;
   notes: number;
   merges: number;
+  /** contact_event_summaries and contact_data_event_keys rows refilled from the data-event streams. */
+  event_summaries: number;
+  event_keys: number;
+  /** companies and company_tags rows refilled from the company streams. */
+  companies: number;
+  company_tags: number;
   /** Streams that moved during the fold, folded again under the lock. */
   caught_up_streams: number;
-  /** How long writers (and, for the refill, readers) of the read model waited. */
+  /** The longest any writer (and, for the refill, reader) of a read model waited: each part swaps on its own. */
   lock_seconds: number;
   seconds: number;
   events_per_second: number;
@@ -25,37 +31,93 @@ export interface RebuildOptions {
   beforeSwap?: () => Promise<void>;
 }
 
-const STAGING = `
-  CREATE TEMP TABLE rebuild_streams (workspace_id text, stream_id text, version bigint, state jsonb);
-  CREATE TEMP TABLE rebuild_notes (workspace_id text, id text, stream_id text, body text, admin_id bigint, created_at bigint, contact_id text);
-  CREATE TEMP TABLE rebuild_merges (workspace_id text, from_id text, into_id text, merged_at bigint);
-  CREATE TEMP TABLE rebuild_note_moves (workspace_id text, from_id text, into_id text);
-  CREATE TEMP TABLE rebuild_tag_applications (workspace_id text, contact_id text, tag_id text, applied_at bigint, admin_id bigint);
-  CREATE TEMP TABLE rebuild_snapshots (workspace_id text, contact_id text, version bigint, state jsonb)`;
-
-/** The read-model tables the rebuild replaces, locked and refilled together. */
-// contact_search_values, company_contacts and company_contact_stats are derived from contacts by triggers: TRUNCATE
-// fires none, so they are truncated with them, and the refill's INSERT into contacts fills them again.
-const READ_MODEL =
-  'contacts, contact_search_values, company_contacts, company_contact_stats, contact_notes, contact_merges, contact_tag_applications, contact_snapshots, contact_counts';
+export type StreamKeys = [string[], string[]];
 
 /**
- * Replays every contact stream into fresh contacts, contact_notes, contact_merges, contact_tag_applications
- * and contact_snapshots, and recounts contact_counts from the refilled contacts.
+ * What one stream type's read models need from the rebuild: staging, fold, catch-up and refill. The contacts' part is
+ * below; the data events' and the companies' live in their folders (data-event.rebuild.ts, company.rebuild.ts).
+ */
+export interface RebuildPart {
+  streamType: string;
+  /** The temporary tables; `versions` holds (workspace_id, stream_id, version, ...) of every folded stream. */
+  staging: string;
+  versions: string;
+  /** Run once the fold is staged: the keys the catch-up deletes by. */
+  indexes: string;
+  /** The read-model tables, locked, truncated and refilled together in the part's swap. */
+  readModel: string;
+  /** Folds a page of whole streams and writes its rows into the staging tables. */
+  stage(client: pg.Client, events: StoredEvent[]): Promise<{ streams: number; events: number }>;
+  /** Drops the staged rows of these streams, before they are folded again. */
+  forget(client: pg.Client, keys: StreamKeys): Promise<void>;
+  refill(client: pg.Client): Promise<Partial<RebuildReport>>;
+}
+
+/** Rows of the streams in $1 (workspace ids) and $2 (stream ids). */
+export const PICK_STREAMS = '(workspace_id, stream_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))';
+
+export const contactRebuild: RebuildPart = {
+  streamType: CONTACT_STREAM,
+  staging: `
+    CREATE TEMP TABLE rebuild_streams (workspace_id text, stream_id text, version bigint, state jsonb);
+    CREATE TEMP TABLE rebuild_notes (workspace_id text, id text, stream_id text, body text, admin_id bigint, created_at bigint, contact_id text);
+    CREATE TEMP TABLE rebuild_merges (workspace_id text, from_id text, into_id text, merged_at bigint);
+    CREATE TEMP TABLE rebuild_note_moves (workspace_id text, from_id text, into_id text);
+    CREATE TEMP TABLE rebuild_tag_applications (workspace_id text, contact_id text, tag_id text, applied_at bigint, admin_id bigint);
+    CREATE TEMP TABLE rebuild_snapshots (workspace_id text, contact_id text, version bigint, state jsonb)`,
+  versions: 'rebuild_streams',
+  indexes: 'ALTER TABLE rebuild_streams ADD PRIMARY KEY (workspace_id, stream_id); CREATE INDEX ON rebuild_notes (workspace_id, stream_id)',
+  // contact_search_values, company_contacts and company_contact_stats are derived from contacts by triggers: TRUNCATE
+  // fires none, so they are truncated with them, and the refill's INSERT into contacts fills them again.
+  readModel:
+    'contacts, contact_search_values, company_contacts, company_contact_stats, contact_notes, contact_merges, contact_tag_applications, contact_snapshots, contact_counts',
+  async stage(client, events) {
+    const page = new FoldedStreams();
+    page.add(events);
+    await stage(client, page);
+    return { streams: page.size, events: page.events };
+  },
+  async forget(client, keys) {
+    await client.query(`DELETE FROM rebuild_streams WHERE ${PICK_STREAMS}`, keys);
+    await client.query(`DELETE FROM rebuild_notes WHERE ${PICK_STREAMS}`, keys);
+    await client.query(`DELETE FROM rebuild_merges WHERE (workspace_id, from_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
+    await client.query(`DELETE FROM rebuild_note_moves WHERE (workspace_id, into_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
+    for (const table of ['rebuild_tag_applications', 'rebuild_snapshots']) {
+      await client.query(`DELETE FROM ${table} WHERE (workspace_id, contact_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
+    }
+  },
+  refill: (client) => refill(client),
+};
+
+/**
+ * Replays the log into fresh read models: every contact stream into contacts, contact_notes, contact_merges,
+ * contact_tag_applications and contact_snapshots (contact_counts recounted from the refilled contacts, and the
+ * trigger-kept contact_search_values, company_contacts and company_contact_stats refilled with them); every
+ * data-event stream into contact_event_summaries and contact_data_event_keys; every company stream into companies,
+ * company_tags, company_snapshots and company_counts (rebuild/rebuild-projections.ts names the parts). Each stream type
+ * is folded by the projection its append uses.
  *
  * Fold, then swap. The fold (nearly all the work) reads the log without locks into temporary tables.
- * The swap is one transaction: it locks the read-model tables against writers (EXCLUSIVE: reads go
- * on), folds again every stream whose es_streams version moved meanwhile, then TRUNCATEs and refills
- * the real tables. Every contact append writes `contacts` in its own statement (store/contact.repository.ts),
- * so once the lock is granted no contact event is in flight and es_streams is final: nothing written
- * during the rebuild is lost, and appends that arrive during the swap wait for it and apply on top.
+ * Each part's swap is one transaction: it locks that part's read-model tables against writers (EXCLUSIVE: reads go
+ * on), folds again every stream of its type whose es_streams version moved meanwhile, then TRUNCATEs and refills the
+ * real tables. Every append writes its read models in its own statement (store/contact.repository.ts,
+ * companies/company.repository.ts, data-events/data-event.repository.ts), so once the lock is granted no event of
+ * that type is in flight and es_streams is final for it: nothing written during the rebuild is lost, and appends
+ * that arrive during the swap wait for it and apply on top. The parts swap one after another, so a writer waits at
+ * most for its own part's swap. No append writes the read models of two parts, so no writer holds one part's tables
+ * while waiting for another's.
  *
  * Why TRUNCATE-and-refill rather than building copies and renaming them in: the tables keep their
  * generated columns, every index and constraint under its own name (the repository maps unique
  * violations by constraint name, search relies on partial-index predicates), grants and anything a
  * later migration adds, with no DDL to re-derive. The price is that the refill runs under the lock.
  */
-export async function rebuildContactProjections(pool: pg.Pool, decoder: EventDecoder, options: RebuildOptions = {}): Promise<RebuildReport> {
+export async function rebuildProjections(
+  pool: pg.Pool,
+  decoder: EventDecoder,
+  parts: readonly RebuildPart[],
+  options: RebuildOptions = {},
+): Promise<RebuildReport> {
   const started = performance.now();
   const client = new pg.Client(AdvisoryLease.connectionOf(pool, 'contacts-rebuild'));
   await client.connect();
@@ -63,23 +125,39 @@ export async function rebuildContactProjections(pool: pg.Pool, decoder: EventDec
     await client.query(`SET statement_timeout = 0; SET idle_in_transaction_session_timeout = '60s'; SET temp_buffers = '256MB'`);
     const { rows } = await client.query(`SELECT pg_try_advisory_lock(hashtextextended('contacts-projection-rebuild', 0)) AS locked`);
     if (!rows[0].locked) throw new Error('another projection rebuild is running');
-    await client.query(STAGING);
-    const folded = await foldAll(pool, client, decoder, options.pageSize ?? 2000);
-    await client.query('ALTER TABLE rebuild_streams ADD PRIMARY KEY (workspace_id, stream_id)');
-    await client.query('CREATE INDEX ON rebuild_notes (workspace_id, stream_id)');
+    let events = 0;
+    let streams = 0;
+    for (const part of parts) {
+      await client.query(part.staging);
+      const folded = await foldAll(pool, client, decoder, part, options.pageSize ?? 2000);
+      await client.query(part.indexes);
+      events += folded.events;
+      streams += folded.streams;
+    }
     await options.beforeSwap?.();
-    const lockStarted = performance.now();
-    const swapped = await swap(client, decoder);
-    const lockSeconds = (performance.now() - lockStarted) / 1000;
-    await client.query(`ANALYZE ${READ_MODEL}`);
+    const report: Partial<RebuildReport> = { caught_up_streams: 0, lock_seconds: 0 };
+    for (const part of parts) {
+      const lockStarted = performance.now();
+      const swapped = await swap(client, decoder, part);
+      report.lock_seconds = Math.max(report.lock_seconds!, round((performance.now() - lockStarted) / 1000));
+      report.caught_up_streams! += swapped.caughtUp;
+      events += swapped.events;
+      Object.assign(report, swapped.counts);
+      await client.query(`ANALYZE ${part.readModel}`);
+    }
     const seconds = (performance.now() - started) / 1000;
-    const events = folded.events + swapped.events;
     return {
       events,
-      streams: folded.streams,
-      ...swapped.counts,
-      caught_up_streams: swapped.caughtUp,
-      lock_seconds: round(lockSeconds),
+      streams,
+      contacts: report.contacts!,
+      notes: report.notes!,
+      merges: report.merges!,
+      event_summaries: report.event_summaries!,
+      event_keys: report.event_keys!,
+      companies: report.companies!,
+      company_tags: report.company_tags!,
+      caught_up_streams: report.caught_up_streams!,
+      lock_seconds: report.lock_seconds!,
       seconds: round(seconds),
       events_per_second: Math.round(events / seconds),
     };
@@ -89,29 +167,28 @@ export async function rebuildContactProjections(pool: pg.Pool, decoder: EventDec
 }
 
 /** Reads the next page on the pool while the current one is written on the rebuild session. */
-async function foldAll(pool: pg.Pool, client: pg.Client, decoder: EventDecoder, pageSize: number) {
-  const read = (after: StoredEvent | null) => readStreamsPage(pool, decoder, CONTACT_STREAM, after, pageSize);
+async function foldAll(pool: pg.Pool, client: pg.Client, decoder: EventDecoder, part: RebuildPart, pageSize: number) {
+  const read = (after: StoredEvent | null) => readStreamsPage(pool, decoder, part.streamType, after, pageSize);
   let next = read(null);
   let events = 0;
   let streams = 0;
   for (;;) {
-    const page = new FoldedStreams();
-    page.add(await next);
-    if (page.size === 0) return { events, streams };
-    next = read(page.last);
-    await stage(client, page);
-    events += page.events;
-    streams += page.size;
+    const page = await next;
+    if (page.length === 0) return { events, streams };
+    next = read(page[page.length - 1]);
+    const staged = await part.stage(client, page);
+    events += staged.events;
+    streams += staged.streams;
   }
 }
 
-async function swap(client: pg.Client, decoder: EventDecoder) {
+async function swap(client: pg.Client, decoder: EventDecoder, part: RebuildPart) {
   await client.query('BEGIN');
   try {
-    await client.query(`LOCK TABLE ${READ_MODEL} IN EXCLUSIVE MODE`);
-    const caughtUp = await catchUp(client, decoder);
-    await client.query(`TRUNCATE ${READ_MODEL}`);
-    const counts = await refill(client);
+    await client.query(`LOCK TABLE ${part.readModel} IN EXCLUSIVE MODE`);
+    const caughtUp = await catchUp(client, decoder, part);
+    await client.query(`TRUNCATE ${part.readModel}`);
+    const counts = await part.refill(client);
     await client.query('COMMIT');
     return { events: caughtUp.events, caughtUp: caughtUp.streams, counts };
   } catch (error) {
@@ -120,22 +197,11 @@ async function swap(client: pg.Client, decoder: EventDecoder) {
   }
 }
 
-async function catchUp(client: pg.Client, decoder: EventDecoder): Promise<{ streams: number; events: number }> {
-  const moved = await streamsMovedSince(client, CONTACT_STREAM, 'rebuild_streams');
+async function catchUp(client: pg.Client, decoder: EventDecoder, part: RebuildPart): Promise<{ streams: number; events: number }> {
+  const moved = await streamsMovedSince(client, part.streamType, part.versions);
   if (moved.length === 0) return { streams: 0, events: 0 };
-  const keys = [moved.map((m) => m.workspaceId), moved.map((m) => m.streamId)];
-  const pick = '(workspace_id, stream_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))';
-  await client.query(`DELETE FROM rebuild_streams WHERE ${pick}`, keys);
-  await client.query(`DELETE FROM rebuild_notes WHERE ${pick}`, keys);
-  await client.query(`DELETE FROM rebuild_merges WHERE (workspace_id, from_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
-  await client.query(`DELETE FROM rebuild_note_moves WHERE (workspace_id, into_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
-  for (const table of ['rebuild_tag_applications', 'rebuild_snapshots']) {
-    await client.query(`DELETE FROM ${table} WHERE (workspace_id, contact_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, keys);
-  }
-  const page = new FoldedStreams();
-  page.add(await readStreams(client, decoder, moved));
-  await stage(client, page);
-  return { streams: page.size, events: page.events };
+  await part.forget(client, [moved.map((m) => m.workspaceId), moved.map((m) => m.streamId)]);
+  return part.stage(client, await readStreams(client, decoder, moved));
 }
 
 async function stage(client: pg.Client, page: FoldedStreams): Promise<void> {
