@@ -32,6 +32,7 @@ describe('projections rebuild', () => {
       eventKeys: await rows('SELECT * FROM contact_data_event_keys WHERE workspace_id = ANY($1) ORDER BY workspace_id, contact_id, event_name, created_at'),
       companies: await rows('SELECT workspace_id, id, company_id, created_at, version, state, name FROM companies WHERE workspace_id = ANY($1) ORDER BY 1, 2'),
       companyTags: await rows('SELECT * FROM company_tags WHERE workspace_id = ANY($1) ORDER BY workspace_id, company_id, tag_id'),
+      companyNotes: await rows('SELECT * FROM company_notes WHERE workspace_id = ANY($1) ORDER BY workspace_id, company_id, position'),
       companySnapshots: await rows('SELECT * FROM company_snapshots WHERE workspace_id = ANY($1) ORDER BY workspace_id, company_id, version'),
       companyContacts: await rows('SELECT * FROM company_contacts WHERE workspace_id = ANY($1) ORDER BY workspace_id, company_id, contact_id'),
       // Counters are spread over random slots (and a key that fell to 0 may keep its rows): what readers see is the sum.
@@ -46,7 +47,7 @@ describe('projections rebuild', () => {
 
   const READ_MODELS = [
     'contacts', 'contact_notes', 'contact_merges', 'contact_event_summaries', 'contact_data_event_keys',
-    'companies', 'company_tags', 'company_snapshots', 'company_counts',
+    'companies', 'company_tags', 'company_notes', 'company_snapshots', 'company_counts',
   ];
   const indexes = async () =>
     (await t.pool.query('SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY($1) ORDER BY 1, 2', [READ_MODELS])).rows;
@@ -99,6 +100,10 @@ describe('projections rebuild', () => {
     await ok.companies.attach(renamed.id, { id: acme.id });
     await ok.companies.attach(archived.id, { id: acme.id });
     await ok.companies.attach(blocked.id, { id: initech.id });
+    // 2.16 company notes: two on acme, one on initech that stays in company_notes after the delete.
+    for (const [company, body] of [[acme, 'Renewal'], [acme, 'Signed'], [initech, 'Before the delete']] as const) {
+      await ok.post(`/companies/${company.id}/notes`, { body, admin_id: ws.admin.id }, { 'Intercom-Version': '2.16' });
+    }
     await ok.companies.delete(initech.id);
     return { ws, me, renamed, archived, blocked, deleted, lead, acme, globex, initech };
   }
@@ -116,6 +121,9 @@ describe('projections rebuild', () => {
     expect(live.companies.map((c) => c.id)).not.toContain(initech.id);
     expect(live.companySnapshots.map((s) => [s.company_id, s.version])).toEqual([[globex.id, 100]]);
     expect(live.companyTags.map((r) => [r.company_id, r.tag_id]).sort()).toHaveLength(2);
+    expect(live.companyNotes.map((n) => [n.company_id, n.position, n.body])).toEqual(
+      [[acme.id, 1, '<p>Renewal</p>'], [acme.id, 2, '<p>Signed</p>'], [initech.id, 1, '<p>Before the delete</p>']].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
     expect(live.companyCounts.find((c) => c.key === '')).toMatchObject({ n: 2 });
     expect(live.companyUsers).toEqual([{ workspace_id: ws.workspace_id, company_id: acme.id, users: 2 }]);
     expect(live.contacts.map((c) => c.id)).toEqual(expect.arrayContaining([renamed.id, archived.id, blocked.id]));
@@ -131,12 +139,12 @@ describe('projections rebuild', () => {
     await t.pool.query('UPDATE contact_event_summaries SET count = 99 WHERE workspace_id = $1', [ws.workspace_id]);
     await t.pool.query('DELETE FROM contact_data_event_keys WHERE workspace_id = $1', [ws.workspace_id]);
     await t.pool.query(`UPDATE companies SET state = jsonb_set(state, '{name}', '"drifted"') WHERE workspace_id = $1`, [ws.workspace_id]);
-    for (const table of ['company_tags', 'company_snapshots', 'company_counts']) await t.pool.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [ws.workspace_id]);
+    for (const table of ['company_tags', 'company_notes', 'company_snapshots', 'company_counts']) await t.pool.query(`DELETE FROM ${table} WHERE workspace_id = $1`, [ws.workspace_id]);
 
     const report = (await runCli(['projections', 'rebuild'], { DATABASE_URL: inject('databaseUrl') })) as Record<string, number>;
     expect(report).toMatchObject({
       events: expect.any(Number), contacts: expect.any(Number), event_summaries: expect.any(Number), event_keys: expect.any(Number),
-      companies: expect.any(Number), company_tags: expect.any(Number), seconds: expect.any(Number), events_per_second: expect.any(Number),
+      companies: expect.any(Number), company_tags: expect.any(Number), company_notes: expect.any(Number), seconds: expect.any(Number), events_per_second: expect.any(Number),
     });
     const { rows } = await t.pool.query(
       "SELECT count(*)::int AS n FROM es_events e JOIN es_streams s USING (workspace_id, stream_id) WHERE s.stream_type IN ('contact', 'contact_events', 'company')",
@@ -168,6 +176,7 @@ describe('projections rebuild', () => {
         await me.ok.companies.update(acme.id, { name: 'Renamed during the fold' });
         await me.ok.tags.save({ name: 'Churn risk', companies: [{ id: acme.id }] });
         await me.ok.companies.save({ company_id: 'born-during-rebuild', name: 'Born' });
+        await me.ok.post(`/companies/${acme.id}/notes`, { body: 'Noted during the fold' }, { 'Intercom-Version': '2.16' });
         // Sent as the swap begins: they queue behind its lock, or commit just before it and are caught up.
         during = [
           ...Array.from({ length: 10 }, (_, i) => me.ok.contacts.update([renamed, archived][i % 2].id, { custom_attributes: { plan: `p${i}` } })),
@@ -187,6 +196,9 @@ describe('projections rebuild', () => {
     expect(notes.rows.map((r) => r.body)).toContain('<p>Noted during the fold</p>');
     expect(await me.ok.companies.get(acme.id)).toMatchObject({ name: 'Renamed during the fold', tags: { tags: expect.arrayContaining([expect.objectContaining({ name: 'Churn risk' })]) } });
     expect(await me.ok.companies.retrieve({ company_id: 'born-during-rebuild' })).toMatchObject({ name: 'Born' });
+    const companyNotes = await me.ok.get(`/companies/${acme.id}/notes`, { 'Intercom-Version': '2.16' });
+    expect(companyNotes.data.map((n: Json) => n.body)).toEqual(['<p>Noted during the fold</p>', '<p>Signed</p>', '<p>Renewal</p>']);
+    expect(companyNotes.total_count).toBe(3);
     const summaries = await t.pool.query('SELECT contact_id, event_name, count::int FROM contact_event_summaries WHERE workspace_id = $1 AND event_name LIKE $2 ORDER BY 1, 2', [
       ws.workspace_id, 'tracked-during-%',
     ]);

@@ -13,9 +13,10 @@ export interface RebuildReport {
   /** contact_event_summaries and contact_data_event_keys rows refilled from the data-event streams. */
   event_summaries: number;
   event_keys: number;
-  /** companies and company_tags rows refilled from the company streams. */
+  /** companies, company_tags and company_notes rows refilled from the company streams. */
   companies: number;
   company_tags: number;
+  company_notes: number;
   /** Streams that moved during the fold, folded again under the lock. */
   caught_up_streams: number;
   /** The longest any writer (and, for the refill, reader) of a read model waited: each part swaps on its own. */
@@ -94,7 +95,7 @@ export const contactRebuild: RebuildPart = {
  * contact_tag_applications and contact_snapshots (contact_counts recounted from the refilled contacts, and the
  * trigger-kept contact_search_values, company_contacts and company_contact_stats refilled with them); every
  * data-event stream into contact_event_summaries and contact_data_event_keys; every company stream into companies,
- * company_tags, company_snapshots and company_counts (rebuild/rebuild-projections.ts names the parts). Each stream type
+ * company_tags, company_notes, company_snapshots and company_counts (rebuild/rebuild-projections.ts names the parts). Each stream type
  * is folded by the projection its append uses.
  *
  * Fold, then swap. The fold (nearly all the work) reads the log without locks into temporary tables.
@@ -156,6 +157,7 @@ export async function rebuildProjections(
       event_keys: report.event_keys!,
       companies: report.companies!,
       company_tags: report.company_tags!,
+      company_notes: report.company_notes!,
       caught_up_streams: report.caught_up_streams!,
       lock_seconds: report.lock_seconds!,
       seconds: round(seconds),
