@@ -183,9 +183,8 @@ describe('search against an in-memory oracle of the DSL', () => {
     const plan = planSearch({ workspaceId, query, perPage: 150, context: { attributes, version: DEFAULT_VERSION } });
     if (!plan.stored || plan.stored.equality) return null;
     const statements = pageStatements(plan);
-    const [ordered, sorted] = await Promise.all([t.pool.query(statements.page), t.pool.query(statements.sortedPage!)]);
-    expect(sorted.rows.map((row) => row.k1), `the sorted page of ${JSON.stringify(query)}`).toEqual(ordered.rows.map((row) => row.k1));
-    return { ids: ordered.rows.map((row) => row.k1 as string), counted: Number((await t.pool.query(statements.count!)).rows[0].total) };
+    const { rows } = await t.pool.query(statements.page);
+    return { ids: rows.map((row) => row.k1 as string), counted: Number((await t.pool.query(statements.count!)).rows[0].total) };
   }
 
   const inListOrder = (states: Json[], ids: string[]) => {

@@ -33,17 +33,13 @@ export function pageStatements(plan: SearchPlan): PageStatements {
   const count = countStatement(plan, where);
   const fieldCount = count && plan.stored && !plan.stored.equality ? fieldCountStatement(plan, plan.stored) : null;
   if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where), count, fieldCount };
-  if (plan.stored.equality) return { walk: null, page: storedPage(plan, plan.stored, 'ordered'), count, fieldCount };
-  const [walk, page, sortedPage] = (['walk', 'ordered', 'sorted'] as const).map((mode) => storedPage(plan, plan.stored!, mode));
-  return { walk, page, sortedPage, count, fieldCount };
+  return { walk: plan.stored.equality ? null : storedPage(plan, plan.stored, true), page: storedPage(plan, plan.stored, false), count, fieldCount };
 }
 
 interface PageStatements {
   /** The walk of the field's values in list order (a range, list or pattern on one field). */
   walk: Statement | null;
   page: Statement;
-  /** After a walk that did not fill: the page from the filter's own index, its matches sorted (when they are few). */
-  sortedPage?: Statement;
   /** The bounded count; null when the cursor carries the total. */
   count: Statement | null;
   /** The count of a range, list or pattern on one field by reading the field whole: for a workspace the walk covers. */
@@ -81,13 +77,11 @@ function contactsPage(plan: SearchPlan, where: string): Statement {
  * field's values in the list's order (the order index holds them all, so no heap) and keeps the matches, at most
  * WALK_LIMIT of them: a range, list or pattern that matches one contact in 200 or more fills the page so. The planner
  * cannot tell (its statistics of a value mix every field), so the walk is tried first and the plain page follows when
- * it did not fill. When the count says the matches are few (at most EXACT_COUNT_LIMIT), that page reads the filter's
- * own index and sorts them (`sorted`: its order is written `v.created_at + 0`, so that the planner cannot read the
- * order index instead, which for a range matching nothing meant every value of the field, 321 ms at 1M contacts);
- * when they are many but not among the first values (a range correlated with creation), the planner's ordered page.
+ * it did not fill. That page of a range, list or pattern then reads the filter's own index and sorts its (few)
+ * matches: its order is written `v.created_at + 0` so that the planner cannot read the order index instead, which for
+ * a range matching nothing meant every value of the field (321 ms at 1M contacts).
  */
-function storedPage(plan: SearchPlan, { scope, cond }: StoredMatch, mode: 'walk' | 'ordered' | 'sorted'): Statement {
-  const walk = mode === 'walk';
+function storedPage(plan: SearchPlan, { scope, cond, equality }: StoredMatch, walk: boolean): Statement {
   const params = new SqlParams();
   params.values.push(...plan.params.values.slice(0, plan.filterValueCount));
   const after = plan.after
@@ -103,7 +97,7 @@ function storedPage(plan: SearchPlan, { scope, cond }: StoredMatch, mode: 'walk'
                 WHERE ${scope}${after} ORDER BY v.created_at, v.contact_id LIMIT ${WALK_LIMIT + 1}) w
         WHERE w.hit OR w.n > ${WALK_LIMIT} LIMIT ${limit} + 1`
     : `SELECT v.created_at, v.contact_id, true AS hit, false AS marker FROM contact_search_values v
-        WHERE ${scope} AND ${cond}${after} ORDER BY ${mode === 'sorted' ? 'v.created_at + 0' : 'v.created_at'}, v.contact_id LIMIT ${limit}`;
+        WHERE ${scope} AND ${cond}${after} ORDER BY ${equality ? 'v.created_at' : 'v.created_at + 0'}, v.contact_id LIMIT ${limit}`;
   const text = `
     SELECT c.state, c.version, m.created_at AS k0, m.contact_id AS k1, m.hit, m.marker
       FROM (${matches}) m
@@ -152,8 +146,7 @@ export class ContactListRepository {
    */
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const counting = this.total(plan, statements);
-    const [page, total] = await Promise.all([this.readPage(plan, statements, counting), counting]);
+    const [page, total] = await Promise.all([this.readPage(plan, statements), this.total(plan, statements)]);
     const keyCount = plan.sort.keys.length;
     const rows = page.map((row) => ({
       item: { state: row.state as ContactView['state'], version: row.version as number },
@@ -187,13 +180,11 @@ export class ContactListRepository {
    * The walk's page when it filled one or read the field to its end (a small workspace's field is read whole); else
    * the page from the filter's index (the walk found too few to tell).
    */
-  private async readPage(plan: SearchPlan, statements: PageStatements, counting: Promise<number | null>): Promise<Record<string, unknown>[]> {
+  private async readPage(plan: SearchPlan, statements: ReturnType<typeof pageStatements>): Promise<Record<string, unknown>[]> {
     if (statements.walk) {
       const walked = (await this.pool.query(statements.walk)).rows;
       const hits = walked.filter((row) => row.hit);
       if (hits.length > plan.perPage || !walked.some((row) => row.marker)) return hits.slice(0, plan.perPage + 1);
-      const total = (await counting) ?? plan.after!.total!;
-      if (statements.sortedPage && total <= EXACT_COUNT_LIMIT) return (await this.pool.query(statements.sortedPage)).rows;
     }
     return (await this.pool.query(statements.page)).rows;
   }
