@@ -77,9 +77,11 @@ function contactsPage(plan: SearchPlan, where: string): Statement {
  * field's values in the list's order (the order index holds them all, so no heap) and keeps the matches, at most
  * WALK_LIMIT of them: a range, list or pattern that matches one contact in 200 or more fills the page so. The planner
  * cannot tell (its statistics of a value mix every field), so the walk is tried first and the plain page follows when
- * it did not fill. That page of a range, list or pattern then reads the filter's own index and sorts its (few)
- * matches: its order is written `v.created_at + 0` so that the planner cannot read the order index instead, which for
- * a range matching nothing meant every value of the field (321 ms at 1M contacts).
+ * it did not fill. That page of a range, list or pattern then reads the filter's own index and sorts its matches
+ * (top-N): its order is written `v.created_at + 0` so that the planner cannot read the order index instead. After a
+ * walk that did not fill, the matches are either few or gathered late in the list (a range correlated with creation),
+ * and reading the order index meant most of the field either way: at 1M contacts a range matching nothing took 321 ms
+ * that way, `updated_at` in the last 3 days (41,870 matches) 320-460 ms; sorted, 25-40 ms and 23-44 ms.
  */
 function storedPage(plan: SearchPlan, { scope, cond, equality }: StoredMatch, walk: boolean): Statement {
   const params = new SqlParams();
