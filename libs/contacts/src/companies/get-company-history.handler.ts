@@ -1,12 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { PG_POOL, PostgresEventStore } from '@app/event-store';
-import { CursorInvalidError } from '@app/intercom';
 import type pg from 'pg';
 import { isCompanyEvent, toCompanyEvent } from '../domain/company.events.js';
 import { CompanyNotFoundError } from '../domain/company.errors.js';
 import { type CompanyState, evolveCompany } from '../domain/company.state.js';
-import type { ContactChange, HistoryPage } from '../history/get-contact-history.handler.js';
+import { type ContactChange, type HistoryPage, decodeHistoryCursor, diffStates, historyPage } from '../history/history-page.js';
 import { SNAPSHOT_EVERY } from '../store/read-model.projection.js';
 
 /** GET /companies/{id}/history: the company's audit trail, its events oldest first, each as a field diff. */
@@ -37,7 +36,7 @@ export class GetCompanyHistoryHandler implements IQueryHandler<GetCompanyHistory
   ) {}
 
   async execute({ workspaceId, companyId, perPage, startingAfter }: GetCompanyHistoryQuery): Promise<HistoryPage> {
-    const offset = startingAfter === null ? 0 : decodeCursor(startingAfter);
+    const offset = startingAfter === null ? 0 : decodeHistoryCursor(startingAfter);
     const total = await this.store.streamVersion(workspaceId, companyId);
     const [first] = total > 0 ? await this.store.readStreamRange(workspaceId, companyId, 1, 1) : [];
     if (!first || !isCompanyEvent(first.type)) throw new CompanyNotFoundError();
@@ -58,39 +57,11 @@ export class GetCompanyHistoryHandler implements IQueryHandler<GetCompanyHistory
             occurred_at: event.data.occurred_at as number,
             actor: event.metadata.actor ?? null,
             request_id: event.metadata.request_id ?? null,
-            changes: diff(before, state),
+            changes: diffStates(before, state),
           });
         }
       }
     }
-    return {
-      items,
-      total,
-      page: Math.floor(offset / perPage) + 1,
-      perPage,
-      totalPages: Math.max(1, Math.ceil(total / perPage)),
-      next: offset + perPage < total ? Buffer.from(`v${offset + perPage}`).toString('base64url') : null,
-    };
+    return historyPage(items, total, offset, perPage);
   }
-}
-
-/** The fields whose change the history reports (updated_at moves with every event), custom attributes per key. */
-function diff(before: CompanyState | null, after: CompanyState): ContactChange['changes'] {
-  const changes: ContactChange['changes'] = {};
-  const flat = (state: CompanyState | null): Record<string, unknown> => {
-    if (!state) return {};
-    const { custom_attributes, updated_at, ...fields } = state;
-    return { ...fields, ...Object.fromEntries(Object.entries(custom_attributes).map(([k, v]) => [`custom_attributes.${k}`, v])) };
-  };
-  const [from, to] = [flat(before), flat(after)];
-  for (const key of new Set([...Object.keys(from), ...Object.keys(to)])) {
-    if (JSON.stringify(from[key] ?? null) !== JSON.stringify(to[key] ?? null)) changes[key] = { from: from[key] ?? null, to: to[key] ?? null };
-  }
-  return changes;
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^v(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new CursorInvalidError();
-  return Number(match[1]);
 }

@@ -1,5 +1,5 @@
 import { renderCursorPages } from '@app/intercom';
-import type { HistoryPage } from './get-contact-history.handler.js';
+import type { HistoryPage } from './history-page.js';
 
 /** Intercom's list envelope around contact_change items, paged like GET /contacts. */
 export function renderHistory(page: HistoryPage) {
