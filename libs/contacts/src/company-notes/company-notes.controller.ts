@@ -6,7 +6,7 @@ import { EventMeta } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { CreateNoteRequest, ListNotesRequest } from '../notes/notes.request.js';
 import { AddCompanyNoteCommand } from './add-company-note.handler.js';
-import { decodeCompanyNoteCursor } from './company-note-cursor.js';
+import { decodeNoteCursor } from '../notes/note-cursor.js';
 import { CompanyNotesVersionGuard } from './company-notes.guard.js';
 import { renderCompanyNote, renderCompanyNoteList } from './company-notes.response.js';
 import { ListCompanyNotesQuery } from './list-company-notes.handler.js';
@@ -36,9 +36,9 @@ export class CompanyNotesController {
   async list(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: ListNotesRequest) {
     const perPage = params.per_page ?? DEFAULT_PER_PAGE;
     // starting_after (pages.next of the page before) wins over page: it stays in place while notes are added.
-    const cursor = params.starting_after === undefined ? null : decodeCompanyNoteCursor(params.starting_after);
+    const cursor = params.starting_after === undefined ? null : decodeNoteCursor(params.starting_after, 'company-notes');
     const page = cursor?.page ?? params.page ?? 1;
-    const start = cursor ? { upto: cursor.upto } : { offset: (page - 1) * perPage };
+    const start = cursor ? { upto: cursor.before } : { offset: (page - 1) * perPage };
     return renderCompanyNoteList(await this.queries.execute(new ListCompanyNotesQuery(auth.workspaceId, id, start, perPage)), page, perPage);
   }
 }

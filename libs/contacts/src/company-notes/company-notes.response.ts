@@ -1,4 +1,4 @@
-import { encodeCompanyNoteCursor } from './company-note-cursor.js';
+import { renderNotePages } from '../notes/note-cursor.js';
 import type { CompanyNotePage, CompanyNoteRecord } from './company-note.repository.js';
 
 const company = (n: CompanyNoteRecord) => ({ type: 'company', id: n.company_id });
@@ -31,22 +31,7 @@ const listedNote = (n: CompanyNoteRecord) => ({
   body: n.body,
 });
 
-/**
- * 2.16's note_list: `pages` is cursor_pages, whose `next` is `{per_page, starting_after}` (null on the last page, as
- * in the example); numbered pages work too, as for a contact's notes.
- */
+/** 2.16's note_list of a company, paged as a contact's notes are. */
 export function renderCompanyNoteList({ total, offset, notes }: CompanyNotePage, page: number, perPage: number) {
-  const shown = offset + notes.length;
-  return {
-    type: 'list',
-    data: notes.map(listedNote),
-    total_count: total,
-    pages: {
-      type: 'pages',
-      next: shown < total ? { per_page: perPage, starting_after: encodeCompanyNoteCursor({ page: page + 1, upto: total - shown }) } : null,
-      page,
-      per_page: perPage,
-      total_pages: Math.ceil(total / perPage),
-    },
-  };
+  return { type: 'list', data: notes.map(listedNote), total_count: total, pages: renderNotePages('company-notes', { total, shown: offset + notes.length, page, perPage }) };
 }
