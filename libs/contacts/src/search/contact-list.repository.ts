@@ -161,11 +161,14 @@ export class ContactListRepository {
   /** Page 1's total_count (null on later pages, whose cursor carries it). */
   private async total(plan: SearchPlan, { count, fieldCount }: PageStatements): Promise<number | null> {
     if (!count) return null;
-    if (fieldCount && (await this.listed(plan)) <= WALK_LIMIT) return Number((await this.pool.query(fieldCount)).rows[0].total);
+    const listed = fieldCount ? await this.listed(plan) : undefined;
+    if (fieldCount && listed! <= WALK_LIMIT) return Number((await this.pool.query(fieldCount)).rows[0].total);
     const counted = Number((await this.pool.query(count)).rows[0].total);
     // The plain list's total is the counter rows', exact at any size; only a search's count has the bound.
-    return plan.filter !== null && counted > EXACT_COUNT_LIMIT ? this.estimate(plan, count.values) : counted;
+    return plan.filter !== null && counted > EXACT_COUNT_LIMIT ? this.estimate(plan, count.values, listed) : counted;
   }
+
+  /** The workspace's listed contacts: the sum of its counter rows. */
 
   private async listed(plan: SearchPlan): Promise<number> {
     return Number((await this.pool.query({ text: COUNTER_TOTAL, values: plan.params.values.slice(0, 1) })).rows[0].total);
@@ -182,7 +185,7 @@ export class ContactListRepository {
    * The walk's page when it filled one or read the field to its end (a small workspace's field is read whole); else
    * the page from the filter's index (the walk found too few to tell).
    */
-  private async readPage(plan: SearchPlan, statements: ReturnType<typeof pageStatements>): Promise<Record<string, unknown>[]> {
+  private async readPage(plan: SearchPlan, statements: PageStatements): Promise<Record<string, unknown>[]> {
     if (statements.walk) {
       const walked = (await this.pool.query(statements.walk)).rows;
       const hits = walked.filter((row) => row.hit);
@@ -195,12 +198,12 @@ export class ContactListRepository {
    * More matches than the exact bound: the planner's estimate of them (planned, not run), held between the bound
    * and the workspace's listed contacts, so it is never less than what was counted nor more than could match.
    */
-  private async estimate(plan: SearchPlan, values: unknown[]): Promise<number> {
+  private async estimate(plan: SearchPlan, values: unknown[], known?: number): Promise<number> {
     const [explained, listed] = await Promise.all([
       this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${matchesOf(plan, filteredWhere(plan))}`, values }),
-      this.pool.query({ text: COUNTER_TOTAL, values: values.slice(0, 1) }),
+      known ?? this.listed(plan),
     ]);
     const estimated = Math.round(Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
-    return Math.max(Math.min(estimated, Number(listed.rows[0].total)), EXACT_COUNT_LIMIT + 1);
+    return Math.max(Math.min(estimated, listed), EXACT_COUNT_LIMIT + 1);
   }
 }
