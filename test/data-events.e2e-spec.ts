@@ -191,7 +191,7 @@ describe('data events', () => {
       expect(Object.keys(first.events[0])).toEqual(['type', 'event_name', 'created_at', 'user_id', 'id', 'intercom_user_id', 'email', 'metadata']);
       const next = new URL(first.pages.next);
       expect(`${next.protocol}//${next.host}`).toBe(t.baseUrl);
-      expect(Object.fromEntries(next.searchParams)).toEqual({ type: 'user', intercom_user_id: user.id, per_page: '2', before: '4' });
+      expect(Object.fromEntries(next.searchParams)).toEqual({ type: 'user', intercom_user_id: user.id, per_page: '2', before: expect.stringMatching(/^[\w-]+$/) });
       const second = await me.ok.get(`${next.pathname}${next.search}`);
       const third = await me.ok.get(new URL(second.pages.next).pathname + new URL(second.pages.next).search);
       const names = [first, second, third].flatMap((page) => page.events.map((e: { event_name: string }) => e.event_name));
@@ -208,6 +208,71 @@ describe('data events', () => {
       const byEmail = await me.ok.dataEvents.list({ type: 'user', email: user.email });
       expect(byEmail.events.map((e: { event_name: string }) => e.event_name)).toEqual(['user-event']);
       expect(await me.ok.dataEvents.list({ type: 'user', intercom_user_id: (await people()).user.id })).toEqual({ type: 'event.list', events: [], pages: {} });
+    });
+
+    it('lists newest first by created_at, not by recording', async () => {
+      const { user } = await people();
+      for (const at of [1_600_000_020, 1_600_000_010, 1_600_000_030]) await me.dataEvents.track({ event_name: 'late', created_at: at, id: user.id }).expect(202);
+      const page = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id });
+      expect(page.events.map((e: { created_at: number }) => e.created_at)).toEqual([1_600_000_030, 1_600_000_020, 1_600_000_010]);
+    });
+
+    it('gives a user the events of the leads merged into it: listed (by id, user_id and email), paged and summed up', async () => {
+      const { user, lead } = await people();
+      const other = await me.ok.contacts.create({ role: 'lead' });
+      const track = (id: string, event_name: string, created_at: number) => me.dataEvents.track({ event_name, created_at, id }).expect(202);
+      await track(user.id, 'placed-order', 1_600_000_001);
+      await track(lead.id, 'placed-order', 1_600_000_003);
+      await track(lead.id, 'viewed-page', 1_600_000_002);
+      await track(other.id, 'viewed-page', 1_600_000_004);
+      // The same name and created_at as one of the user's: both are kept, as both were recorded.
+      await track(other.id, 'placed-order', 1_600_000_001);
+      const keysBefore = (await t.pool.query('SELECT count(*)::int AS n FROM contact_data_event_keys WHERE workspace_id = $1', [ws.workspace_id])).rows[0].n;
+      await me.ok.contacts.merge({ from: lead.id, into: user.id });
+      await me.ok.contacts.merge({ from: other.id, into: user.id });
+      // The log and the event rows are as they were: the list finds the leads' streams through the merges.
+      expect((await streamOf(lead.id)).map((e) => e.event_type)).toEqual(['DataEventTracked', 'DataEventTracked']);
+      expect((await t.pool.query('SELECT count(*)::int AS n FROM contact_data_event_keys WHERE workspace_id = $1', [ws.workspace_id])).rows[0].n).toBe(keysBefore);
+
+      const expected = [
+        ['viewed-page', 1_600_000_004], ['placed-order', 1_600_000_003], ['viewed-page', 1_600_000_002], ['placed-order', 1_600_000_001], ['placed-order', 1_600_000_001],
+      ];
+      for (const query of [{ intercom_user_id: user.id }, { user_id: user.external_id }, { email: user.email }]) {
+        const pages = [await me.ok.dataEvents.list({ type: 'user', ...query, per_page: 2 })];
+        while (pages[pages.length - 1].pages.next) {
+          const next = new URL(pages[pages.length - 1].pages.next);
+          pages.push(await me.ok.get(`${next.pathname}${next.search}`));
+        }
+        expect(pages).toHaveLength(3);
+        const events = pages.flatMap((page) => page.events);
+        expect(events.map((e: { event_name: string; created_at: number }) => [e.event_name, e.created_at])).toEqual(expected);
+        expect(new Set(events.map((e: { id: string }) => e.id)).size).toBe(5);
+        // Every event is the user's now; the lead's own identifiers are those it had when it was recorded.
+        expect(events.every((e: { intercom_user_id: string }) => e.intercom_user_id === user.id)).toBe(true);
+        expect(events.find((e: { created_at: number }) => e.created_at === 1_600_000_003)).toMatchObject({ email: lead.email });
+        expect(events.find((e: { created_at: number }) => e.created_at === 1_600_000_003)).not.toHaveProperty('user_id');
+      }
+      const summary = await me.ok.dataEvents.list({ type: 'user', user_id: user.external_id, summary: true });
+      expect(summary.events).toEqual([
+        { name: 'placed-order', first: new Date(1_600_000_001_000).toISOString(), last: new Date(1_600_000_003_000).toISOString(), count: 3, description: null },
+        { name: 'viewed-page', first: new Date(1_600_000_002_000).toISOString(), last: new Date(1_600_000_004_000).toISOString(), count: 2, description: null },
+      ]);
+      // A merged-away lead is no contact any more; another workspace sees nothing of the user.
+      expect((await me.dataEvents.list({ type: 'user', intercom_user_id: lead.id })).status).toBe(404);
+      expect((await them.dataEvents.list({ type: 'user', intercom_user_id: user.id })).status).toBe(404);
+      // Events the user tracks after the merge come on top.
+      await track(user.id, 'placed-order', 1_600_000_005);
+      const after = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id, summary: true });
+      expect(after.events[0]).toMatchObject({ name: 'placed-order', count: 4, last: new Date(1_600_000_005_000).toISOString() });
+    });
+
+    it('refuses a cursor it did not give (400 parameter_invalid on before)', async () => {
+      const { user } = await people();
+      for (const before of ['abc', Buffer.from('events:1:x:y').toString('base64url'), '%%']) {
+        const res = await me.dataEvents.list({ type: 'user', intercom_user_id: user.id, before });
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ type: 'error.list', errors: [{ code: 'parameter_invalid', field: 'before' }] });
+      }
     });
 
     it('answers summary=true as event.summary: per name count, first and last, by first occurrence', async () => {

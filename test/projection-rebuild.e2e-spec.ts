@@ -78,6 +78,8 @@ describe('projections rebuild', () => {
     const lead = await ok.contacts.create({ role: 'lead', name: 'Lead', phone: '+15550199', custom_attributes: { plan: 'free' } });
     await ok.tags.attach(lead.id, { id: churn.id });
     await ok.notes.add(lead.id, { body: 'Lead note', admin_id: ws.admin.id });
+    // The lead's data events become the user's at the merge (through contact_merges: their rows stay the lead's).
+    await me.dataEvents.track({ event_name: 'lead-visit', created_at: 1_700_000_030, id: lead.id }).expect(202);
     await ok.contacts.merge({ from: lead.id, into: blocked.id });
     await ok.notes.add(blocked.id, { body: 'After the merge', admin_id: ws.admin.id });
 
@@ -116,7 +118,15 @@ describe('projections rebuild', () => {
       { workspace_id: ws.workspace_id, contact_id: renamed.id, event_name: 'placed-order', count: 7, first_at: 1_600_000_000, last_at: 1_700_000_010, version: 4 },
       { workspace_id: ws.workspace_id, contact_id: renamed.id, event_name: 'viewed-page', count: 1, first_at: 1_700_000_005, last_at: 1_700_000_005, version: 2 },
     ]);
-    expect(live.eventKeys).toHaveLength(4);
+    expect(live.eventKeys).toHaveLength(5);
+    expect(live.eventKeys.find((k) => k.contact_id === lead.id)).toMatchObject({ event_name: 'lead-visit', stream_position: 1 });
+    const blockedEvents = async () => ({
+      list: await me.ok.dataEvents.list({ type: 'user', intercom_user_id: blocked.id }),
+      summary: await me.ok.dataEvents.list({ type: 'user', intercom_user_id: blocked.id, summary: true }),
+    });
+    const blockedBefore = await blockedEvents();
+    expect(blockedBefore.list.events.map((e: Json) => [e.event_name, e.intercom_user_id])).toEqual([['lead-visit', blocked.id]]);
+    expect(blockedBefore.summary.events).toMatchObject([{ name: 'lead-visit', count: 1 }]);
     expect(live.companies.map((c) => c.id)).toEqual(expect.arrayContaining([acme.id, globex.id]));
     expect(live.companies.map((c) => c.id)).not.toContain(initech.id);
     expect(live.companySnapshots.map((s) => [s.company_id, s.version])).toEqual([[globex.id, 100]]);
@@ -153,6 +163,7 @@ describe('projections rebuild', () => {
 
     expect(await snapshot()).toEqual(live);
     expect(await indexes()).toEqual(indexesBefore);
+    expect(await blockedEvents()).toEqual(blockedBefore);
     // The unique index still answers by its name: a duplicate user is the documented 409.
     const clash = await me.contacts.create({ email: 'user1@example.com' });
     expect(clash.status).toBe(409);

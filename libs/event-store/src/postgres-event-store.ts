@@ -124,21 +124,6 @@ export class PostgresEventStore {
     return result.rows.map((row) => this.toStoredEvent(row));
   }
 
-  /**
-   * Up to `limit` events of one type of a stream, newest first, below a position (0: from the end): one backward
-   * range of the primary key, for lists that show a stream newest first (a contact's data events).
-   */
-  async readStreamBackward(workspaceId: string, streamId: string, eventType: string, beforePosition: number, limit: number): Promise<StoredEvent[]> {
-    const result = await this.pool.query({
-      name: 'es_read_stream_backward',
-      text: `SELECT ${EVENT_COLUMNS} FROM es_events
-              WHERE workspace_id = $1 AND stream_id = $2 AND ($4::bigint = 0 OR stream_position < $4) AND event_type = $3
-              ORDER BY stream_position DESC LIMIT $5`,
-      values: [workspaceId, streamId, eventType, beforePosition, limit],
-    });
-    return result.rows.map((row) => this.toStoredEvent(row));
-  }
-
   /** The stream's version, which is its number of events; 0 when there is no such stream. */
   async streamVersion(workspaceId: string, streamId: string): Promise<number> {
     const result = await this.pool.query({

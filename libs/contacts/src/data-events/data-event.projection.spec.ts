@@ -20,11 +20,11 @@ describe('projectDataEvents', () => {
     ]);
   });
 
-  it('keys every tracked event by name and created_at, and no imported summary', () => {
+  it('keys every tracked event by name and created_at, with its stream position, and no imported summary', () => {
     const change = projectDataEvents(0, [tracked('order', 50), summary('order', 5, 5, 60), tracked('seen', 50)]);
     expect(change.keys).toEqual([
-      { event_name: 'order', created_at: 50 },
-      { event_name: 'seen', created_at: 50 },
+      { event_name: 'order', created_at: 50, stream_position: 1 },
+      { event_name: 'seen', created_at: 50, stream_position: 3 },
     ]);
   });
 

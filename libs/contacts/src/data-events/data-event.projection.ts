@@ -11,10 +11,11 @@ export interface SummaryChange {
   version: number;
 }
 
-/** A contact_data_event_keys row: Intercom's de-duplication key of a tracked event. */
+/** A contact_data_event_keys row: Intercom's de-duplication key of a tracked event, and where the event is in its stream. */
 export interface DataEventKey {
   event_name: string;
   created_at: number;
+  stream_position: number;
 }
 
 /**
@@ -44,7 +45,7 @@ export function projectDataEvents(version: number, events: readonly DataEvent[])
     } else {
       summaries.set(event_name, { event_name, count, first_at: first, last_at: last, version: version + i + 1 });
     }
-    if (event.type === 'DataEventTracked') keys.push({ event_name, created_at: event.data.created_at });
+    if (event.type === 'DataEventTracked') keys.push({ event_name, created_at: event.data.created_at, stream_position: version + i + 1 });
   }
   return { summaries: [...summaries.values()], keys };
 }
@@ -69,8 +70,8 @@ export function inlineDataEventProjection(workspaceId: string, contactId: string
     }
     for (const key of change.keys) {
       statements.push(
-        `INSERT INTO contact_data_event_keys (workspace_id, contact_id, event_name, created_at)
-         SELECT ${ws}, ${id}, ${bind(key.event_name)}, ${bind(key.created_at)}::bigint FROM stream`,
+        `INSERT INTO contact_data_event_keys (workspace_id, contact_id, event_name, created_at, stream_position)
+         SELECT ${ws}, ${id}, ${bind(key.event_name)}, ${bind(key.created_at)}::bigint, ${bind(key.stream_position)}::bigint FROM stream`,
       );
     }
     return statements;

@@ -14,7 +14,7 @@ export class FoldedDataEvents {
     workspace: [] as string[], stream: [] as string[], contact: [] as string[], name: [] as string[],
     count: [] as number[], first: [] as number[], last: [] as number[], version: [] as number[],
   };
-  readonly keys = { workspace: [] as string[], stream: [] as string[], contact: [] as string[], name: [] as string[], at: [] as number[] };
+  readonly keys = { workspace: [] as string[], stream: [] as string[], contact: [] as string[], name: [] as string[], at: [] as number[], position: [] as number[] };
   events = 0;
 
   add(events: StoredEvent[]): void {
@@ -24,7 +24,7 @@ export class FoldedDataEvents {
       const change = projectDataEvents(0, stream.map((e) => ({ type: e.type, data: e.data }) as DataEvent));
       push(this.streams, [workspaceId, streamId, streamPosition]);
       for (const s of change.summaries) push(this.summaries, [workspaceId, streamId, contactId, s.event_name, s.count, s.first_at, s.last_at, s.version]);
-      for (const k of change.keys) push(this.keys, [workspaceId, streamId, contactId, k.event_name, k.created_at]);
+      for (const k of change.keys) push(this.keys, [workspaceId, streamId, contactId, k.event_name, k.created_at, k.stream_position]);
     });
     this.events += events.length;
   }
@@ -40,7 +40,7 @@ export const dataEventRebuild: RebuildPart = {
   staging: `
     CREATE TEMP TABLE rebuild_event_streams (workspace_id text, stream_id text, version bigint);
     CREATE TEMP TABLE rebuild_event_summaries (workspace_id text, stream_id text, contact_id text, event_name text, count bigint, first_at bigint, last_at bigint, version bigint);
-    CREATE TEMP TABLE rebuild_event_keys (workspace_id text, stream_id text, contact_id text, event_name text, created_at bigint)`,
+    CREATE TEMP TABLE rebuild_event_keys (workspace_id text, stream_id text, contact_id text, event_name text, created_at bigint, stream_position bigint)`,
   versions: 'rebuild_event_streams',
   indexes: `ALTER TABLE rebuild_event_streams ADD PRIMARY KEY (workspace_id, stream_id);
     CREATE INDEX ON rebuild_event_summaries (workspace_id, stream_id); CREATE INDEX ON rebuild_event_keys (workspace_id, stream_id)`,
@@ -57,8 +57,8 @@ export const dataEventRebuild: RebuildPart = {
       );
     }
     if (k.name.length > 0) {
-      await client.query('INSERT INTO rebuild_event_keys SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])', [
-        k.workspace, k.stream, k.contact, k.name, k.at,
+      await client.query('INSERT INTO rebuild_event_keys SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])', [
+        k.workspace, k.stream, k.contact, k.name, k.at, k.position,
       ]);
     }
     return { streams: page.size, events: page.events };
@@ -72,7 +72,8 @@ export const dataEventRebuild: RebuildPart = {
        SELECT workspace_id, contact_id, event_name, count, first_at, last_at, version FROM rebuild_event_summaries`,
     );
     const keys = await client.query(
-      'INSERT INTO contact_data_event_keys (workspace_id, contact_id, event_name, created_at) SELECT workspace_id, contact_id, event_name, created_at FROM rebuild_event_keys',
+      `INSERT INTO contact_data_event_keys (workspace_id, contact_id, event_name, created_at, stream_position)
+       SELECT workspace_id, contact_id, event_name, created_at, stream_position FROM rebuild_event_keys`,
     );
     return { event_summaries: summaries.rowCount ?? 0, event_keys: keys.rowCount ?? 0 };
   },

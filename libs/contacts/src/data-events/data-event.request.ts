@@ -76,7 +76,7 @@ export class ListEventsRequest {
   per_page?: number;
 
   @ApiPropertyOptional({ description: 'From pages.next of the previous page' })
-  @Optional() @IsString() @Matches(/^[1-9]\d{0,17}$/, { message: 'before is not a cursor returned by this endpoint' })
+  @Optional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'before is not a cursor returned by this endpoint' })
   before?: string;
 }
 

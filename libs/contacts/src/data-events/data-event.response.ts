@@ -4,10 +4,11 @@ import type { ContactIdentity, SummaryRow } from './data-event.repository.js';
 
 /**
  * Intercom's data event object (schema `data_event`, in its order). `id` is the event's own id, the one NATS and
- * webhooks carry too (the schema's text is ambiguous); `intercom_user_id` is the contact's. The identifiers are
- * those the contact had when the event was recorded; absent ones are left out, as in Intercom's examples.
+ * webhooks carry too (the schema's text is ambiguous); `intercom_user_id` is the contact's: the one it was recorded
+ * for, or in a list the contact listed (a lead's events belong to the user it was merged into). `user_id` and `email`
+ * are those the recording contact had then; absent ones are left out, as in Intercom's examples.
  */
-export function renderDataEvent(event: StoredEvent) {
+export function renderDataEvent(event: StoredEvent, contactId?: string) {
   const data = event.data as DataEventTracked['data'];
   return {
     type: 'event',
@@ -15,16 +16,16 @@ export function renderDataEvent(event: StoredEvent) {
     created_at: data.created_at,
     ...(data.user_id !== null ? { user_id: data.user_id } : {}),
     id: event.eventId,
-    intercom_user_id: data.contact_id,
+    intercom_user_id: contactId ?? data.contact_id,
     ...(data.email !== null ? { email: data.email } : {}),
     metadata: data.metadata,
   };
 }
 
 /** `event.list`, newest first; `pages.next` (a URL, as Intercom's) only when there is an older page. */
-export const renderEventList = (events: StoredEvent[], next: string | null) => ({
+export const renderEventList = (contact: ContactIdentity, events: StoredEvent[], next: string | null) => ({
   type: 'event.list',
-  events: events.map(renderDataEvent),
+  events: events.map((event) => renderDataEvent(event, contact.id)),
   pages: next ? { next } : {},
 });
 

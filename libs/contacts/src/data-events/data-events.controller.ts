@@ -47,12 +47,12 @@ export class DataEventsController {
       return renderEventSummary(contact, rows);
     }
     const perPage = params.per_page ?? DEFAULT_EVENTS_PER_PAGE;
-    const page = await this.queries.execute(new ListEventsQuery(auth.workspaceId, lookup, Number(params.before ?? 0), perPage));
+    const page = await this.queries.execute(new ListEventsQuery(auth.workspaceId, lookup, params.before, perPage));
     // Intercom's next is a URL of the same list; it names the contact by its id, which every lookup resolved to.
     const next = page.before === null
       ? null
       : `${request.protocol}://${request.host}/events?type=user&intercom_user_id=${encodeURIComponent(page.contact.id)}&per_page=${perPage}&before=${page.before}`;
-    return renderEventList(page.events, next);
+    return renderEventList(page.contact, page.events, next);
   }
 
   @ApiOperation({ summary: "Add counted occurrences to a user's event summaries: 200 with an empty body" })

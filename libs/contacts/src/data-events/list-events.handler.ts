@@ -1,20 +1,24 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { StoredEvent } from '@app/event-store';
 import { type ContactIdentity, type ContactLookup, DataEventRepository, type SummaryRow } from './data-event.repository.js';
+import { type EventListCursor, decodeEventListCursor, encodeEventListCursor } from './event-list-cursor.js';
 
 export interface EventPage {
   contact: ContactIdentity;
   events: StoredEvent[];
-  /** The stream position the next (older) page starts below; null on the last page. */
-  before: number | null;
+  /** The cursor the next (older) page starts below; null on the last page. */
+  before: string | null;
 }
 
-/** A page of a contact's tracked events, newest first (by recording), below `before` (0: the newest). */
+/**
+ * A page of a contact's tracked events, with those of the leads merged into it, newest first by created_at, below
+ * `before` (a cursor of a previous page; absent: the newest).
+ */
 export class ListEventsQuery extends Query<EventPage> {
   constructor(
     readonly workspaceId: string,
     readonly lookup: ContactLookup,
-    readonly before: number,
+    readonly before: string | undefined,
     readonly perPage: number,
   ) {
     super();
@@ -27,10 +31,11 @@ export class ListEventsHandler implements IQueryHandler<ListEventsQuery, EventPa
 
   // One more than asked tells whether an older page exists.
   async execute({ workspaceId, lookup, before, perPage }: ListEventsQuery): Promise<EventPage> {
+    const cursor: EventListCursor | null = before === undefined ? null : decodeEventListCursor(before);
     const contact = await this.events.contact(workspaceId, lookup);
-    const events = await this.events.page(workspaceId, contact.id, before, perPage + 1);
-    const page = events.slice(0, perPage);
-    return { contact, events: page, before: events.length > perPage ? page[page.length - 1].streamPosition : null };
+    const listed = await this.events.page(workspaceId, contact.id, cursor, 0, perPage + 1);
+    const page = listed.slice(0, perPage);
+    return { contact, events: page.map((e) => e.event), before: listed.length > perPage ? encodeEventListCursor(page[page.length - 1].cursor) : null };
   }
 }
 
