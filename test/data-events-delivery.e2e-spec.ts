@@ -147,8 +147,10 @@ describe('a data event on a webhook', () => {
     expect(sub).toMatchObject({ topics: ['event.created', 'contact.user.created'], metadata: { event_names: ['invited-friend'] } });
     expect(Object.keys(sub)).toEqual(['type', 'id', 'url', 'topics', 'metadata', 'active', 'created_at']);
     const user = await me.ok.contacts.create({ email: 'hook@example.com', external_id: 'hook-1' });
-    await me.dataEvents.track({ event_name: 'viewed-page', created_at: 1, id: user.id }).expect(202);
-    await me.dataEvents.track({ event_name: 'invited-friend', created_at: 2, id: user.id, metadata: { invite_code: 'ADDAFRIEND' } }).expect(202);
+    // Recent: GET /events, which the item is compared with, lists the last 90 days.
+    const at = Math.floor(Date.now() / 1000) - 60;
+    await me.dataEvents.track({ event_name: 'viewed-page', created_at: at - 1, id: user.id }).expect(202);
+    await me.dataEvents.track({ event_name: 'invited-friend', created_at: at, id: user.id, metadata: { invite_code: 'ADDAFRIEND' } }).expect(202);
     await me.dataEvents.summaries({ user_id: 'hook-1', event_summaries: { event_name: 'invited-friend', count: 3 } }).expect(200);
     await until(() => hook.hits.length >= 2, 'two notifications');
     await worker.drain();
@@ -158,7 +160,7 @@ describe('a data event on a webhook', () => {
     const listed = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id, per_page: 1 });
     expect(hit.body).toMatchObject({ type: 'notification_event', app_id: ws.workspace_id, topic: 'event.created', delivery_attempts: 1 });
     expect(hit.body.data).toEqual({ type: 'notification_event_data', item: listed.events[0] });
-    expect(hit.body.data.item).toMatchObject({ type: 'event', event_name: 'invited-friend', created_at: 2, user_id: 'hook-1', intercom_user_id: user.id, metadata: { invite_code: 'ADDAFRIEND' } });
+    expect(hit.body.data.item).toMatchObject({ type: 'event', event_name: 'invited-friend', created_at: at, user_id: 'hook-1', intercom_user_id: user.id, metadata: { invite_code: 'ADDAFRIEND' } });
     expect(hit.headers['x-hub-signature']).toBe(`sha1=${createHmac('sha1', ws.client_secret).update(hit.raw).digest('hex')}`);
   });
 

@@ -6,6 +6,9 @@ import { storedEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const USER_NOT_FOUND = { code: 'not_found', message: 'User Not Found' };
+const DAY = 86_400;
+/** A day ago: well inside the 90 days GET /events lists. */
+const RECENT = Math.floor(Date.now() / 1000) - DAY;
 
 describe('data events', () => {
   let t: TestApp;
@@ -172,7 +175,7 @@ describe('data events', () => {
     it('lists a contact\'s events newest first in Intercom\'s data_event shape, keyset-paged by pages.next', async () => {
       const { user } = await people();
       for (let i = 1; i <= 5; i++) {
-        await me.dataEvents.track({ event_name: `step-${i}`, created_at: 1_600_000_000 + i, user_id: user.external_id, ...(i === 5 ? { metadata: { n: 5 } } : {}) }).expect(202);
+        await me.dataEvents.track({ event_name: `step-${i}`, created_at: RECENT + i, user_id: user.external_id, ...(i === 5 ? { metadata: { n: 5 } } : {}) }).expect(202);
       }
       const stored = await streamOf(user.id);
       const first = await me.ok.dataEvents.list({ type: 'user', user_id: user.external_id, per_page: 2 });
@@ -181,7 +184,7 @@ describe('data events', () => {
       expect(first.events[0]).toEqual({
         type: 'event',
         event_name: 'step-5',
-        created_at: 1_600_000_005,
+        created_at: RECENT + 5,
         user_id: user.external_id,
         id: stored[4].event_id,
         intercom_user_id: user.id,
@@ -201,10 +204,10 @@ describe('data events', () => {
 
     it('finds the contact by intercom_user_id (leads too) and by email; leaves out identifiers a lead lacks', async () => {
       const { user, lead } = await people();
-      await me.dataEvents.track({ event_name: 'lead-event', created_at: 5, id: lead.id }).expect(202);
-      await me.dataEvents.track({ event_name: 'user-event', created_at: 5, id: user.id }).expect(202);
+      await me.dataEvents.track({ event_name: 'lead-event', created_at: RECENT, id: lead.id }).expect(202);
+      await me.dataEvents.track({ event_name: 'user-event', created_at: RECENT, id: user.id }).expect(202);
       const leads = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: lead.id });
-      expect(leads.events).toEqual([{ type: 'event', event_name: 'lead-event', created_at: 5, id: expect.stringMatching(UUID), intercom_user_id: lead.id, email: lead.email, metadata: {} }]);
+      expect(leads.events).toEqual([{ type: 'event', event_name: 'lead-event', created_at: RECENT, id: expect.stringMatching(UUID), intercom_user_id: lead.id, email: lead.email, metadata: {} }]);
       const byEmail = await me.ok.dataEvents.list({ type: 'user', email: user.email });
       expect(byEmail.events.map((e: { event_name: string }) => e.event_name)).toEqual(['user-event']);
       expect(await me.ok.dataEvents.list({ type: 'user', intercom_user_id: (await people()).user.id })).toEqual({ type: 'event.list', events: [], pages: {} });
@@ -212,21 +215,21 @@ describe('data events', () => {
 
     it('lists newest first by created_at, not by recording', async () => {
       const { user } = await people();
-      for (const at of [1_600_000_020, 1_600_000_010, 1_600_000_030]) await me.dataEvents.track({ event_name: 'late', created_at: at, id: user.id }).expect(202);
+      for (const at of [RECENT + 20, RECENT + 10, RECENT + 30]) await me.dataEvents.track({ event_name: 'late', created_at: at, id: user.id }).expect(202);
       const page = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id });
-      expect(page.events.map((e: { created_at: number }) => e.created_at)).toEqual([1_600_000_030, 1_600_000_020, 1_600_000_010]);
+      expect(page.events.map((e: { created_at: number }) => e.created_at)).toEqual([RECENT + 30, RECENT + 20, RECENT + 10]);
     });
 
     it('gives a user the events of the leads merged into it: listed (by id, user_id and email), paged and summed up', async () => {
       const { user, lead } = await people();
       const other = await me.ok.contacts.create({ role: 'lead' });
       const track = (id: string, event_name: string, created_at: number) => me.dataEvents.track({ event_name, created_at, id }).expect(202);
-      await track(user.id, 'placed-order', 1_600_000_001);
-      await track(lead.id, 'placed-order', 1_600_000_003);
-      await track(lead.id, 'viewed-page', 1_600_000_002);
-      await track(other.id, 'viewed-page', 1_600_000_004);
+      await track(user.id, 'placed-order', RECENT + 1);
+      await track(lead.id, 'placed-order', RECENT + 3);
+      await track(lead.id, 'viewed-page', RECENT + 2);
+      await track(other.id, 'viewed-page', RECENT + 4);
       // The same name and created_at as one of the user's: both are kept, as both were recorded.
-      await track(other.id, 'placed-order', 1_600_000_001);
+      await track(other.id, 'placed-order', RECENT + 1);
       const keysBefore = (await t.pool.query('SELECT count(*)::int AS n FROM contact_data_event_keys WHERE workspace_id = $1', [ws.workspace_id])).rows[0].n;
       await me.ok.contacts.merge({ from: lead.id, into: user.id });
       await me.ok.contacts.merge({ from: other.id, into: user.id });
@@ -235,7 +238,7 @@ describe('data events', () => {
       expect((await t.pool.query('SELECT count(*)::int AS n FROM contact_data_event_keys WHERE workspace_id = $1', [ws.workspace_id])).rows[0].n).toBe(keysBefore);
 
       const expected = [
-        ['viewed-page', 1_600_000_004], ['placed-order', 1_600_000_003], ['viewed-page', 1_600_000_002], ['placed-order', 1_600_000_001], ['placed-order', 1_600_000_001],
+        ['viewed-page', RECENT + 4], ['placed-order', RECENT + 3], ['viewed-page', RECENT + 2], ['placed-order', RECENT + 1], ['placed-order', RECENT + 1],
       ];
       for (const query of [{ intercom_user_id: user.id }, { user_id: user.external_id }, { email: user.email }]) {
         const pages = [await me.ok.dataEvents.list({ type: 'user', ...query, per_page: 2 })];
@@ -249,21 +252,48 @@ describe('data events', () => {
         expect(new Set(events.map((e: { id: string }) => e.id)).size).toBe(5);
         // Every event is the user's now; the lead's own identifiers are those it had when it was recorded.
         expect(events.every((e: { intercom_user_id: string }) => e.intercom_user_id === user.id)).toBe(true);
-        expect(events.find((e: { created_at: number }) => e.created_at === 1_600_000_003)).toMatchObject({ email: lead.email });
-        expect(events.find((e: { created_at: number }) => e.created_at === 1_600_000_003)).not.toHaveProperty('user_id');
+        expect(events.find((e: { created_at: number }) => e.created_at === RECENT + 3)).toMatchObject({ email: lead.email });
+        expect(events.find((e: { created_at: number }) => e.created_at === RECENT + 3)).not.toHaveProperty('user_id');
       }
       const summary = await me.ok.dataEvents.list({ type: 'user', user_id: user.external_id, summary: true });
       expect(summary.events).toEqual([
-        { name: 'placed-order', first: new Date(1_600_000_001_000).toISOString(), last: new Date(1_600_000_003_000).toISOString(), count: 3, description: null },
-        { name: 'viewed-page', first: new Date(1_600_000_002_000).toISOString(), last: new Date(1_600_000_004_000).toISOString(), count: 2, description: null },
+        { name: 'placed-order', first: new Date((RECENT + 1) * 1000).toISOString(), last: new Date((RECENT + 3) * 1000).toISOString(), count: 3, description: null },
+        { name: 'viewed-page', first: new Date((RECENT + 2) * 1000).toISOString(), last: new Date((RECENT + 4) * 1000).toISOString(), count: 2, description: null },
       ]);
       // A merged-away lead is no contact any more; another workspace sees nothing of the user.
       expect((await me.dataEvents.list({ type: 'user', intercom_user_id: lead.id })).status).toBe(404);
       expect((await them.dataEvents.list({ type: 'user', intercom_user_id: user.id })).status).toBe(404);
       // Events the user tracks after the merge come on top.
-      await track(user.id, 'placed-order', 1_600_000_005);
+      await track(user.id, 'placed-order', RECENT + 5);
       const after = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id, summary: true });
-      expect(after.events[0]).toMatchObject({ name: 'placed-order', count: 4, last: new Date(1_600_000_005_000).toISOString() });
+      expect(after.events[0]).toMatchObject({ name: 'placed-order', count: 4, last: new Date((RECENT + 5) * 1000).toISOString() });
+    });
+
+    it('lists only the events of the last 90 days (by created_at); the summary counts them all', async () => {
+      const { user, lead } = await people();
+      const now = Math.floor(Date.now() / 1000);
+      const ats = { inside: now - 89 * DAY, outside: now - 91 * DAY, ancient: 1_000_000_000, leadInside: now - 10 * DAY, leadOutside: now - 200 * DAY };
+      for (const at of [ats.ancient, ats.inside, ats.outside]) await me.dataEvents.track({ event_name: 'visit', created_at: at, id: user.id }).expect(202);
+      await me.dataEvents.track({ event_name: 'visit', created_at: ats.leadInside, id: lead.id }).expect(202);
+      await me.dataEvents.track({ event_name: 'visit', created_at: ats.leadOutside, id: lead.id }).expect(202);
+      await me.ok.contacts.merge({ from: lead.id, into: user.id });
+
+      const first = await me.ok.dataEvents.list({ type: 'user', user_id: user.external_id, per_page: 1 });
+      expect(first.events.map((e: { created_at: number }) => e.created_at)).toEqual([ats.leadInside]);
+      const next = new URL(first.pages.next);
+      const second = await me.ok.get(`${next.pathname}${next.search}`);
+      // The last page within the 90 days has no next, though older events exist.
+      expect(second).toMatchObject({ events: [expect.objectContaining({ created_at: ats.inside })], pages: {} });
+
+      const summary = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id, summary: true });
+      expect(summary.events).toEqual([
+        { name: 'visit', first: new Date(ats.ancient * 1000).toISOString(), last: new Date(ats.leadInside * 1000).toISOString(), count: 5, description: null },
+      ]);
+      // Only old events: an empty list, and the summary still has them.
+      const { user: old } = await people();
+      await me.dataEvents.track({ event_name: 'visit', created_at: ats.outside, id: old.id }).expect(202);
+      expect(await me.ok.dataEvents.list({ type: 'user', intercom_user_id: old.id })).toEqual({ type: 'event.list', events: [], pages: {} });
+      expect((await me.ok.dataEvents.list({ type: 'user', intercom_user_id: old.id, summary: true })).events).toMatchObject([{ name: 'visit', count: 1 }]);
     });
 
     it('refuses a cursor it did not give (400 parameter_invalid on before)', async () => {
@@ -325,7 +355,7 @@ describe('data events', () => {
   describe('POST /events/summaries', () => {
     it('adds counted occurrences to the user\'s summaries: 200 with an empty body, one DataEventSummaryRecorded per name', async () => {
       const { user } = await people();
-      await me.dataEvents.track({ event_name: 'invited-friend', created_at: 1671028894, id: user.id }).expect(202);
+      await me.dataEvents.track({ event_name: 'invited-friend', created_at: RECENT, id: user.id }).expect(202);
       const res = await me.dataEvents.summaries({ user_id: user.external_id, event_summaries: { event_name: 'Invited-Friend', count: 3, first: 1600000000, last: 1650000000 } });
       expect(res.status).toBe(200);
       expect(res.text).toBe('');
@@ -339,7 +369,7 @@ describe('data events', () => {
       const summary = await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id, summary: true });
       expect(summary.events.slice(0, 2)).toEqual([
         { name: 'a', first: '1970-01-01T00:00:10.000Z', last: '1970-01-01T00:00:10.000Z', count: 1, description: null },
-        { name: 'invited-friend', first: '2020-09-13T12:26:40.000Z', last: '2022-12-14T14:41:34.000Z', count: 4, description: null },
+        { name: 'invited-friend', first: '2020-09-13T12:26:40.000Z', last: new Date(RECENT * 1000).toISOString(), count: 4, description: null },
       ]);
       // Summaries are not events: the list shows only the tracked one.
       expect((await me.ok.dataEvents.list({ type: 'user', intercom_user_id: user.id })).events.map((e: { event_name: string }) => e.event_name)).toEqual(['invited-friend']);

@@ -79,7 +79,8 @@ describe('projections rebuild', () => {
     await ok.tags.attach(lead.id, { id: churn.id });
     await ok.notes.add(lead.id, { body: 'Lead note', admin_id: ws.admin.id });
     // The lead's data events become the user's at the merge (through contact_merges: their rows stay the lead's).
-    await me.dataEvents.track({ event_name: 'lead-visit', created_at: 1_700_000_030, id: lead.id }).expect(202);
+    // Listed: GET /events lists the last 90 days.
+    await me.dataEvents.track({ event_name: 'lead-visit', created_at: Math.floor(Date.now() / 1000) - 60, id: lead.id }).expect(202);
     await ok.contacts.merge({ from: lead.id, into: blocked.id });
     await ok.notes.add(blocked.id, { body: 'After the merge', admin_id: ws.admin.id });
 

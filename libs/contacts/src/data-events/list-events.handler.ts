@@ -1,5 +1,6 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { StoredEvent } from '@app/event-store';
+import { nowInSeconds } from '@app/intercom';
 import { type ContactIdentity, type ContactLookup, DataEventRepository, type SummaryRow } from './data-event.repository.js';
 import { type EventListCursor, decodeEventListCursor, encodeEventListCursor } from './event-list-cursor.js';
 
@@ -11,8 +12,14 @@ export interface EventPage {
 }
 
 /**
- * A page of a contact's tracked events, with those of the leads merged into it, newest first by created_at, below
- * `before` (a cursor of a previous page; absent: the newest).
+ * Intercom: "you can only 'list' events that are less than 90 days old" (by created_at); the summaries still count
+ * the older ones. The cutoff is also where each contact's index range of a page ends.
+ */
+export const LISTED_EVENT_DAYS = 90;
+
+/**
+ * A page of a contact's tracked events of the last LISTED_EVENT_DAYS, with those of the leads merged into it, newest
+ * first by created_at, below `before` (a cursor of a previous page; absent: the newest).
  */
 export class ListEventsQuery extends Query<EventPage> {
   constructor(
@@ -33,7 +40,8 @@ export class ListEventsHandler implements IQueryHandler<ListEventsQuery, EventPa
   async execute({ workspaceId, lookup, before, perPage }: ListEventsQuery): Promise<EventPage> {
     const cursor: EventListCursor | null = before === undefined ? null : decodeEventListCursor(before);
     const contact = await this.events.contact(workspaceId, lookup);
-    const listed = await this.events.page(workspaceId, contact.id, cursor, 0, perPage + 1);
+    const since = nowInSeconds() - LISTED_EVENT_DAYS * 86_400;
+    const listed = await this.events.page(workspaceId, contact.id, cursor, since, perPage + 1);
     const page = listed.slice(0, perPage);
     return { contact, events: page.map((e) => e.event), before: listed.length > perPage ? encodeEventListCursor(page[page.length - 1].cursor) : null };
   }
@@ -44,7 +52,7 @@ export interface EventSummary {
   rows: SummaryRow[];
 }
 
-/** A contact's summary: per event name, count, first and last (at most EVENT_LIMITS.namesPerContact names). */
+/** A contact's summary: per event name, count, first and last, of all its events however old (Intercom's rule). */
 export class GetEventSummaryQuery extends Query<EventSummary> {
   constructor(
     readonly workspaceId: string,
