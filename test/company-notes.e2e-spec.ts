@@ -202,6 +202,32 @@ describe('2.16 company notes: GET and POST /companies/{id}/notes', () => {
     errorOf(await add(company.id, { body: 'x' }, version('9.9')), 400, [expect.objectContaining({ code: 'intercom_version_invalid' })]);
   });
 
+  it('GET /notes/{id} finds a company note at 2.16 in the shape POST answered; 404 in the envelope otherwise', async () => {
+    const company = await newCompany('notes-get');
+    const created = (await add(company.id, { body: 'Found by id', admin_id: ws.admin.id })).body;
+    for (const v of ['2.16', 'Unstable']) {
+      const res = await me.get(`/notes/${created.id}`, version(v));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toEqual(created);
+      expect(Object.keys(res.body)).toEqual(['type', 'id', 'created_at', 'company', 'author', 'body']);
+    }
+    // A contact's note is found as before, at every version.
+    const contact = await me.ok.contacts.create({ email: 'note-get@example.com' });
+    const contactNote = await me.ok.notes.add(contact.id, { body: 'On a contact', admin_id: ws.admin.id });
+    for (const v of ['2.11', '2.16']) expect((await me.get(`/notes/${contactNote.id}`, version(v))).body).toMatchObject({ id: contactNote.id, contact: { type: 'contact', id: contact.id } });
+    // Before 2.16 company notes do not exist; another workspace, an unknown id and a deleted company's note are not found.
+    for (const v of ['2.11', '2.14', '2.15']) errorOf(await me.get(`/notes/${created.id}`, version(v)), 404, RESOURCE_NOT_FOUND);
+    errorOf(await me.get(`/notes/${created.id}`), 404, RESOURCE_NOT_FOUND);
+    errorOf(await them.get(`/notes/${created.id}`, V216), 404, RESOURCE_NOT_FOUND);
+    errorOf(await me.get('/notes/650cbc286d0a728750658b15', V216), 404, RESOURCE_NOT_FOUND);
+    const gone = await newCompany('notes-get-deleted');
+    const goneNote = (await add(gone.id, { body: 'Then deleted', admin_id: ws.admin.id })).body;
+    expect((await me.get(`/notes/${goneNote.id}`, V216)).status).toBe(200);
+    await me.ok.companies.delete(gone.id);
+    errorOf(await me.get(`/notes/${goneNote.id}`, V216), 404, RESOURCE_NOT_FOUND);
+    expect((await api(t).as(null).get(`/notes/${created.id}`, V216)).status).toBe(401);
+  });
+
   it('flows like every company event: history, the change feed', async () => {
     const company = await newCompany('notes-flow');
     const note = (await add(company.id, { body: 'flow' })).body;

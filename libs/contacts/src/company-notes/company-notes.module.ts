@@ -12,5 +12,6 @@ import { ListCompanyNotesHandler } from './list-company-notes.handler.js';
   imports: [CqrsModule, CompaniesModule],
   controllers: [CompanyNotesController],
   providers: [CompanyNoteRepository, CompanyNotesVersionGuard, AddCompanyNoteHandler, ListCompanyNotesHandler],
+  exports: [CompanyNoteRepository],
 })
 export class CompanyNotesModule {}

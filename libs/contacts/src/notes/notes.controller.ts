@@ -2,8 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import { EventMeta } from '@app/intercom/http';
+import { type ApiVersion, supports } from '@app/intercom';
+import { EventMeta, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
+import { renderCompanyNote } from '../company-notes/company-notes.response.js';
 import { AddNoteCommand } from './add-note.handler.js';
 import { GetNoteQuery } from './get-note.handler.js';
 import { ListNotesQuery } from './list-notes.handler.js';
@@ -40,9 +42,10 @@ export class NotesController {
     return renderNoteList(await this.queries.execute(new ListNotesQuery(auth.workspaceId, id, start, perPage)), page, perPage);
   }
 
-  @ApiOperation({ summary: 'Retrieve a note' })
+  @ApiOperation({ summary: "Retrieve a note: a contact's, or (2.16) a company's in the shape POST /companies/{id}/notes answers" })
   @Get('notes/:id')
-  async find(@Auth() auth: AuthContext, @Param('id') id: string) {
-    return renderNote(await this.queries.execute(new GetNoteQuery(auth.workspaceId, id)));
+  async find(@Auth() auth: AuthContext, @Param('id') id: string, @RequestedVersion() version: ApiVersion) {
+    const found = await this.queries.execute(new GetNoteQuery(auth.workspaceId, id, supports(version, 'companyNotes')));
+    return 'contact' in found ? renderNote(found.contact) : renderCompanyNote(found.company);
   }
 }
