@@ -137,6 +137,47 @@ describe('company events on webhooks and the change feed', () => {
     for (const hit of mine()) expect(hit.signature).toBe(`sha1=${createHmac('sha1', client_secret).update(hit.raw).digest('hex')}`);
   });
 
+  it('delivers company.contact.attached and company.contact.detached (a detach by hand and by the company\'s delete)', async () => {
+    const ws = await t.newWorkspace();
+    const me = api(t).as(ws);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    await me.ok.webhooks.subscribe(url, ['company.contact.attached', 'company.contact.detached']);
+    const acme = await me.ok.companies.save({ company_id: 'attach-1', name: 'Acme' });
+    const globex = await me.ok.companies.save({ company_id: 'attach-2', name: 'Globex' });
+    const contact = await me.ok.contacts.create({ email: 'attach@example.com' });
+    await me.ok.companies.attach(contact.id, { id: acme.id });
+    await me.ok.companies.attach(contact.id, { id: globex.id });
+    await me.ok.companies.detach(contact.id, acme.id);
+    await me.ok.companies.delete(globex.id);
+    // Refused changes raise nothing: an unknown company, and detaching one the contact does not hold.
+    expect((await me.companies.attach(contact.id, { id: '650cbc286d0a728750658b15' })).status).toBe(404);
+    const mine = () => hits.filter((hit) => hit.body.app_id === ws.workspace_id);
+    await until(() => mine().length >= 4, 'the deliveries');
+    await worker.drain();
+    await sleep(100);
+    const bodies = mine().map((hit) => hit.body);
+    expect(bodies.map((b) => [b.topic, b.data.item.company.id])).toEqual([
+      ['company.contact.attached', acme.id],
+      ['company.contact.attached', globex.id],
+      ['company.contact.detached', acme.id],
+      ['company.contact.detached', globex.id],
+    ]);
+    const log = (await storedEvents(t, contact.id)).filter((e) => e.event_type.startsWith('Company'));
+    expect(log.map((e) => e.event_type)).toEqual(['CompanyAttached', 'CompanyAttached', 'CompanyDetached', 'CompanyDetached']);
+    for (const [i, body] of bodies.entries()) {
+      expect(body).toMatchObject({ type: 'notification_event', app_id: ws.workspace_id, delivery_attempts: 1, created_at: log[i].data.occurred_at });
+      expect(body.data).toEqual({
+        type: 'notification_event_data',
+        item: { type: 'contact_company', created_at: log[i].data.occurred_at, company: { type: 'company', id: log[i].data.company_id }, contact: expect.objectContaining({ type: 'contact', id: contact.id }) },
+      });
+    }
+    // The contact as each event left it: the first attach shows one company, the second two.
+    expect(bodies[0].data.item.contact.companies.total_count).toBe(1);
+    expect(bodies[1].data.item.contact.companies.total_count).toBe(2);
+    const { client_secret } = (await t.pool.query('SELECT client_secret FROM workspaces WHERE id = $1', [ws.workspace_id])).rows[0];
+    for (const hit of mine()) expect(hit.signature).toBe(`sha1=${createHmac('sha1', client_secret).update(hit.raw).digest('hex')}`);
+  });
+
   it("lists company events in the workspace's change feed, by the company's stream", async () => {
     const ws = await t.newWorkspace();
     const { company } = await companyLife(t, ws);

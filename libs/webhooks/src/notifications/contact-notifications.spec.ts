@@ -92,9 +92,13 @@ describe('contact topics', () => {
     expect(topics(created('user'), consent('opt_in'))).toEqual(['contact.subscribed']);
   });
 
-  it('raises nothing for notes, companies, blocks and the merged-away lead', () => {
+  it('attaches and detaches a company as company.contact.attached / detached', () => {
+    expect(topics(created('user'), { type: 'CompanyAttached', data: { company_id: 'co', occurred_at: 1 } })).toEqual(['company.contact.attached']);
+    expect(topics(created('lead'), { type: 'CompanyDetached', data: { company_id: 'co', occurred_at: 1 } })).toEqual(['company.contact.detached']);
+  });
+
+  it('raises nothing for notes, blocks and the merged-away lead', () => {
     expect(topics(created('user'), { type: 'NoteAdded', data: { note_id: 'n', body: 'b', admin_id: 1, occurred_at: 1 } })).toEqual([]);
-    expect(topics(created('user'), { type: 'CompanyAttached', data: { company_id: 'co', occurred_at: 1 } })).toEqual([]);
     expect(topics(created('user'), { type: 'ContactBlocked', data: { occurred_at: 1 } })).toEqual([]);
     expect(topics(created('lead'), { type: 'ContactMergedInto', data: { into_contact_id: 'u', occurred_at: 1 } })).toEqual([]);
   });

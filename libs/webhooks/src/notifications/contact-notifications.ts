@@ -21,6 +21,8 @@ export const CONTACT_TOPICS = [
   'contact.lead.tag.deleted',
   'contact.subscribed',
   'contact.unsubscribed',
+  'company.contact.attached',
+  'company.contact.detached',
 ] as const;
 
 /** What a subscription may ask for; `event.created` is Intercom's data-event topic, `ping` its test notification. */
@@ -44,6 +46,8 @@ export const NOTIFYING_EVENTS: ReadonlySet<string> = new Set([
   'ContactTagged',
   'ContactUntagged',
   'SubscriptionConsentSet',
+  'CompanyAttached',
+  'CompanyDetached',
   'CompanyCreated',
   'CompanyUpdated',
   'CompanyTagged',
@@ -82,6 +86,14 @@ export function notificationsOf(event: ContactEvent, after: ContactState, tagNam
       const { tag_id: id, occurred_at } = event.data;
       const item = { type: 'contact_tag', created_at: occurred_at, tag: { id, name: tagName(id), type: 'tag' }, contact: contact() };
       return [{ topic: `contact.${role}.tag.${event.type === 'ContactTagged' ? 'created' : 'deleted'}`, item }];
+    }
+    case 'CompanyAttached':
+    case 'CompanyDetached': {
+      // Intercom names the topics but documents no payload: modelled on contact_tag, the company by reference (as a
+      // contact's `companies` list names it), the contact as it was left. Deleting a company detaches with these too.
+      const { company_id: id, occurred_at } = event.data;
+      const item = { type: 'contact_company', created_at: occurred_at, company: { type: 'company', id }, contact: contact() };
+      return [{ topic: event.type === 'CompanyAttached' ? 'company.contact.attached' : 'company.contact.detached', item }];
     }
     case 'SubscriptionConsentSet': {
       const { subscription_type_id: id, consent_type } = event.data;
