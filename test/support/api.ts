@@ -62,9 +62,9 @@ function routes<R>(send: Send<R>) {
     companies: {
       /** Creates the company of `company_id`, or updates it. */
       save: (body: object) => send('post', '/companies', { body }),
-      get: (id: string) => send('get', `/companies/${id}`),
-      update: (id: string, body: object) => send('put', `/companies/${id}`, { body }),
-      delete: (id: string) => send('delete', `/companies/${id}`),
+      get: (id: string, headers?: Headers) => send('get', `/companies/${id}`, { headers }),
+      update: (id: string, body: object, headers?: Headers) => send('put', `/companies/${id}`, { body, headers }),
+      delete: (id: string, headers?: Headers) => send('delete', `/companies/${id}`, { headers }),
       /** GET /companies: one company by company_id or name, else a list. */
       retrieve: (query?: Query) => send('get', '/companies', { query }),
       list: (query?: Query) => send('post', '/companies/list', { query }),

@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import type { ApiVersion } from '@app/intercom';
-import { EventMeta, RequestedVersion } from '@app/intercom/http';
+import { type ApiVersion, entityTag, tagDigest } from '@app/intercom';
+import { Conditional, type ConditionalRequest, EventMeta, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { renderContact } from '../contacts/contact.response.js';
 import { CompanyContactsRequest, CompanyListRequest, RetrieveCompaniesRequest, SaveCompanyRequest, ScrollCompaniesRequest, UpdateCompanyRequest } from './company.request.js';
 import { renderCompany, renderDeletedCompany, renderListPage, renderScroll } from './company.response.js';
+import type { Company } from './company-views.repository.js';
 import { renderHistory } from '../history/contact-history.response.js';
 import { ListContactsRequest } from '../search/contacts-list.request.js';
 import { ListCompanySegmentsQuery } from './company-segments.js';
@@ -17,6 +18,8 @@ import { FindCompanyQuery, GetCompanyQuery } from './get-company.handler.js';
 import { ListCompaniesQuery, ScrollCompaniesQuery } from './list-companies.handler.js';
 import { ListCompanyContactsQuery } from './list-company-contacts.handler.js';
 import { SaveCompanyCommand, UpdateCompanyCommand } from './save-company.handler.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'An ETag of the company: the write is refused with 412 unless the company is still at its version' };
 
 @ApiTags('Companies')
 @ApiBearerAuth()
@@ -30,8 +33,15 @@ export class CompaniesController {
   @ApiOperation({ summary: 'Create a company, or update the one with this company_id' })
   @Post()
   @HttpCode(200)
-  async save(@Auth() auth: AuthContext, @Body() body: SaveCompanyRequest, @EventMeta() meta: EventMetadata) {
-    return renderCompany(await this.commands.execute(new SaveCompanyCommand(auth.workspaceId, body.company_id, body, meta)));
+  async save(
+    @Auth() auth: AuthContext,
+    @Body() body: SaveCompanyRequest,
+    @EventMeta() meta: EventMetadata,
+    @RequestedVersion() version: ApiVersion,
+    @Conditional() conditional: ConditionalRequest,
+  ) {
+    const company = await this.commands.execute(new SaveCompanyCommand(auth.workspaceId, body.company_id, body, meta));
+    return conditional.answer(companyTag(company, version), () => renderCompany(company));
   }
 
   @ApiOperation({ summary: 'One company by company_id or name; else a page of companies, of a tag or of a segment' })
@@ -58,21 +68,33 @@ export class CompaniesController {
   }
 
   @ApiOperation({ summary: 'Get a company by its Intercom id' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag of the company: 304 without a body while it still names it' })
   @Get(':id')
-  async find(@Auth() auth: AuthContext, @Param('id') id: string) {
-    return renderCompany(await this.queries.execute(new GetCompanyQuery(auth.workspaceId, id)));
+  async find(@Auth() auth: AuthContext, @Param('id') id: string, @RequestedVersion() version: ApiVersion, @Conditional() conditional: ConditionalRequest) {
+    const company = await this.queries.execute(new GetCompanyQuery(auth.workspaceId, id));
+    return conditional.answer(companyTag(company, version), () => renderCompany(company));
   }
 
   @ApiOperation({ summary: 'Update a company by its Intercom id (company_id cannot change)' })
+  @ApiHeader(IF_MATCH)
   @Put(':id')
-  async update(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: UpdateCompanyRequest, @EventMeta() meta: EventMetadata) {
-    return renderCompany(await this.commands.execute(new UpdateCompanyCommand(auth.workspaceId, id, body, meta)));
+  async update(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: UpdateCompanyRequest,
+    @EventMeta() meta: EventMetadata,
+    @RequestedVersion() version: ApiVersion,
+    @Conditional() conditional: ConditionalRequest,
+  ) {
+    const company = await this.commands.execute(new UpdateCompanyCommand(auth.workspaceId, id, body, meta, conditional.expected));
+    return conditional.answer(companyTag(company, version), () => renderCompany(company));
   }
 
   @ApiOperation({ summary: 'Delete a company: it is detached from every contact that held it' })
+  @ApiHeader(IF_MATCH)
   @Delete(':id')
-  async remove(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
-    await this.commands.execute(new DeleteCompanyCommand(auth.workspaceId, id, meta));
+  async remove(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata, @Conditional() conditional: ConditionalRequest) {
+    await this.commands.execute(new DeleteCompanyCommand(auth.workspaceId, id, meta, conditional.expected));
     return renderDeletedCompany(id);
   }
 
@@ -99,3 +121,8 @@ export class CompaniesController {
     return { ...rendered, data: rendered.data.map((item) => ({ ...item, type: 'company_change' })) };
   }
 }
+
+
+/** The company's stream version, the shape's version, and a digest of what other read models add to the answer. */
+const companyTag = ({ version, user_count, last_request_at, tags }: Company, apiVersion: ApiVersion) =>
+  entityTag(version, apiVersion, tagDigest([user_count, last_request_at, tags.map((tag) => [tag.id, tag.name])]));

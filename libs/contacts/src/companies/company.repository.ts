@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type EventMetadata, EventTooLargeError, PG_POOL, PostgresEventStore, StreamVersionConflictError } from '@app/event-store';
-import { newObjectId, nowInSeconds } from '@app/intercom';
+import { type ExpectedVersions, PreconditionFailedError, allows, newObjectId, nowInSeconds } from '@app/intercom';
 import type pg from 'pg';
 import { ChangeTooLargeError } from '../domain/contact.errors.js';
 import type { CompanyEvent } from '../domain/company.events.js';
@@ -43,11 +43,21 @@ export class CompanyRepository {
     private readonly store: PostgresEventStore,
   ) {}
 
-  /** Changes an existing company; a missing (or deleted) one is CompanyNotFoundError, before `decide` runs. */
-  change(workspaceId: string, id: string, metadata: EventMetadata, decide: (state: CompanyState, now: number) => CompanyEvent[]): Promise<CompanyWrite> {
+  /**
+   * Changes an existing company; a missing (or deleted) one is CompanyNotFoundError, before `decide` runs. `expected`
+   * (If-Match): the versions it may be decided on, else PreconditionFailedError, enforced by the append's expected version.
+   */
+  change(
+    workspaceId: string,
+    id: string,
+    metadata: EventMetadata,
+    decide: (state: CompanyState, now: number) => CompanyEvent[],
+    expected: ExpectedVersions = null,
+  ): Promise<CompanyWrite> {
     return this.run([workspaceId, id], async () => {
       const view = await this.find(LOAD, workspaceId, id);
       if (!view) throw new CompanyNotFoundError();
+      if (!allows(expected, view.version)) throw new PreconditionFailedError();
       return this.save(workspaceId, id, view, decide(view.state, nowInSeconds()), metadata);
     });
   }

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type EventMetadata, PG_POOL } from '@app/event-store';
 import type pg from 'pg';
+import type { ExpectedVersions } from '@app/intercom';
 import { deleteCompany } from '../domain/company.aggregate.js';
 import { CompanyNotFoundError } from '../domain/company.errors.js';
 import { detachCompany } from '../domain/contact-relations.aggregate.js';
@@ -23,6 +24,8 @@ export class DeleteCompanyCommand extends Command<{ id: string; detached: number
     readonly workspaceId: string,
     readonly id: string,
     readonly metadata: EventMetadata,
+    /** If-Match: the versions the company may be deleted at; null: any. */
+    readonly expected: ExpectedVersions = null,
   ) {
     super();
   }
@@ -43,9 +46,9 @@ export class DeleteCompanyHandler implements ICommandHandler<DeleteCompanyComman
     private readonly contacts: ContactRepository,
   ) {}
 
-  async execute({ workspaceId, id, metadata }: DeleteCompanyCommand): Promise<{ id: string; detached: number }> {
+  async execute({ workspaceId, id, metadata, expected }: DeleteCompanyCommand): Promise<{ id: string; detached: number }> {
     try {
-      await this.companies.change(workspaceId, id, metadata, deleteCompany);
+      await this.companies.change(workspaceId, id, metadata, deleteCompany, expected);
     } catch (error) {
       if (error instanceof CompanyNotFoundError) await this.detachAll(workspaceId, id, metadata);
       throw error;

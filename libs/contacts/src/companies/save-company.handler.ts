@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
+import type { ExpectedVersions } from '@app/intercom';
 import { type CompanyPatch, createCompany, updateCompany } from '../domain/company.aggregate.js';
 import { CompanyNotFoundError } from '../domain/company.errors.js';
 import type { UpdateCompanyRequest } from './company.request.js';
@@ -26,6 +27,8 @@ export class UpdateCompanyCommand extends Command<Company> {
     readonly id: string,
     readonly input: UpdateCompanyRequest,
     readonly metadata: EventMetadata,
+    /** If-Match: the versions the change may be decided on; null: any. */
+    readonly expected: ExpectedVersions = null,
   ) {
     super();
   }
@@ -60,11 +63,11 @@ export class UpdateCompanyHandler implements ICommandHandler<UpdateCompanyComman
     private readonly plans: PlanCatalog,
   ) {}
 
-  async execute({ workspaceId, id, input, metadata }: UpdateCompanyCommand): Promise<Company> {
+  async execute({ workspaceId, id, input, metadata, expected }: UpdateCompanyCommand): Promise<Company> {
     // A missing company is 404 before its plan name is given an id.
     if (!(await this.views.find(workspaceId, id))) throw new CompanyNotFoundError();
     const patch = await patchOf(this.plans, workspaceId, input);
-    await this.companies.change(workspaceId, id, metadata, (state, now) => updateCompany(state, patch, now));
+    await this.companies.change(workspaceId, id, metadata, (state, now) => updateCompany(state, patch, now), expected);
     const company = await this.views.find(workspaceId, id);
     if (!company) throw new CompanyNotFoundError();
     return company;

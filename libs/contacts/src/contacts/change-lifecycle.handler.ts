@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
+import type { ExpectedVersions } from '@app/intercom';
 import { type LifecycleAction, changeLifecycle } from '../domain/contact.aggregate.js';
 import { ContactRepository, type ContactView } from '../store/contact.repository.js';
 
@@ -10,6 +11,8 @@ export class ChangeLifecycleCommand extends Command<ContactView> {
     readonly contactId: string,
     readonly action: LifecycleAction,
     readonly metadata: EventMetadata,
+    /** If-Match: the versions the change may be decided on; null: any. */
+    readonly expected: ExpectedVersions = null,
   ) {
     super();
   }
@@ -19,7 +22,7 @@ export class ChangeLifecycleCommand extends Command<ContactView> {
 export class ChangeLifecycleHandler implements ICommandHandler<ChangeLifecycleCommand, ContactView> {
   constructor(private readonly contacts: ContactRepository) {}
 
-  execute({ workspaceId, contactId, action, metadata }: ChangeLifecycleCommand): Promise<ContactView> {
-    return this.contacts.change(workspaceId, contactId, metadata, (contact, context) => changeLifecycle(contact, action, context));
+  execute({ workspaceId, contactId, action, metadata, expected }: ChangeLifecycleCommand): Promise<ContactView> {
+    return this.contacts.change(workspaceId, contactId, metadata, (contact, context) => changeLifecycle(contact, action, context), expected);
   }
 }

@@ -3,8 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import { type ApiVersion, supports } from '@app/intercom';
-import { EventMeta, RequestedVersion } from '@app/intercom/http';
+import { type ApiVersion, entityTag, supports } from '@app/intercom';
+import { Conditional, type ConditionalRequest, EventMeta, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import type { LifecycleAction } from '../domain/contact.aggregate.js';
 import { GetContactAsOfQuery } from '../history/get-contact-as-of.handler.js';
@@ -28,6 +28,9 @@ import { GetContactQuery } from './get-contact.handler.js';
 import { GetMergeHistoryQuery } from './get-merge-history.handler.js';
 import { MergeContactsCommand } from './merge-contacts.handler.js';
 import { UpdateContactCommand } from './update-contact.handler.js';
+import type { ContactView } from '../store/contact.repository.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'An ETag of the contact: the write is refused with 412 unless the contact is still at its version' };
 
 @ApiTags('Contacts')
 @ApiBearerAuth()
@@ -43,12 +46,19 @@ export class ContactsController {
   @RouteSchema(CONTACT_RESPONSE)
   @Post()
   @HttpCode(200)
-  async create(@Auth() auth: AuthContext, @Body() body: ContactRequest, @EventMeta() meta: EventMetadata, @RequestedVersion() version: ApiVersion) {
+  async create(
+    @Auth() auth: AuthContext,
+    @Body() body: ContactRequest,
+    @EventMeta() meta: EventMetadata,
+    @RequestedVersion() version: ApiVersion,
+    @Conditional() conditional: ConditionalRequest,
+  ) {
     const view = await this.commands.execute(new CreateContactCommand(auth.workspaceId, contactPatch(body, version), meta));
-    return renderContact(view.state, version);
+    return conditional.answer(contactTag(view, version), () => renderContact(view.state, version));
   }
 
   @ApiOperation({ summary: 'Update a contact' })
+  @ApiHeader(IF_MATCH)
   @RouteSchema(CONTACT_RESPONSE)
   @Put(':id')
   async update(
@@ -58,23 +68,31 @@ export class ContactsController {
     @Query() params: IncludeMergeHistoryRequest,
     @EventMeta() meta: EventMetadata,
     @RequestedVersion() version: ApiVersion,
+    @Conditional() conditional: ConditionalRequest,
   ) {
     // Every part of the request is checked before anything is recorded.
     const history = wantsMergeHistory(params, version);
-    const view = await this.commands.execute(new UpdateContactCommand(auth.workspaceId, id, contactPatch(body, version), meta));
-    return this.render(auth, view.state, version, history);
+    const view = await this.commands.execute(new UpdateContactCommand(auth.workspaceId, id, contactPatch(body, version), meta, conditional.expected));
+    return conditional.answer(contactTag(view, version), () => this.render(auth, view.state, version, history));
   }
 
   @ApiOperation({ summary: 'Get a contact; with as_of (Unix seconds), the contact as it was then' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag of the contact: 304 without a body while it still names it' })
   @RouteSchema(CONTACT_RESPONSE)
   @Get(':id')
-  async find(@Auth() auth: AuthContext, @Param('id') id: string, @Query() params: AsOfRequest, @RequestedVersion() version: ApiVersion) {
+  async find(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Query() params: AsOfRequest,
+    @RequestedVersion() version: ApiVersion,
+    @Conditional() conditional: ConditionalRequest,
+  ) {
     const history = wantsMergeHistory(params, version);
     if (params.as_of !== undefined) {
       return this.render(auth, await this.queries.execute(new GetContactAsOfQuery(auth.workspaceId, id, params.as_of)), version, history, params.as_of);
     }
     const view = await this.queries.execute(new GetContactQuery(auth.workspaceId, id, supports(version, 'mergedContactGone')));
-    return this.render(auth, view.state, version, history);
+    return conditional.answer(contactTag(view, version), () => this.render(auth, view.state, version, history));
   }
 
   @ApiOperation({ summary: 'Get a user by external_id (2.13+; users only)' })
@@ -85,13 +103,15 @@ export class ContactsController {
     @Param('external_id') externalId: string,
     @Query() params: IncludeMergeHistoryRequest,
     @RequestedVersion() version: ApiVersion,
+    @Conditional() conditional: ConditionalRequest,
   ) {
     const history = wantsMergeHistory(params, version);
     const view = await this.queries.execute(new FindContactByExternalIdQuery(auth.workspaceId, externalId));
-    return this.render(auth, view.state, version, history);
+    return conditional.answer(contactTag(view, version), () => this.render(auth, view.state, version, history));
   }
 
   @ApiOperation({ summary: 'Merge a lead into a user' })
+  @ApiHeader({ ...IF_MATCH, description: 'An ETag of the user (`into`): the merge is refused with 412 unless the user is still at its version' })
   @RouteSchema(CONTACT_RESPONSE)
   @Post('merge')
   @HttpCode(200)
@@ -101,11 +121,13 @@ export class ContactsController {
     @Query() params: IncludeMergeHistoryRequest,
     @EventMeta() meta: EventMetadata,
     @RequestedVersion() version: ApiVersion,
+    @Conditional() conditional: ConditionalRequest,
   ) {
     const history = wantsMergeHistory(params, version);
     const requireDuplicate = supports(version, 'duplicateOnlyMerge') && body.skip_duplicate_validation !== true;
-    const view = await this.commands.execute(new MergeContactsCommand(auth.workspaceId, body.from, body.into, meta, requireDuplicate));
-    return this.render(auth, view.state, version, history);
+    const merge = new MergeContactsCommand(auth.workspaceId, body.from, body.into, meta, requireDuplicate, conditional.expected);
+    const view = await this.commands.execute(merge);
+    return conditional.answer(contactTag(view, version), () => this.render(auth, view.state, version, history));
   }
 
   @ApiOperation({ summary: 'The leads merged into a user (2.16)' })
@@ -116,30 +138,34 @@ export class ContactsController {
   }
 
   @ApiOperation({ summary: 'Delete a contact' })
+  @ApiHeader(IF_MATCH)
   @Delete(':id')
-  async delete(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
-    return renderDeleted((await this.lifecycle(auth, id, 'delete', meta)).state);
+  async delete(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata, @Conditional() conditional: ConditionalRequest) {
+    return renderDeleted((await this.lifecycle(auth, id, 'delete', meta, conditional)).state);
   }
 
   @ApiOperation({ summary: 'Archive a contact' })
+  @ApiHeader(IF_MATCH)
   @Post(':id/archive')
   @HttpCode(200)
-  async archive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
-    return renderArchived((await this.lifecycle(auth, id, 'archive', meta)).state);
+  async archive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata, @Conditional() conditional: ConditionalRequest) {
+    return renderArchived((await this.lifecycle(auth, id, 'archive', meta, conditional)).state);
   }
 
   @ApiOperation({ summary: 'Unarchive a contact' })
+  @ApiHeader(IF_MATCH)
   @Post(':id/unarchive')
   @HttpCode(200)
-  async unarchive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
-    return renderArchived((await this.lifecycle(auth, id, 'unarchive', meta)).state);
+  async unarchive(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata, @Conditional() conditional: ConditionalRequest) {
+    return renderArchived((await this.lifecycle(auth, id, 'unarchive', meta, conditional)).state);
   }
 
   @ApiOperation({ summary: 'Block a contact (2.13+)' })
+  @ApiHeader(IF_MATCH)
   @Post(':id/block')
   @HttpCode(200)
-  async block(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata) {
-    return renderBlocked((await this.lifecycle(auth, id, 'block', meta)).state);
+  async block(@Auth() auth: AuthContext, @Param('id') id: string, @EventMeta() meta: EventMetadata, @Conditional() conditional: ConditionalRequest) {
+    return renderBlocked((await this.lifecycle(auth, id, 'block', meta, conditional)).state);
   }
 
   /** The contact object, with its merge_history when it was asked for (`until`: an as_of read's time). */
@@ -148,7 +174,10 @@ export class ContactsController {
     return renderContact(state, version, history);
   }
 
-  private lifecycle(auth: AuthContext, id: string, action: LifecycleAction, meta: EventMetadata) {
-    return this.commands.execute(new ChangeLifecycleCommand(auth.workspaceId, id, action, meta));
+  private lifecycle(auth: AuthContext, id: string, action: LifecycleAction, meta: EventMetadata, conditional: ConditionalRequest) {
+    return this.commands.execute(new ChangeLifecycleCommand(auth.workspaceId, id, action, meta, conditional.expected));
   }
 }
+
+/** The contact's entity tag: its stream version, which the read-model row carries, and the shape's version. */
+const contactTag = (view: ContactView, version: ApiVersion) => entityTag(view.version, version);

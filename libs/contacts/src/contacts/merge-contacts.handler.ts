@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
+import type { ExpectedVersions } from '@app/intercom';
 import { mergeContacts } from '../domain/contact.aggregate.js';
 import { ContactRepository, type ContactView } from '../store/contact.repository.js';
 
@@ -12,6 +13,8 @@ export class MergeContactsCommand extends Command<ContactView> {
     readonly metadata: EventMetadata,
     /** 2.16 without skip_duplicate_validation: refuse contacts that share no email or phone. */
     readonly requireDuplicate = false,
+    /** If-Match on the user (the contact the merge answers): the versions it may be at; null: any. */
+    readonly expected: ExpectedVersions = null,
   ) {
     super();
   }
@@ -21,7 +24,7 @@ export class MergeContactsCommand extends Command<ContactView> {
 export class MergeContactsHandler implements ICommandHandler<MergeContactsCommand, ContactView> {
   constructor(private readonly contacts: ContactRepository) {}
 
-  execute({ workspaceId, fromId, intoId, metadata, requireDuplicate }: MergeContactsCommand): Promise<ContactView> {
-    return this.contacts.merge(workspaceId, fromId, intoId, metadata, (lead, user, context) => mergeContacts(lead, user, context, requireDuplicate));
+  execute({ workspaceId, fromId, intoId, metadata, requireDuplicate, expected }: MergeContactsCommand): Promise<ContactView> {
+    return this.contacts.merge(workspaceId, fromId, intoId, metadata, (lead, user, context) => mergeContacts(lead, user, context, requireDuplicate), expected);
   }
 }

@@ -1,5 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { EventMetadata } from '@app/event-store';
+import type { ExpectedVersions } from '@app/intercom';
 import { type ContactPatch, updateContact } from '../domain/contact.aggregate.js';
 import { ContactRepository, type ContactView } from '../store/contact.repository.js';
 
@@ -10,6 +11,8 @@ export class UpdateContactCommand extends Command<ContactView> {
     readonly contactId: string,
     readonly patch: ContactPatch,
     readonly metadata: EventMetadata,
+    /** If-Match: the versions the change may be decided on; null: any. */
+    readonly expected: ExpectedVersions = null,
   ) {
     super();
   }
@@ -19,7 +22,7 @@ export class UpdateContactCommand extends Command<ContactView> {
 export class UpdateContactHandler implements ICommandHandler<UpdateContactCommand, ContactView> {
   constructor(private readonly contacts: ContactRepository) {}
 
-  execute({ workspaceId, contactId, patch, metadata }: UpdateContactCommand): Promise<ContactView> {
-    return this.contacts.change(workspaceId, contactId, metadata, (contact, context) => updateContact(contact, patch, context));
+  execute({ workspaceId, contactId, patch, metadata, expected }: UpdateContactCommand): Promise<ContactView> {
+    return this.contacts.change(workspaceId, contactId, metadata, (contact, context) => updateContact(contact, patch, context), expected);
   }
 }

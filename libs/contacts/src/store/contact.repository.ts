@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type EventMetadata, EventTooLargeError, PG_POOL, PostgresEventStore, StreamVersionConflictError } from '@app/event-store';
-import { IntercomError } from '@app/intercom';
+import { type ExpectedVersions, IntercomError, PreconditionFailedError, allows } from '@app/intercom';
 import type pg from 'pg';
 import type { DecisionContext, MergeEvents } from '../domain/contact.aggregate.js';
 import { ChangeTooLargeError, ContactBusyError, ContactConflictError, ContactNotFoundError } from '../domain/contact.errors.js';
@@ -58,11 +58,16 @@ export class ContactRepository {
     private readonly contexts: DecisionContexts,
   ) {}
 
-  /** Changes an existing contact; a missing one is ContactNotFoundError, before `decide` runs. */
-  change(workspaceId: string, id: string, metadata: EventMetadata, decide: Decide): Promise<ContactWrite> {
+  /**
+   * Changes an existing contact; a missing one is ContactNotFoundError, before `decide` runs. `expected` (If-Match):
+   * the versions the change may be decided on, else PreconditionFailedError; the append's expected version is the one
+   * checked, so a write that lands in between fails the append and the retry, from a fresh load, refuses.
+   */
+  change(workspaceId: string, id: string, metadata: EventMetadata, decide: Decide, expected: ExpectedVersions = null): Promise<ContactWrite> {
     return this.run([workspaceId, id], async (fresh) => {
       const [stream, { context, cached }] = await Promise.all([this.load(workspaceId, id, fresh), this.contexts.get(workspaceId, fresh)]);
       if (!stream.state) throw new ContactNotFoundError();
+      if (!allows(expected, stream.version)) return refuseUnlessCached(stream);
       const events = decideOrStale(stream.cached || cached, () => decide(stream.state!, context));
       if (events === STALE) return STALE;
       if (events.length > 0) return { ...(await this.save(stream, events, metadata)), events, decidedOn: stream.state };
@@ -79,17 +84,19 @@ export class ContactRepository {
     });
   }
 
-  /** Merges a lead into a user: both streams change in one transaction. Returns the user. */
+  /** Merges a lead into a user: both streams change in one transaction. Returns the user, whose version `expected` guards. */
   merge(
     workspaceId: string,
     leadId: string,
     userId: string,
     metadata: EventMetadata,
     decide: (lead: ContactState, user: ContactState, context: DecisionContext) => MergeEvents,
+    expected: ExpectedVersions = null,
   ): Promise<ContactView> {
     return this.run([workspaceId, leadId, workspaceId, userId], async () => {
       const [lead, user, { context }] = await Promise.all([this.load(workspaceId, leadId, true), this.load(workspaceId, userId, true), this.contexts.get(workspaceId)]);
       if (!lead.state || !user.state) throw new ContactNotFoundError();
+      if (!allows(expected, user.version)) throw new PreconditionFailedError();
       const events = decide(lead.state, user.state, context);
       const [userView] = await this.saveAll([[user, events.user], [lead, events.lead]], metadata);
       return userView;
@@ -166,6 +173,12 @@ export class ContactRepository {
  * a rare cycle by failing one transaction, which is then retried like a version conflict.
  */
 const isDeadlock = (error: unknown) => (error as { code?: string }).code === '40P01';
+
+/** A version remembered by this process may be behind the stream's: only a fresh load may fail a precondition. */
+function refuseUnlessCached(stream: ContactStream): typeof STALE {
+  if (stream.cached) return STALE;
+  throw new PreconditionFailedError();
+}
 
 /** A refusal decided from cached knowledge is not trusted: only a decision from fresh knowledge may refuse. */
 function decideOrStale(cached: boolean, decide: () => ContactEvent[]): ContactEvent[] | typeof STALE {
