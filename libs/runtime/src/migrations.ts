@@ -13,6 +13,7 @@ import {
   DataEvents1764200000910,
   Segments1764200000950,
   CompanyNotes1764200000960,
+  CompanySegments1764200000970,
   TagDeletions1764200000940,
 } from '@app/contacts';
 import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   TagDeletions1764200000940,
   Segments1764200000950,
   CompanyNotes1764200000960,
+  CompanySegments1764200000970,
 ];
