@@ -1,5 +1,6 @@
 import { IntercomClient, type IntercomError } from 'intercom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** The error a call must fail with. */
@@ -17,10 +18,11 @@ const NOT_FOUND = { type: 'error.list', request_id: expect.any(String), errors: 
 describe.each(['2.11', '2.14'] as const)('the official SDK companies client at Intercom-Version %s', (version) => {
   let t: TestApp;
   let client: IntercomClient;
+  let ws: Awaited<ReturnType<TestApp['newWorkspace']>>;
 
   beforeAll(async () => {
     t = await startTestApp();
-    const ws = await t.newWorkspace('sdk-companies');
+    ws = await t.newWorkspace('sdk-companies');
     client = new IntercomClient({ token: ws.access_token, baseUrl: t.baseUrl, version, maxRetries: 0 });
   });
   afterAll(() => t?.close());
@@ -54,6 +56,20 @@ describe.each(['2.11', '2.14'] as const)('the official SDK companies client at I
     expect(await client.companies.detachContact({ contact_id: contact.id, company_id: company.id })).toMatchObject({ id: company.id, user_count: 0 });
     expect((await failure(client.companies.listAttachedContacts({ company_id: '650cbc286d0a728750658b15' }))).statusCode).toBe(404);
     expect((await failure(client.companies.listAttachedSegments({ company_id: '650cbc286d0a728750658b15' }))).statusCode).toBe(404);
+  });
+
+  it('listAttachedSegments and retrieve by segment_id answer a company segment', async () => {
+    const company = await client.companies.createOrUpdate({ company_id: 'sdk-seg', name: 'Segmented', industry: `SDK ${version}` });
+    await client.companies.createOrUpdate({ company_id: 'sdk-seg-other', name: 'Other' });
+    // Segments are defined through the service's own route (Intercom's are read-only, and so is the SDK).
+    const query = { field: 'industry', operator: '=', value: `SDK ${version}` };
+    const segment = await api(t).as(ws).ok.post('/segment_definitions', { name: `SDK companies ${version}`, target: 'companies', query });
+    const item = { type: 'segment', id: segment.id, name: segment.name, created_at: segment.created_at, updated_at: segment.updated_at, person_type: 'user' };
+    expect(await client.companies.listAttachedSegments({ company_id: company.id })).toEqual({ type: 'list', data: [item] });
+    const listed = await client.companies.retrieve({ segment_id: segment.id });
+    expect(listed).toMatchObject({ type: 'list', total_count: 1 });
+    expect((listed as { data: { id: string }[] }).data.map((c) => c.id)).toEqual([company.id]);
+    expect((await client.segments.find({ segment_id: segment.id }))).toEqual(item);
   });
 
   it('tags companies with tags.create, and retrieve lists them by tag_id', async () => {

@@ -52,6 +52,7 @@ describe('segments as saved searches', () => {
         type: 'segment_definition',
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
         name: 'Pro users',
+        target: 'contacts',
         person_type: 'user',
         query: f('custom_attributes.plan', '=', 'pro'),
         intercom_version: '2.11',

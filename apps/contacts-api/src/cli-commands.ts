@@ -11,7 +11,7 @@ const USAGE = `usage:
   npm run cli -- projections rebuild
   npm run cli -- processors parked
   npm run cli -- processors retry <id>... | --all
-  npm run cli -- segments create --workspace <id> --name <name> --query '<search query JSON>' [--person-type user|contact] [--version 2.11]
+  npm run cli -- segments create --workspace <id> --name <name> --query '<search query JSON>' [--target contacts|companies] [--person-type user|contact] [--version 2.11]
   npm run cli -- segments list --workspace <id>
   npm run cli -- segments delete --workspace <id> --id <segment id>`;
 const COMMANDS = new Set([
@@ -34,6 +34,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       id: { type: 'string' },
       query: { type: 'string' },
       'person-type': { type: 'string' },
+      target: { type: 'string' },
       version: { type: 'string' },
     },
   });
@@ -86,13 +87,15 @@ async function segments(command: string, values: Values, pool: Parameters<typeof
   if (typeof values.name !== 'string' || typeof values.query !== 'string') throw new UsageError('segments create needs --name and --query');
   const personType = values['person-type'] ?? 'user';
   if (personType !== 'user' && personType !== 'contact') throw new UsageError('--person-type is user or contact');
+  const target = values.target ?? 'contacts';
+  if (target !== 'contacts' && target !== 'companies') throw new UsageError('--target is contacts or companies');
   let query: unknown;
   try {
     query = JSON.parse(values.query);
   } catch {
-    throw new UsageError('--query must be JSON: a query of POST /contacts/search');
+    throw new UsageError('--query must be JSON: a query of POST /contacts/search, or over company fields (--target companies)');
   }
   if (typeof query !== 'object' || query === null || Array.isArray(query)) throw new UsageError('--query must be a JSON object');
   const version = parseVersion(typeof values.version === 'string' ? values.version : undefined);
-  return operator.create(workspaceId, { name: values.name.trim(), personType, query, version });
+  return operator.create(workspaceId, { name: values.name.trim(), target, personType, query, version });
 }

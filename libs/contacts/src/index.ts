@@ -41,5 +41,6 @@ export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/17
 export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-deletions.js';
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
 export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-company-notes.js';
+export { CompanySegments1764200000970 } from './store/migrations/1764200000970-company-segments.js';
 export { DataEventListIndex1764200000980 } from './store/migrations/1764200000980-data-event-list-index.js';
 export { CompanyStreams1764200000920 } from './store/migrations/1764200000920-company-streams.js';

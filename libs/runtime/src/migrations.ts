@@ -13,6 +13,7 @@ import {
   DataEvents1764200000910,
   Segments1764200000950,
   CompanyNotes1764200000960,
+  CompanySegments1764200000970,
   DataEventListIndex1764200000980,
   TagDeletions1764200000940,
 } from '@app/contacts';
@@ -45,5 +46,6 @@ export const MIGRATIONS = [
   TagDeletions1764200000940,
   Segments1764200000950,
   CompanyNotes1764200000960,
+  CompanySegments1764200000970,
   DataEventListIndex1764200000980,
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { SegmentsModule } from '../segments/segments.module.js';
 import { ContactStoreModule } from '../store/contact-store.module.js';
 import { TagCatalog } from '../tags/tag-catalog.repository.js';
 import { AttachCompanyHandler } from './attach-company.handler.js';
@@ -25,7 +26,8 @@ import { UntagCompaniesHandler } from './untag-companies.handler.js';
  * (CompanyAttached/CompanyDetached on the contact's stream). TagCompaniesHandler serves POST /tags' `companies`.
  */
 @Module({
-  imports: [CqrsModule, ContactStoreModule],
+  // SegmentsModule binds COMPANY_SEGMENTS (company segments: segments/company-segment-reader.ts).
+  imports: [CqrsModule, ContactStoreModule, SegmentsModule],
   controllers: [CompaniesController, ContactCompaniesController],
   providers: [
     CompanyRepository,

@@ -14,9 +14,9 @@ export interface SegmentItem {
 }
 
 /**
- * The seam to segments (saved contact searches, built by the segments feature): bind an implementation
- * to COMPANY_SEGMENTS and GET /companies/{id}/segments and GET /companies?segment_id= answer from it.
- * Unbound, a company is in no segment and a segment lists no company.
+ * The seam to segments: the segments feature binds COMPANY_SEGMENTS to its company segments (segments whose target
+ * is companies, segments/company-segment-reader.ts), and GET /companies/{id}/segments and GET /companies?segment_id=
+ * answer from it. Unbound, a company is in no segment and a segment lists no company.
  */
 export interface CompanySegments {
   /** The segments a company is in (bounded by the workspace's number of segments). */

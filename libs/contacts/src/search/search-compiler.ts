@@ -30,7 +30,7 @@ const TYPE_NAMES: Record<SearchType, string> = {
 };
 const KNOWN_OPERATORS = new Set(Object.values(OPERATORS).flat());
 
-type Filter = { field?: unknown; operator?: unknown; value?: unknown };
+export type Filter = { field?: unknown; operator?: unknown; value?: unknown };
 
 /**
  * A compiled filter: `sql` is a boolean over the row `c`. A positive filter on stored fields also knows `ids`: selects
@@ -77,11 +77,16 @@ interface Scope {
  * on a stored field they are NOT EXISTS probes of contact_search_values by primary key.
  */
 export function compileFilter(query: unknown, context: SearchContext, params: SqlParams, workspace: string): CompiledFilter {
+  checkListValues(query);
+  return compileNode(query, { context, params, workspace, keys: new Map(), probe: false }, 0);
+}
+
+/** The IN and NIN lists of a whole query hold at most LIMITS.searchListValues values together. */
+export function checkListValues(query: unknown): void {
   const listValues = countListValues(query, 0);
   if (listValues > LIMITS.searchListValues) {
     throw new Invalid(`The IN and NIN lists of a query can hold at most ${LIMITS.searchListValues} values together, got ${listValues}`);
   }
-  return compileNode(query, { context, params, workspace, keys: new Map(), probe: false }, 0);
 }
 
 /**
@@ -162,19 +167,29 @@ export function namedSegments(node: unknown, depth = 0): string[] {
 }
 
 function compileNode(node: unknown, scope: Scope, depth: number): CompiledFilter {
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) {
-    throw new Invalid('A filter must be an object: {field, operator, value} or {operator: AND|OR, value: [filters]}');
-  }
-  const filter = node as Filter;
+  const filter = filterOf(node);
   if (filter.operator === 'AND' || filter.operator === 'OR') return compileGroup(filter.operator, filter.value, scope, depth);
   return compileSingle(filter, scope);
 }
 
-function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, depth: number): CompiledFilter {
+/** A node of the DSL: a single filter, or a group with `operator` AND or OR. */
+export function filterOf(node: unknown): Filter {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+    throw new Invalid('A filter must be an object: {field, operator, value} or {operator: AND|OR, value: [filters]}');
+  }
+  return node as Filter;
+}
+
+/** The filters of a group at `depth`, within the DSL's bounds (MAX_DEPTH levels, MAX_GROUP_SIZE filters each). */
+export function groupItems(operator: 'AND' | 'OR', items: unknown, depth: number): unknown[] {
   if (depth >= MAX_DEPTH) throw new Invalid(`Filters can be nested at most ${MAX_DEPTH} levels deep`);
   if (!Array.isArray(items) || items.length === 0) throw new Invalid(`The value of an ${operator} filter must be a non-empty array of filters`);
   if (items.length > MAX_GROUP_SIZE) throw new Invalid(`An ${operator} filter can hold at most ${MAX_GROUP_SIZE} filters, got ${items.length}`);
-  const parts = items.map((item) => compileNode(item, scope, depth + 1));
+  return items;
+}
+
+function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, depth: number): CompiledFilter {
+  const parts = groupItems(operator, items, depth).map((item) => compileNode(item, scope, depth + 1));
   const first = parts[0].stored;
   if (first && parts.every((part) => part.stored?.field === first.field)) {
     return storedMatch(scope, first.field, first.scope, `(${parts.map((part) => part.stored!.cond).join(` ${operator} `)})`);
@@ -207,6 +222,15 @@ const POSITIVE_OF: Record<string, string> = { '!=': '=', NIN: 'IN', '!~': '~' };
 
 function compileSingle(filter: Filter, scope: Scope): CompiledFilter {
   const field = resolveField(filter.field, scope.context);
+  const operator = checkedOperator(field, filter);
+  if (field.type === 'segment') return compileSegmentFilter(operator, filter.value, scope);
+  if (field.stored) return compileStored(field, field.stored, operator, filter.value, scope);
+  if (field.type === 'tag' && filter.value !== null) return compileTag(operator, scalar(field, operator, filter.value) as string, scope);
+  return { sql: compileValue(field, operator, filter.value, scope.params) };
+}
+
+/** The filter's operator, known and allowed on the field's type, with a value to compare. */
+export function checkedOperator(field: SearchField, filter: Filter): string {
   const operator = filter.operator;
   if (typeof operator !== 'string' || !KNOWN_OPERATORS.has(operator)) {
     throw new Invalid(`'${String(operator)}' is not a search operator; use one of ${[...KNOWN_OPERATORS].join(' ')}, AND, OR`);
@@ -216,15 +240,16 @@ function compileSingle(filter: Filter, scope: Scope): CompiledFilter {
     throw new Invalid(`Operator '${operator}' is not allowed on ${field.name} (${TYPE_NAMES[field.type]}); use one of ${allowed.join(' ')}`);
   }
   if (filter.value === undefined) throw new Invalid(`The filter on ${field.name} needs a value`);
-  if (field.type === 'segment') return compileSegmentFilter(operator, filter.value, scope);
-  if (field.stored) return compileStored(field, field.stored, operator, filter.value, scope);
-  const { params } = scope;
-  if (filter.value === null) return { sql: compileNull(field, operator, params) };
-  if (operator === 'IN' || operator === 'NIN') return { sql: compileList(field, operator, filter.value, params) };
-  const value = scalar(field, operator, filter.value);
-  if (field.type === 'tag') return compileTag(operator, value as string, scope);
-  if (field.type === 'date') return { sql: compileDate(field.sql(params), field.sqlType, operator, value as number, params) };
-  return { sql: compileComparison(field, operator, value, params) };
+  return operator;
+}
+
+/** A filter on a field read from the row itself (its `sql`), the operator checked: a boolean over that row. */
+export function compileValue(field: SearchField, operator: string, value: unknown, params: SqlParams): string {
+  if (value === null) return compileNull(field, operator, params);
+  if (operator === 'IN' || operator === 'NIN') return compileList(field, operator, value, params);
+  const checked = scalar(field, operator, value);
+  if (field.type === 'date') return compileDate(field.sql(params), field.sqlType, operator, checked as number, params);
+  return compileComparison(field, operator, checked, params);
 }
 
 function compileStored(field: SearchField, stored: StoredField, operator: string, value: unknown, scope: Scope): CompiledFilter {
@@ -312,7 +337,7 @@ function compileComparison(field: SearchField, operator: string, value: unknown,
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Checks a value against the field's type; numbers may arrive as numeric strings (the spec's own example does). */
-function scalar(field: SearchField, operator: string, value: unknown): string | number | boolean {
+export function scalar(field: SearchField, operator: string, value: unknown): string | number | boolean {
   const wrong = (expected: string) =>
     new Invalid(`The value for ${field.name} ${operator} must be ${expected}, got ${JSON.stringify(value)}`);
   switch (field.type) {

@@ -34,8 +34,9 @@ export class SearchContactsHandler implements IQueryHandler<SearchContactsQuery,
 
   async execute({ workspaceId, query, perPage, startingAfter, sort, version }: SearchContactsQuery): Promise<Page<ContactView>> {
     // segment_id filters inline the segments' queries: read the segments named first (the compiler reads no table).
+    // A company segment's id is read as no segment: it has no contacts.
     const named = namedSegments(query);
-    const segments: Map<string, SavedSearch> = new Map((await this.segments.findMany(workspaceId, named)).map((segment) => [segment.id, segment]));
+    const segments: Map<string, SavedSearch> = new Map((await this.segments.findMany(workspaceId, named, 'contacts')).map((segment) => [segment.id, segment]));
     // Archived data attributes are not searchable, as they are not writable; read fresh, as a write would.
     const attributes = mentionsCustomAttributes(query, sort, ...[...segments.values()].map((segment) => segment.query))
       ? (await this.contexts.get(workspaceId, true)).context.dataAttributes

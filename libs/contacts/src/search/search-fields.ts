@@ -117,19 +117,32 @@ export interface SearchContext {
 
 /** `requestField` names the part of the request that mentioned the field, for the error. */
 export function resolveField(name: unknown, context: SearchContext, requestField = 'query'): SearchField {
-  if (typeof name !== 'string' || name === '') throw new SearchQueryInvalidError("Each filter needs a 'field' string", requestField);
-  // No field is longer than a custom attribute's full name; a longer one is refused without being echoed.
-  const longest = CUSTOM_PREFIX.length + LIMITS.customNameChars;
-  if (name.length > longest) throw new SearchQueryInvalidError(`A field name can be at most ${longest} characters, got ${name.length}`, requestField);
+  checkFieldName(name, requestField);
   if (name.startsWith(CUSTOM_PREFIX)) return customField(name.slice(CUSTOM_PREFIX.length), context, requestField);
   const known = (supports(context.version, 'formattedPhoneSearch') ? V16_FIELDS : STANDARD_FIELDS).get(name);
   if (!known) throw new SearchQueryInvalidError(`'${name}' is not a searchable contact field`, requestField);
   return known;
 }
 
+/** A filter's field name: a string no longer than a custom attribute's full name (a longer one is not echoed). */
+export function checkFieldName(name: unknown, requestField = 'query'): asserts name is string {
+  if (typeof name !== 'string' || name === '') throw new SearchQueryInvalidError("Each filter needs a 'field' string", requestField);
+  const longest = CUSTOM_PREFIX.length + LIMITS.customNameChars;
+  if (name.length > longest) throw new SearchQueryInvalidError(`A field name can be at most ${longest} characters, got ${name.length}`, requestField);
+}
+
 function customField(key: string, context: SearchContext, requestField: string): SearchField {
   const dataType = context.attributes.get(key);
   if (!dataType) throw new SearchQueryInvalidError(`Custom attribute '${key}' does not exist`, requestField);
+  const field = customAttributeField(key, dataType, (params) => c.customAttribute(params.bind(key, 'text')));
+  return { ...field, stored: { key: (params) => params.bind(CUSTOM_PREFIX + key, 'text'), column: COLUMN_OF[field.type] } };
+}
+
+/**
+ * A custom attribute of a data type as a search field, over the JSON value `value` binds (a contact's or a company's):
+ * the type guard keeps a stray value of another JSON type from failing the cast for the whole query.
+ */
+export function customAttributeField(key: string, dataType: DataType, value: (params: SqlParams) => string): SearchField {
   const type: SearchType = dataType === 'datetime' ? 'date' : dataType;
   const sqlType: SqlType = type === 'string' ? 'text' : type === 'boolean' ? 'boolean' : 'numeric';
   const jsonType = sqlType === 'text' ? 'string' : sqlType === 'boolean' ? 'boolean' : 'number';
@@ -137,13 +150,11 @@ function customField(key: string, context: SearchContext, requestField: string):
     name: CUSTOM_PREFIX + key,
     type,
     sqlType,
-    // The type guard keeps a stray value of another JSON type from failing the cast for the whole query.
     sql: (params) => {
-      const value = c.customAttribute(params.bind(key, 'text'));
-      return `(CASE WHEN jsonb_typeof(${value}) = '${jsonType}' THEN (${value} #>> '{}')::${sqlType} END)`;
+      const json = value(params);
+      return `(CASE WHEN jsonb_typeof(${json}) = '${jsonType}' THEN (${json} #>> '{}')::${sqlType} END)`;
     },
     sortable: true,
-    stored: { key: (params) => params.bind(CUSTOM_PREFIX + key, 'text'), column: COLUMN_OF[type] },
   };
 }
 

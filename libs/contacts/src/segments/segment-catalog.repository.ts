@@ -5,9 +5,13 @@ import type pg from 'pg';
 import type { SavedSearch } from '../search/search-fields.js';
 import { tagCatalogLock } from '../tags/tag-catalog.repository.js';
 
+/** What a segment's query filters: contacts (the search DSL) or companies (company-filter.compiler.ts). */
+export type SegmentTarget = 'contacts' | 'companies';
+
 /** A segment as stored: a named query of the search DSL (segments/README in docs/intercom-contract.md). */
 export interface Segment extends SavedSearch {
   name: string;
+  target: SegmentTarget;
   /** The tags its query names: deleting one of them is refused while the segment exists. */
   tagIds: string[];
   createdAt: number;
@@ -17,6 +21,8 @@ export interface Segment extends SavedSearch {
 /** What an operator defines; the handler has checked the query before it reaches the catalog. */
 export interface SegmentDefinition {
   name: string;
+  /** Fixed at creation: a change keeps the segment's. */
+  target: SegmentTarget;
   personType: 'user' | 'contact';
   query: unknown;
   version: number;
@@ -43,10 +49,11 @@ export class SegmentTagMissingError extends ParameterInvalidError {
   }
 }
 
-const COLUMNS = 'id, name, person_type, query, version, tag_ids, created_at, updated_at';
+const COLUMNS = 'id, name, target, person_type, query, version, tag_ids, created_at, updated_at';
 const toSegment = (row: Record<string, any>): Segment => ({
   id: row.id,
   name: row.name,
+  target: row.target,
   personType: row.person_type,
   query: row.query,
   version: row.version,
@@ -73,13 +80,13 @@ export class SegmentCatalog {
         if (rows[0].n >= LIMITS.segmentsPerWorkspace) throw new SegmentLimitError();
       }
       const now = nowInSeconds();
-      const values = [workspaceId, id ?? newObjectId(), definition.name, definition.personType, JSON.stringify(definition.query), definition.version, definition.tagIds, now];
+      const values = [workspaceId, id ?? newObjectId(), definition.name, definition.personType, JSON.stringify(definition.query), definition.version, definition.tagIds, now, definition.target];
       const text =
         id === undefined
-          ? `INSERT INTO segments (workspace_id, id, name, person_type, query, version, tag_ids, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`
+          ? `INSERT INTO segments (workspace_id, id, name, person_type, query, version, tag_ids, created_at, updated_at, target)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING ${COLUMNS}`
           : `UPDATE segments SET name = $3, person_type = $4, query = $5, version = $6, tag_ids = $7, updated_at = $8
-              WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`;
+              WHERE workspace_id = $1 AND id = $2 AND target = $9 RETURNING ${COLUMNS}`;
       const { rows } = await client.query(text, values).catch((error) => {
         throw error?.code === '23505' ? new SegmentNameTakenError(definition.name) : error;
       });
@@ -94,9 +101,13 @@ export class SegmentCatalog {
     return toSegment(rows[0]);
   }
 
-  /** Every segment of the workspace, oldest first: at most LIMITS.segmentsPerWorkspace. */
-  async list(workspaceId: string): Promise<Segment[]> {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM segments WHERE workspace_id = $1 ORDER BY created_at, id`, [workspaceId]);
+  /** Every segment of the workspace (of one target when given), oldest first: at most LIMITS.segmentsPerWorkspace. */
+  async list(workspaceId: string, target?: SegmentTarget): Promise<Segment[]> {
+    const { rows } = await this.pool.query({
+      name: 'segments_list',
+      text: `SELECT ${COLUMNS} FROM segments WHERE workspace_id = $1 AND ($2::text IS NULL OR target = $2) ORDER BY created_at, id`,
+      values: [workspaceId, target ?? null],
+    });
     return rows.map(toSegment);
   }
 
@@ -104,13 +115,13 @@ export class SegmentCatalog {
     return (await this.findMany(workspaceId, [id]))[0] ?? null;
   }
 
-  /** The segments of these ids that exist (a search names them by segment_id). */
-  async findMany(workspaceId: string, ids: readonly string[]): Promise<Segment[]> {
+  /** The segments of these ids that exist, of one target when given (a contact search names them by segment_id). */
+  async findMany(workspaceId: string, ids: readonly string[], target?: SegmentTarget): Promise<Segment[]> {
     if (ids.length === 0) return [];
     const { rows } = await this.pool.query({
       name: 'segments_find_many',
-      text: `SELECT ${COLUMNS} FROM segments WHERE workspace_id = $1 AND id = ANY($2::text[]) ORDER BY created_at, id`,
-      values: [workspaceId, ids],
+      text: `SELECT ${COLUMNS} FROM segments WHERE workspace_id = $1 AND id = ANY($2::text[]) AND ($3::text IS NULL OR target = $3) ORDER BY created_at, id`,
+      values: [workspaceId, ids, target ?? null],
     });
     return rows.map(toSegment);
   }

@@ -23,11 +23,11 @@ export class SegmentDefinitionsController {
     private readonly queries: QueryBus,
   ) {}
 
-  @ApiOperation({ summary: 'Define a segment: a named query of the search DSL' })
+  @ApiOperation({ summary: 'Define a segment: a named query of the search DSL over contacts, or of company fields (target companies)' })
   @Post()
   @HttpCode(200)
   async create(@Auth() auth: AuthContext, @Body() body: CreateSegmentRequest, @RequestedVersion() version: ApiVersion) {
-    const input = { name: body.name, personType: body.person_type ?? 'user', query: body.query, version };
+    const input = { name: body.name, target: body.target ?? 'contacts', personType: body.person_type ?? 'user', query: body.query, version };
     return renderDefinition(await this.commands.execute(new DefineSegmentCommand(auth.workspaceId, input)));
   }
 
@@ -47,7 +47,7 @@ export class SegmentDefinitionsController {
   @ApiOperation({ summary: "Change a segment's name, person type or query" })
   @Put(':id')
   async update(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: UpdateSegmentRequest, @RequestedVersion() version: ApiVersion) {
-    const changes = { name: body.name, personType: body.person_type, query: body.query, version };
+    const changes = { name: body.name, target: body.target, personType: body.person_type, query: body.query, version };
     return renderDefinition(await this.commands.execute(new DefineSegmentCommand(auth.workspaceId, changes, id)));
   }
 

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { DataType } from '../domain/contact.state.js';
 import { mentionsCustomAttributes } from '../search/search-fields.js';
 import { DecisionContexts } from '../store/decision-context.js';
-import { type Segment, SegmentCatalog } from './segment-catalog.repository.js';
+import { CompanySegmentReader } from './company-segment-reader.js';
+import { type Segment, SegmentCatalog, type SegmentTarget } from './segment-catalog.repository.js';
 import { SegmentMembership } from './segment-membership.repository.js';
 
 /**
- * Segments as other features read them: GET /contacts/{id}/segments here, and a company's segments (companies/),
- * which can ask for the segments any of some of its contacts (at most MAX_MEMBERSHIP_CONTACTS) is in.
+ * Segments as other features read them: GET /segments (contact and company segments), GET /contacts/{id}/segments
+ * (contact segments only); a company's segments are CompanySegmentReader's.
  */
 @Injectable()
 export class SegmentReader {
@@ -15,19 +16,29 @@ export class SegmentReader {
     private readonly catalog: SegmentCatalog,
     private readonly membership: SegmentMembership,
     private readonly contexts: DecisionContexts,
+    private readonly companies: CompanySegmentReader,
   ) {}
 
-  /** The workspace's segments, oldest first, each with its member count when asked. */
-  async list(workspaceId: string, withCounts: boolean): Promise<{ segment: Segment; count?: number }[]> {
-    const segments = await this.catalog.list(workspaceId);
+  /**
+   * The workspace's segments (of one target when given), oldest first, each with its member count when asked: the
+   * contacts a contact segment holds, the companies a company segment holds.
+   */
+  async list(workspaceId: string, withCounts: boolean, target?: SegmentTarget): Promise<{ segment: Segment; count?: number }[]> {
+    const segments = await this.catalog.list(workspaceId, target);
     if (!withCounts) return segments.map((segment) => ({ segment }));
-    const counts = await this.membership.counts(workspaceId, segments, await this.attributes(workspaceId, segments));
-    return segments.map((segment, i) => ({ segment, count: counts[i] }));
+    const ofContacts = segments.filter((segment) => segment.target === 'contacts');
+    const ofCompanies = segments.filter((segment) => segment.target === 'companies');
+    const [contactCounts, companyCounts] = await Promise.all([
+      this.membership.counts(workspaceId, ofContacts, await this.attributes(workspaceId, ofContacts)),
+      this.companies.counts(workspaceId, ofCompanies),
+    ]);
+    const counts = new Map([...ofContacts.map((segment, i) => [segment.id, contactCounts[i]] as const), ...ofCompanies.map((segment, i) => [segment.id, companyCounts[i]] as const)]);
+    return segments.map((segment) => ({ segment, count: counts.get(segment.id) }));
   }
 
-  /** The workspace's segments that at least one of these contacts is in, oldest first. */
+  /** The workspace's contact segments that at least one of these contacts is in, oldest first. */
   async ofContacts(workspaceId: string, contactIds: readonly string[]): Promise<Segment[]> {
-    const segments = await this.catalog.list(workspaceId);
+    const segments = await this.catalog.list(workspaceId, 'contacts');
     if (segments.length === 0) return [];
     return this.membership.matching(workspaceId, contactIds, segments, await this.attributes(workspaceId, segments));
   }

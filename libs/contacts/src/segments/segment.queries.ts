@@ -1,16 +1,17 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ContactNotFoundError } from '../domain/contact.errors.js';
 import { ContactViews } from '../store/contact-views.repository.js';
-import { type Segment, SegmentCatalog, SegmentNotFoundError } from './segment-catalog.repository.js';
+import { type Segment, SegmentCatalog, SegmentNotFoundError, type SegmentTarget } from './segment-catalog.repository.js';
 import { SegmentReader } from './segment-reader.js';
 
 export type CountedSegment = { segment: Segment; count?: number };
 
-/** GET /segments: every segment of the workspace, with its member count on include_count=true. */
+/** GET /segments: every segment of the workspace (or of one target), with its member count on include_count=true. */
 export class ListSegmentsQuery extends Query<CountedSegment[]> {
   constructor(
     readonly workspaceId: string,
     readonly includeCount: boolean,
+    readonly target?: SegmentTarget,
   ) {
     super();
   }
@@ -20,8 +21,8 @@ export class ListSegmentsQuery extends Query<CountedSegment[]> {
 export class ListSegmentsHandler implements IQueryHandler<ListSegmentsQuery, CountedSegment[]> {
   constructor(private readonly segments: SegmentReader) {}
 
-  execute({ workspaceId, includeCount }: ListSegmentsQuery): Promise<CountedSegment[]> {
-    return this.segments.list(workspaceId, includeCount);
+  execute({ workspaceId, includeCount, target }: ListSegmentsQuery): Promise<CountedSegment[]> {
+    return this.segments.list(workspaceId, includeCount, target);
   }
 }
 
@@ -46,7 +47,7 @@ export class FindSegmentHandler implements IQueryHandler<FindSegmentQuery, Segme
   }
 }
 
-/** GET /contacts/{id}/segments: the segments whose query the contact matches now. */
+/** GET /contacts/{id}/segments: the contact segments whose query the contact matches now. */
 export class ListContactSegmentsQuery extends Query<Segment[]> {
   constructor(
     readonly workspaceId: string,

@@ -2,7 +2,7 @@ import type { Segment } from './segment-catalog.repository.js';
 
 /** Intercom's segment object, field for field; `count` only with include_count=true. */
 export const renderSegment = (segment: Segment, count?: number) => ({
-  type: 'segment',
+  type: 'segment' as const,
   id: segment.id,
   name: segment.name,
   created_at: segment.createdAt,
@@ -22,6 +22,7 @@ export const renderDefinition = (segment: Segment) => ({
   type: 'segment_definition',
   id: segment.id,
   name: segment.name,
+  target: segment.target,
   person_type: segment.personType,
   query: segment.query,
   intercom_version: `2.${segment.version}`,

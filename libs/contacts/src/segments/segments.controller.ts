@@ -13,10 +13,11 @@ import { renderSegment, renderSegmentList } from './segment.response.js';
 export class SegmentsController {
   constructor(private readonly queries: QueryBus) {}
 
-  @ApiOperation({ summary: "The workspace's segments; include_count=true adds each one's member count" })
+  @ApiOperation({ summary: "The workspace's segments (type=company: company segments only); include_count=true adds each one's member count" })
   @Get('segments')
   async list(@Auth() auth: AuthContext, @Query() params: ListSegmentsRequest) {
-    return renderSegmentList(await this.queries.execute(new ListSegmentsQuery(auth.workspaceId, params.include_count === true)));
+    const target = params.type === 'company' ? 'companies' : undefined;
+    return renderSegmentList(await this.queries.execute(new ListSegmentsQuery(auth.workspaceId, params.include_count === true, target)));
   }
 
   @ApiOperation({ summary: 'Retrieve a segment' })
@@ -25,7 +26,7 @@ export class SegmentsController {
     return renderSegment(await this.queries.execute(new FindSegmentQuery(auth.workspaceId, id)));
   }
 
-  @ApiOperation({ summary: "The segments whose query the contact matches", tags: ['Contacts'] })
+  @ApiOperation({ summary: "The contact segments whose query the contact matches", tags: ['Contacts'] })
   @Get('contacts/:id/segments')
   async ofContact(@Auth() auth: AuthContext, @Param('id') id: string) {
     const segments = await this.queries.execute(new ListContactSegmentsQuery(auth.workspaceId, id));
