@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { rebuildContactProjections, segmentOperator } from '@app/contacts';
 import { parseVersion } from '@app/intercom';
-import { PROCESSOR_STATEMENT_TIMEOUT_MS, PostgresEventStore, createPool, listParked, migrate } from '@app/event-store';
+import { PROCESSOR_STATEMENT_TIMEOUT_MS, createPool, listParked, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
-import { MIGRATIONS, loadConfig, resolveDatabase, retryParkedEvents } from '@app/runtime';
+import { MIGRATIONS, eventStoreFor, loadConfig, resolveDatabase, retryParkedEvents } from '@app/runtime';
 
 const USAGE = `usage:
   npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
@@ -51,7 +51,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const pool = createPool({ ...options, ...cliBounds });
   try {
     await migrate(options);
-    if (command === 'projections rebuild') return await rebuildContactProjections(pool, new PostgresEventStore(pool));
+    if (command === 'projections rebuild') return await rebuildContactProjections(pool, eventStoreFor(pool, config));
     if (command === 'processors parked') return await listParked(pool);
     if (command === 'processors retry') return await retryParkedEvents(pool, config, env, values.all ? 'all' : { ids });
     const workspaces = new WorkspacesService(pool);

@@ -42,3 +42,4 @@ export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
 export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-company-notes.js';
 export { CompanyStreams1764200000920 } from './store/migrations/1764200000920-company-streams.js';
+export { PERSONAL_DATA } from './erasure/personal-data.js';
