@@ -18,3 +18,4 @@ export * from './crypto/personal-data-codec.js';
 export * from './event-store.module.js';
 export * from './waits.js';
 export * from './locked-transaction.js';
+export * from './byte-budget-cache.js';

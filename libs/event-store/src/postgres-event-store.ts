@@ -60,6 +60,12 @@ export class PostgresEventStore {
     const { workspaceId, streamId, expectedVersion, events } = request;
     if (events.length === 0) throw new Error('append needs at least one event');
     const version = expectedVersion + events.length;
+    // The limit is on the event as its consumers get it (decoded): sealed values are larger in the log, which takes them.
+    const metadataBytes = Buffer.byteLength(JSON.stringify(request.metadata));
+    for (const event of events) {
+      const bytes = Buffer.byteLength(JSON.stringify(event.data)) + metadataBytes;
+      if (bytes > this.maxEventBytes) throw new EventTooLargeError(streamId, event.type, bytes, this.maxEventBytes);
+    }
     const encoder = await this.codec.encoder(workspaceId, streamId, expectedVersion, events);
     const rows = events.map((event, i) => ({
       stream_position: expectedVersion + i + 1,
@@ -69,11 +75,6 @@ export class PostgresEventStore {
       data: encoder.encode(event),
       metadata: request.metadata,
     }));
-    const metadataBytes = Buffer.byteLength(JSON.stringify(request.metadata));
-    for (const row of rows) {
-      const bytes = Buffer.byteLength(JSON.stringify(row.data)) + metadataBytes;
-      if (bytes > this.maxEventBytes) throw new EventTooLargeError(streamId, row.event_type, bytes, this.maxEventBytes);
-    }
     const values: unknown[] = [workspaceId, streamId, expectedVersion, version, JSON.stringify(rows), request.streamType];
     const bind = (value: unknown) => `$${values.push(value)}`;
     const statements = [request.projection?.(bind) ?? 'SELECT NULL WHERE false'].flat();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ByteBudgetCache } from '@app/intercom';
+import { ByteBudgetCache } from '../byte-budget-cache.js';
 import type pg from 'pg';
 import type { EncodedRow, EventCodec, NewEvent, RowDecoder, StreamEncoder } from '../event.js';
 import { KEY_BYTES, type MasterKeyring, open, seal } from './master-keys.js';
