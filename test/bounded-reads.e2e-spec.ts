@@ -52,10 +52,10 @@ describe('bounded reads of a long contact stream', () => {
     ws = await t.newWorkspace('long');
     as = api(t).as(ws);
     store = t.app.get(PostgresEventStore);
-    const decode = store.toStoredEvent.bind(store);
-    store.toStoredEvent = (row) => {
-      decoded++;
-      return decode(row);
+    const decode = store.toStoredEvents.bind(store);
+    store.toStoredEvents = (rows) => {
+      decoded += rows.length;
+      return decode(rows);
     };
     tags = { a: (await as.ok.tags.save({ name: 'A' })).id, b: (await as.ok.tags.save({ name: 'B' })).id };
     // Subscribed before the events, so that the notifier wants every one of them.

@@ -85,7 +85,7 @@ describe('PostgreSQL unreachable', () => {
     expect((await as.ok.contacts.list()).total_count).toBe(1);
 
     expect([...statuses].sort()).toEqual([200, 503]);
-    const written = (await storedEvents({ pool: direct }, id)).map((event) => event.data.changes?.name?.to);
+    const written = (await storedEvents({ pool: direct, app: t.app }, id)).map((event) => event.data.changes?.name?.to);
     for (const name of [...acknowledged, 'before', 'after']) expect(written).toContain(name);
   });
 });

@@ -6,7 +6,7 @@ import { ContactsModule, RequestBoundsModule, TagDetachmentModule } from '@app/c
 import { IntercomVersionGuard } from '@app/intercom/http';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
-import { MIGRATIONS, type RuntimeConfig } from '@app/runtime';
+import { MIGRATIONS, type RuntimeConfig, personalDataCodec } from '@app/runtime';
 import { WebhooksModule } from '@app/webhooks';
 import { RateLimitGuard, RateLimitsModule, WorkspacesModule, WorkspacesService } from '@app/workspaces';
 import { LoggerModule } from 'nestjs-pino';
@@ -57,6 +57,7 @@ export class AppModule {
           statementTimeoutMs: config.dbStatementTimeoutMs,
           connectTimeoutMs: config.dbConnectTimeoutMs,
           maxEventBytes: config.maxEventBytes,
+          codec: personalDataCodec(config),
           searchStatementTimeoutMs: config.dbSearchTimeoutMs,
         }),
         RequestBoundsModule.forRoot({

@@ -1,21 +1,22 @@
 import { parseArgs } from 'node:util';
 import { rebuildContactProjections, segmentOperator } from '@app/contacts';
 import { parseVersion } from '@app/intercom';
-import { PROCESSOR_STATEMENT_TIMEOUT_MS, PostgresEventStore, createPool, listParked, migrate } from '@app/event-store';
+import { PROCESSOR_STATEMENT_TIMEOUT_MS, createPool, listParked, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
-import { MIGRATIONS, loadConfig, resolveDatabase, retryParkedEvents } from '@app/runtime';
+import { MIGRATIONS, eventStoreFor, loadConfig, personalDataCodec, resolveDatabase, retryParkedEvents } from '@app/runtime';
 
 const USAGE = `usage:
   npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
   npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]
   npm run cli -- projections rebuild
+  npm run cli -- keys rotate
   npm run cli -- processors parked
   npm run cli -- processors retry <id>... | --all
   npm run cli -- segments create --workspace <id> --name <name> --query '<search query JSON>' [--target contacts|companies] [--person-type user|contact] [--version 2.11]
   npm run cli -- segments list --workspace <id>
   npm run cli -- segments delete --workspace <id> --id <segment id>`;
 const COMMANDS = new Set([
-  'workspace create', 'admin create', 'projections rebuild', 'processors parked', 'processors retry', 'segments create', 'segments list', 'segments delete',
+  'workspace create', 'admin create', 'projections rebuild', 'keys rotate', 'processors parked', 'processors retry', 'segments create', 'segments list', 'segments delete',
 ]);
 
 /** Runs one CLI command against the configured database and returns what it prints. */
@@ -52,7 +53,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const pool = createPool({ ...options, ...cliBounds });
   try {
     await migrate(options);
-    if (command === 'projections rebuild') return await rebuildContactProjections(pool, new PostgresEventStore(pool));
+    if (command === 'projections rebuild') return await rebuildContactProjections(pool, eventStoreFor(pool, config));
+    // Re-wraps every data key under ENCRYPTION_KEY, unwrapping with ENCRYPTION_PREVIOUS_KEYS; events stay as they are.
+    if (command === 'keys rotate') return await personalDataCodec(config)(pool).rotate();
     if (command === 'processors parked') return await listParked(pool);
     if (command === 'processors retry') return await retryParkedEvents(pool, config, env, values.all ? 'all' : { ids });
     const workspaces = new WorkspacesService(pool);

@@ -4,7 +4,7 @@ import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
 import { WebhooksModule } from '@app/webhooks';
 import { LoggerModule } from 'nestjs-pino';
-import { MIGRATIONS, type RuntimeConfig } from '@app/runtime';
+import { MIGRATIONS, type RuntimeConfig, personalDataCodec } from '@app/runtime';
 import { WORKER_HTTP_OPTIONS, WorkerHttp } from './worker-http.js';
 
 /**
@@ -28,6 +28,7 @@ export class WorkerModule {
           statementTimeoutMs: config.dbStatementTimeoutMs,
           connectTimeoutMs: config.dbConnectTimeoutMs,
           maxEventBytes: config.maxEventBytes,
+          codec: personalDataCodec(config),
         }),
         WebhooksModule,
         ProcessorsModule.forRoot(config),

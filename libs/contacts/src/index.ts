@@ -44,3 +44,4 @@ export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-comp
 export { CompanySegments1764200000970 } from './store/migrations/1764200000970-company-segments.js';
 export { DataEventListIndex1764200000980 } from './store/migrations/1764200000980-data-event-list-index.js';
 export { CompanyStreams1764200000920 } from './store/migrations/1764200000920-company-streams.js';
+export { PERSONAL_DATA } from './erasure/personal-data.js';

@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type pg from 'pg';
 import { createPool, type DatabaseOptions, migrate } from './database.js';
+import type { EventCodec } from './event.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -9,6 +10,8 @@ export const SEARCH_POOL = Symbol('SEARCH_POOL');
 
 export interface EventStoreModuleOptions extends DatabaseOptions {
   maxEventBytes?: number;
+  /** How events are encoded in the log (per-owner encryption, crypto/personal-data-codec.ts). Default: plain JSON. */
+  codec?: (pool: pg.Pool) => EventCodec;
   /** The statement timeout of the search pool's sessions. Default: the pool's own. */
   searchStatementTimeoutMs?: number;
   /** At most this many searches run at once: they can never take every connection writers need. Default: half the pool. */
@@ -47,7 +50,7 @@ export class EventStoreModule implements OnApplicationShutdown {
             }),
           inject: [PG_POOL],
         },
-        { provide: PostgresEventStore, useFactory: (pool: pg.Pool) => new PostgresEventStore(pool, undefined, options.maxEventBytes), inject: [PG_POOL] },
+        { provide: PostgresEventStore, useFactory: (pool: pg.Pool) => new PostgresEventStore(pool, options.codec?.(pool), options.maxEventBytes), inject: [PG_POOL] },
       ],
       exports: [PG_POOL, SEARCH_POOL, PostgresEventStore],
     };

@@ -29,18 +29,43 @@ export interface StoredEvent {
   recordedAt: Date;
 }
 
-/**
- * The one place event payloads pass through on their way in and out of the log, so that a
- * payload transformation (such as per-contact encryption of personal fields) needs no domain change.
- */
-export interface EventCodec {
-  encode(event: NewEvent, streamId: string): Record<string, unknown>;
-  decode(data: Record<string, unknown>, type: string, streamId: string): Record<string, unknown>;
+/** A row of es_events as read, before decoding: what a decoder needs to know about it. */
+export interface EncodedRow {
+  workspace_id: string;
+  stream_id: string;
+  event_type: string;
 }
 
+/** How one append's events are encoded. */
+export interface StreamEncoder {
+  encode(event: NewEvent): Record<string, unknown>;
+  /** A data-modifying statement run inside the append (it may read the `stream` CTE): the new owner's data key. */
+  statement?: (bind: (value: unknown) => string) => string;
+  /** Called once the append committed. */
+  committed?: () => void;
+}
+
+export interface RowDecoder {
+  decode(data: Record<string, unknown>, type: string, workspaceId: string, streamId: string): Record<string, unknown>;
+}
+
+/**
+ * The one place event payloads pass through on their way in and out of the log, so that a payload transformation
+ * (per-owner encryption of personal fields, crypto/personal-data-codec.ts) needs no domain change. Both sides are
+ * prepared for a whole append or a whole batch of rows, so that what they need (data keys) costs at most one
+ * round trip, and none when it is in memory.
+ */
+export interface EventCodec {
+  encoder(workspaceId: string, streamId: string, expectedVersion: number, events: readonly NewEvent[]): StreamEncoder | Promise<StreamEncoder>;
+  decoder(rows: readonly EncodedRow[]): RowDecoder | Promise<RowDecoder>;
+}
+
+const PLAIN_ENCODER: StreamEncoder = { encode: (event) => event.data as Record<string, unknown> };
+const PLAIN_DECODER: RowDecoder = { decode: (data) => data };
+
 export const plainJsonCodec: EventCodec = {
-  encode: (event) => event.data as Record<string, unknown>,
-  decode: (data) => data,
+  encoder: () => PLAIN_ENCODER,
+  decoder: () => PLAIN_DECODER,
 };
 
 export class StreamVersionConflictError extends Error {

@@ -72,7 +72,7 @@ async function feed(client: pg.PoolClient, decoder: EventDecoder, processor: Log
   const { rows } = await client.query(`SELECT ${EVENT_COLUMNS} FROM es_events WHERE event_id = $1`, [parked.event_id]);
   await client.query('SAVEPOINT parked_retry');
   try {
-    await processor.handle([decoder.toStoredEvent(rows[0])], client);
+    await processor.handle(await decoder.toStoredEvents(rows), client);
     return true;
   } catch (error) {
     await client.query('ROLLBACK TO SAVEPOINT parked_retry');

@@ -3,10 +3,12 @@ import type pg from 'pg';
 import { Counter } from 'prom-client';
 import {
   DEFAULT_MAX_EVENT_BYTES,
+  type EncodedRow,
   type EventCodec,
   EventTooLargeError,
   type EventMetadata,
   type NewEvent,
+  type RowDecoder,
   type StoredEvent,
   StreamVersionConflictError,
   plainJsonCodec,
@@ -48,7 +50,7 @@ export class PostgresEventStore {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly codec: EventCodec = plainJsonCodec,
+    readonly codec: EventCodec = plainJsonCodec,
     /** The largest event, data and metadata as JSON: every consumer (NATS above all) must be able to take it. */
     private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
   ) {}
@@ -58,22 +60,25 @@ export class PostgresEventStore {
     const { workspaceId, streamId, expectedVersion, events } = request;
     if (events.length === 0) throw new Error('append needs at least one event');
     const version = expectedVersion + events.length;
+    // The limit is on the event as its consumers get it (decoded): sealed values are larger in the log, which takes them.
+    const metadataBytes = Buffer.byteLength(JSON.stringify(request.metadata));
+    for (const event of events) {
+      const bytes = Buffer.byteLength(JSON.stringify(event.data)) + metadataBytes;
+      if (bytes > this.maxEventBytes) throw new EventTooLargeError(streamId, event.type, bytes, this.maxEventBytes);
+    }
+    const encoder = await this.codec.encoder(workspaceId, streamId, expectedVersion, events);
     const rows = events.map((event, i) => ({
       stream_position: expectedVersion + i + 1,
       event_id: randomUUID(),
       event_type: event.type,
       schema_version: event.schemaVersion ?? 1,
-      data: this.codec.encode(event, streamId),
+      data: encoder.encode(event),
       metadata: request.metadata,
     }));
-    const metadataBytes = Buffer.byteLength(JSON.stringify(request.metadata));
-    for (const row of rows) {
-      const bytes = Buffer.byteLength(JSON.stringify(row.data)) + metadataBytes;
-      if (bytes > this.maxEventBytes) throw new EventTooLargeError(streamId, row.event_type, bytes, this.maxEventBytes);
-    }
     const values: unknown[] = [workspaceId, streamId, expectedVersion, version, JSON.stringify(rows), request.streamType];
     const bind = (value: unknown) => `$${values.push(value)}`;
     const statements = [request.projection?.(bind) ?? 'SELECT NULL WHERE false'].flat();
+    if (encoder.statement) statements.push(encoder.statement(bind));
     const projections = statements.map((sql, i) => `${i === 0 ? 'projected' : `projected_${i}`} AS (${sql})`).join(',\n');
     const text = `
       WITH stream AS (${expectedVersion === 0 ? CREATE_STREAM : ADVANCE_STREAM}),
@@ -91,6 +96,7 @@ export class PostgresEventStore {
     try {
       const result = await db.query({ name: this.statementName(text), text, values });
       for (const event of events) eventsAppended.inc({ event_type: event.type });
+      encoder.committed?.();
       return { version: result.rows[0].version, projected: result.rows[0].projected };
     } catch (error) {
       if ((error as { code?: string }).code === CONFLICT_SQLSTATE) {
@@ -121,7 +127,7 @@ export class PostgresEventStore {
               WHERE workspace_id = $1 AND stream_id = $2 AND stream_position BETWEEN $3 AND $4 ORDER BY stream_position`,
       values: [workspaceId, streamId, fromPosition, toPosition],
     });
-    return result.rows.map((row) => this.toStoredEvent(row));
+    return this.toStoredEvents(result.rows);
   }
 
   /** The stream's version, which is its number of events; 0 when there is no such stream. */
@@ -134,7 +140,14 @@ export class PostgresEventStore {
     return result.rows[0]?.version ?? 0;
   }
 
-  toStoredEvent(row: Record<string, any>): StoredEvent {
+  /** Rows of es_events (EVENT_COLUMNS) decoded through the codec, which fetches what they need in at most one round trip. */
+  async toStoredEvents(rows: readonly Record<string, any>[]): Promise<StoredEvent[]> {
+    if (rows.length === 0) return [];
+    const decoder = await this.codec.decoder(rows as EncodedRow[]);
+    return rows.map((row) => this.toStoredEvent(row, decoder));
+  }
+
+  toStoredEvent(row: Record<string, any>, decoder: RowDecoder): StoredEvent {
     return {
       globalPosition: row.global_position,
       transactionId: row.transaction_id,
@@ -144,7 +157,7 @@ export class PostgresEventStore {
       eventId: row.event_id,
       type: row.event_type,
       schemaVersion: row.schema_version,
-      data: this.codec.decode(row.data, row.event_type, row.stream_id),
+      data: decoder.decode(row.data, row.event_type, row.workspace_id, row.stream_id),
       metadata: row.metadata,
       recordedAt: row.recorded_at,
     };

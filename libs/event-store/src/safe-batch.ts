@@ -4,7 +4,7 @@ import { EVENT_COLUMNS } from './postgres-event-store.js';
 
 /** Decodes a row through the event codec: pass the PostgresEventStore. */
 export interface EventDecoder {
-  toStoredEvent(row: Record<string, unknown>): StoredEvent;
+  toStoredEvents(rows: readonly Record<string, unknown>[]): Promise<StoredEvent[]>;
 }
 
 export interface SafeBatchQuery {
@@ -52,7 +52,7 @@ export async function readBoundedBatch(db: Queryable, decoder: EventDecoder, que
       : { name: 'es_read_bounded_batch_ws', text: BOUNDED_BATCH_OF_WORKSPACE, values: [...values, query.workspaceId] },
   );
   const readCount = rows.length > 0 ? Number(rows[0].read_count) : 0;
-  return { events: rows.map((row) => decoder.toStoredEvent(row)), full: readCount === query.limit || rows.length < readCount };
+  return { events: await decoder.toStoredEvents(rows), full: readCount === query.limit || rows.length < readCount };
 }
 
 /** The events of readBoundedBatch, bounded by count alone unless `maxBytes` is given. */

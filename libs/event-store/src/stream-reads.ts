@@ -27,7 +27,7 @@ export async function readStreamsPage(db: Queryable, decoder: EventDecoder, stre
     text: PAGE,
     values: [streamType, after?.workspaceId ?? '', after?.streamId ?? '', limit],
   });
-  return rows.map((row) => decoder.toStoredEvent(row));
+  return decoder.toStoredEvents(rows);
 }
 
 /** Whole streams, in (workspace, stream, position) order. */
@@ -39,7 +39,7 @@ export async function readStreams(db: Queryable, decoder: EventDecoder, keys: St
       ORDER BY workspace_id, stream_id, stream_position`,
     [keys.map((k) => k.workspaceId), keys.map((k) => k.streamId)],
   );
-  return rows.map((row) => decoder.toStoredEvent(row));
+  return decoder.toStoredEvents(rows);
 }
 
 /** A part of a stream: positions `from` to `to`, both included. */
@@ -59,7 +59,7 @@ export async function readStreamRanges(db: Queryable, decoder: EventDecoder, ran
             ORDER BY workspace_id, stream_id, stream_position`,
     values: [ranges.map((r) => r.workspaceId), ranges.map((r) => r.streamId), ranges.map((r) => r.from), ranges.map((r) => r.to)],
   });
-  return rows.map((row) => decoder.toStoredEvent(row));
+  return decoder.toStoredEvents(rows);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parseMasterKey } from '@app/event-store';
 /** Configuration comes from the environment only, and is checked before anything starts. */
 export interface AppConfig {
   port: number;
@@ -41,6 +42,13 @@ export interface AppConfig {
   redisKeyPrefix: string;
   /** The event store refuses a larger event (data and metadata as JSON); the relay's envelope must stay under NATS's max_payload. */
   maxEventBytes: number;
+  /** The master key that wraps the data keys (encryption.ts): ENCRYPTION_KEY, or the first line of ENCRYPTION_KEY_FILE. */
+  encryptionKey?: string;
+  encryptionKeyFile?: string;
+  /** Older master keys, still accepted to unwrap while `keys rotate` re-wraps (comma-separated). */
+  encryptionPreviousKeys: string[];
+  /** Bench only: new events are stored unencrypted, for the benchmark's comparison run. Never in production. */
+  encryptionBenchDisable: boolean;
 }
 
 /** The configuration once the database is settled: its URL, and whether this process serves an embedded one. */
@@ -112,7 +120,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'contacts:',
     // At most 896 KiB: the envelope adds well under 1 KiB, and NATS refuses messages over 1 MiB by default.
     maxEventBytes: int('MAX_EVENT_BYTES', 256 * 1024, 4096, 896 * 1024),
+    encryptionKey: env.ENCRYPTION_KEY || undefined,
+    encryptionKeyFile: env.ENCRYPTION_KEY_FILE || undefined,
+    encryptionPreviousKeys: (env.ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean),
+    encryptionBenchDisable: oneOf('ENCRYPTION_BENCH_DISABLE', ['true', 'false'] as const, 'false') === 'true',
   };
+  if (config.encryptionKey && config.encryptionKeyFile) problems.push('set ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, not both');
+  for (const [name, value] of [['ENCRYPTION_KEY', config.encryptionKey], ...config.encryptionPreviousKeys.map((key) => ['ENCRYPTION_PREVIOUS_KEYS', key])]) {
+    if (value === undefined) continue;
+    try {
+      parseMasterKey(value, name!);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   // At most 256: the longest token the API reads from an Authorization header; no colon or space, so HTTP Basic can carry it.
   if (config.bootstrapToken !== undefined && !/^[^\s:]{16,256}$/.test(config.bootstrapToken)) {
     problems.push('BOOTSTRAP_TOKEN must be 16 to 256 characters, without spaces or colons');

@@ -1,8 +1,9 @@
-import { type LogProcessor, PostgresEventStore, type RetryOutcome, type RetryTarget, retryParked } from '@app/event-store';
+import { type LogProcessor, type RetryOutcome, type RetryTarget, retryParked } from '@app/event-store';
 import { NatsRelay } from '@app/processors';
 import { WebhookNotifier, webhookOptionsFromEnv } from '@app/webhooks';
 import type pg from 'pg';
 import type { AppConfig } from '../config.js';
+import { eventStoreFor } from '../encryption.js';
 
 /**
  * `processors retry`: the processors this configuration runs (the webhook notifier, and the NATS relay
@@ -10,7 +11,7 @@ import type { AppConfig } from '../config.js';
  * A parked event of a processor not configured here (another NATS stream) is reported as skipped.
  */
 export async function retryParkedEvents(pool: pg.Pool, config: AppConfig, env: NodeJS.ProcessEnv, target: RetryTarget): Promise<RetryOutcome> {
-  const store = new PostgresEventStore(pool);
+  const store = eventStoreFor(pool, config);
   const relay = config.natsUrl ? new NatsRelay({ url: config.natsUrl, stream: config.natsStream, subjectPrefix: config.natsSubjectPrefix }) : undefined;
   const processors: LogProcessor[] = [new WebhookNotifier(store, webhookOptionsFromEnv(env)), ...(relay ? [relay] : [])];
   try {
