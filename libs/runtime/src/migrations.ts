@@ -15,7 +15,7 @@ import {
   CompanyNotes1764200000960,
   TagDeletions1764200000940,
 } from '@app/contacts';
-import { Checkpoints1764200000050, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
+import { Checkpoints1764200000050, EventLog1764200000000, IdempotencyKeys1764200001020, ParkedEvents1764200000650 } from '@app/event-store';
 import { WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
 import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
 
@@ -44,4 +44,5 @@ export const MIGRATIONS = [
   TagDeletions1764200000940,
   Segments1764200000950,
   CompanyNotes1764200000960,
+  IdempotencyKeys1764200001020,
 ];

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import type { ApiVersion } from '@app/intercom';
-import { EventMeta, RequestedVersion } from '@app/intercom/http';
+import { EventMeta, ReadsOnly, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { renderContact } from '../contacts/contact.response.js';
 import { CompanyContactsRequest, CompanyListRequest, RetrieveCompaniesRequest, SaveCompanyRequest, ScrollCompaniesRequest, UpdateCompanyRequest } from './company.request.js';
@@ -45,6 +45,7 @@ export class CompaniesController {
 
   @ApiOperation({ summary: 'List companies by creation time, newest first unless order=asc (page numbers up to 10,000 companies)' })
   @Post('list')
+  @ReadsOnly()
   @HttpCode(200)
   async list(@Auth() auth: AuthContext, @Query() params: CompanyListRequest) {
     return renderListPage(await this.queries.execute(new ListCompaniesQuery(auth.workspaceId, params)), renderCompany);
