@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyClaimLostError, PostgresEventStore, runWithIdempotencyClaim } from '@app/event-store';
+import { IdempotencyClaimLostError, PostgresEventStore, eraseStoredAnswers, runWithIdempotencyClaim } from '@app/event-store';
 import type { CreatedWorkspace } from '@app/workspaces';
 import { type Client, api } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -268,5 +268,22 @@ describe('Idempotency-Key', () => {
     await expect(runWithIdempotencyClaim(claim, append)).rejects.toBeInstanceOf(IdempotencyClaimLostError);
     expect(await store.streamVersion(ws.workspace_id, streamId)).toBe(0);
     expect(claim.applied).toBe(false);
+  });
+
+  it('lets an erasure drop the stored answers that name a contact, and a retry is then refused, not run again', async () => {
+    const key = randomUUID();
+    const noteKey = randomUUID();
+    const created = await me.contacts.create({ role: 'lead', email: 'idem-erase@example.com' }, keyed(key));
+    const note = { body: 'erase me', admin_id: String(ws.admin.id) };
+    expect((await me.post(`/contacts/${created.body.id}/notes`, note, keyed(noteKey))).status).toBe(200);
+    const unrelated = randomUUID();
+    await me.contacts.create({ role: 'lead', name: 'Kept' }, keyed(unrelated));
+    expect(await eraseStoredAnswers(t.pool, ws.workspace_id, created.body.id)).toBe(2);
+    expect((await keyRow(ws, key)).body).toBeNull();
+    expect((await keyRow(ws, unrelated)).body).not.toBeNull();
+    const retried = await me.contacts.create({ role: 'lead', email: 'idem-erase@example.com' }, keyed(key));
+    expect(retried.status).toBe(409);
+    expect(retried.text).not.toContain('idem-erase');
+    expect(await eventsWithKey(ws, key)).toHaveLength(1);
   });
 });
