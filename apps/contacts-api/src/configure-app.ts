@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ValidationPipe, type ValidationError, type ArgumentMetadata } from '@nestjs/common';
+import { Logger as NestLogger, ValidationPipe, type ValidationError, type ArgumentMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { IdempotencyKeys } from '@app/event-store';
 import { LIMITS, ParameterInvalidError } from '@app/intercom';
+import { idempotentAnswers } from '@app/intercom/http';
 import { AppModule } from './app.module.js';
 import type { RuntimeConfig } from '@app/runtime';
 import { instrument } from './http/metrics.js';
@@ -111,6 +113,7 @@ export function configureApp(app: NestFastifyApplication): void {
     if (/%00/.test(request.url)) throw new NulCharacterError();
   });
   instrument(fastify);
+  fastify.addHook('onSend', idempotentAnswers(app.get(IdempotencyKeys), new NestLogger('IdempotentAnswers')));
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new RequestPipe());
   const document = SwaggerModule.createDocument(

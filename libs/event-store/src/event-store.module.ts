@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import type pg from 'pg';
 import { createPool, type DatabaseOptions, migrate } from './database.js';
 import type { EventCodec } from './event.js';
+import { DEFAULT_IDEMPOTENCY_TIMES, IdempotencyKeys } from './idempotency/idempotency-keys.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -51,8 +52,9 @@ export class EventStoreModule implements OnApplicationShutdown {
           inject: [PG_POOL],
         },
         { provide: PostgresEventStore, useFactory: (pool: pg.Pool) => new PostgresEventStore(pool, options.codec?.(pool), options.maxEventBytes), inject: [PG_POOL] },
+        { provide: IdempotencyKeys, useFactory: (pool: pg.Pool) => new IdempotencyKeys(pool, DEFAULT_IDEMPOTENCY_TIMES), inject: [PG_POOL] },
       ],
-      exports: [PG_POOL, SEARCH_POOL, PostgresEventStore],
+      exports: [PG_POOL, SEARCH_POOL, PostgresEventStore, IdempotencyKeys],
     };
   }
 

@@ -19,3 +19,6 @@ export * from './event-store.module.js';
 export * from './waits.js';
 export * from './locked-transaction.js';
 export * from './byte-budget-cache.js';
+export * from './idempotency/idempotency-context.js';
+export * from './idempotency/idempotency-keys.js';
+export { IdempotencyKeys1764200001020 } from './migrations/1764200001020-idempotency-keys.js';

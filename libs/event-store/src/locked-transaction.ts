@@ -1,12 +1,20 @@
 import type pg from 'pg';
+import { currentIdempotencyClaim } from './idempotency/idempotency-context.js';
+import { markAppliedInTransaction } from './idempotency/idempotency-keys.js';
 
-/** Runs `work` on one pooled connection inside a transaction: committed when it returns, rolled back when it throws. */
+/**
+ * Runs `work` on one pooled connection inside a transaction: committed when it returns, rolled back when it throws.
+ * A request that holds an Idempotency-Key marks it applied inside the transaction, so it commits with the writes.
+ */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const claim = currentIdempotencyClaim();
   try {
     await client.query('BEGIN');
     const result = await work(client);
+    if (claim) await markAppliedInTransaction(claim, client);
     await client.query('COMMIT');
+    if (claim) claim.applied = true;
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

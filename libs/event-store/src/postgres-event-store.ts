@@ -13,6 +13,8 @@ import {
   StreamVersionConflictError,
   plainJsonCodec,
 } from './event.js';
+import { CLAIM_LOST_SQLSTATE, IdempotencyClaimLostError, currentIdempotencyClaim } from './idempotency/idempotency-context.js';
+import { markAppliedInAppend } from './idempotency/idempotency-keys.js';
 import { inTransaction } from './locked-transaction.js';
 
 /**
@@ -55,7 +57,10 @@ export class PostgresEventStore {
     private readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
   ) {}
 
-  /** One statement, one round trip: version check, events and inline projection commit or fail together. */
+  /**
+   * One statement, one round trip: version check, events and inline projection commit or fail together. A request
+   * that holds an Idempotency-Key marks it applied in the same statement, so the key and the events commit together.
+   */
   async append<R = Record<string, unknown>>(request: AppendRequest, db: pg.Pool | pg.PoolClient = this.pool): Promise<AppendResult<R>> {
     const { workspaceId, streamId, expectedVersion, events } = request;
     if (events.length === 0) throw new Error('append needs at least one event');
@@ -80,6 +85,9 @@ export class PostgresEventStore {
     const statements = [request.projection?.(bind) ?? 'SELECT NULL WHERE false'].flat();
     if (encoder.statement) statements.push(encoder.statement(bind));
     const projections = statements.map((sql, i) => `${i === 0 ? 'projected' : `projected_${i}`} AS (${sql})`).join(',\n');
+    const claim = currentIdempotencyClaim();
+    const idempotent = claim ? `,\n      idempotent AS (${markAppliedInAppend(claim, bind)})` : '';
+    const requireClaim = claim ? ',\n             es_require_idempotency_claim((SELECT count(*) FROM idempotent)) AS claimed' : '';
     const text = `
       WITH stream AS (${expectedVersion === 0 ? CREATE_STREAM : ADVANCE_STREAM}),
       appended AS (
@@ -89,20 +97,23 @@ export class PostgresEventStore {
             AS e(stream_position bigint, event_id uuid, event_type text, schema_version integer, data jsonb, metadata jsonb)
         RETURNING global_position
       ),
-      ${projections}
+      ${projections}${idempotent}
       SELECT es_require_version((SELECT version FROM stream)) AS version,
              (SELECT count(*) FROM appended) AS appended,
-             (SELECT coalesce(json_agg(p), '[]'::json) FROM projected p) AS projected`;
+             (SELECT coalesce(json_agg(p), '[]'::json) FROM projected p) AS projected${requireClaim}`;
     try {
       const result = await db.query({ name: this.statementName(text), text, values });
       for (const event of events) eventsAppended.inc({ event_type: event.type });
       encoder.committed?.();
+      // Inside a transaction (appendAll) the commit is what applies it: inTransaction marks it then.
+      if (claim && db === this.pool) claim.applied = true;
       return { version: result.rows[0].version, projected: result.rows[0].projected };
     } catch (error) {
       if ((error as { code?: string }).code === CONFLICT_SQLSTATE) {
         conflicts.inc();
         throw new StreamVersionConflictError(streamId, expectedVersion);
       }
+      if (claim && (error as { code?: string }).code === CLAIM_LOST_SQLSTATE) throw new IdempotencyClaimLostError(claim.key);
       throw error;
     }
   }

@@ -60,6 +60,12 @@ export const LIMITS = {
   jsonDepth: 32,
   /** A whole request body; over it is 413 request_too_large. */
   bodyBytes: 1024 * 1024,
+  /** An Idempotency-Key header: Stripe's 255 characters, printable ASCII. */
+  idempotencyKeyChars: 255,
+  /** A stored idempotent answer; a larger one is not kept (a retry is then refused with 409 rather than run again). */
+  idempotentAnswerBytes: 1024 * 1024,
+  /** How long a request with a key waits for an earlier one with the same key to finish before answering 409. */
+  idempotentWaitMs: 5000,
 } as const;
 
 /** The size a note's limit applies to: its HTML as stored, in UTF-8. */

@@ -17,7 +17,7 @@ import {
   DataEventListIndex1764200000980,
   TagDeletions1764200000940,
 } from '@app/contacts';
-import { Checkpoints1764200000050, DataKeys1764200001000, EventLog1764200000000, ParkedEvents1764200000650 } from '@app/event-store';
+import { Checkpoints1764200000050, DataKeys1764200001000, EventLog1764200000000, IdempotencyKeys1764200001020, ParkedEvents1764200000650 } from '@app/event-store';
 import { WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
 import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
 
@@ -49,4 +49,5 @@ export const MIGRATIONS = [
   CompanySegments1764200000970,
   DataEventListIndex1764200000980,
   DataKeys1764200001000,
+  IdempotencyKeys1764200001020,
 ];

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { type ApiVersion, entityTag, tagDigest } from '@app/intercom';
-import { Conditional, type ConditionalRequest, EventMeta, RequestedVersion } from '@app/intercom/http';
+import { Conditional, type ConditionalRequest, EventMeta, ReadsOnly, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { renderContact } from '../contacts/contact.response.js';
 import { CompanyContactsRequest, CompanyListRequest, RetrieveCompaniesRequest, SaveCompanyRequest, ScrollCompaniesRequest, UpdateCompanyRequest } from './company.request.js';
@@ -55,6 +55,7 @@ export class CompaniesController {
 
   @ApiOperation({ summary: 'List companies by creation time, newest first unless order=asc (page numbers up to 10,000 companies)' })
   @Post('list')
+  @ReadsOnly()
   @HttpCode(200)
   async list(@Auth() auth: AuthContext, @Query() params: CompanyListRequest) {
     return renderListPage(await this.queries.execute(new ListCompaniesQuery(auth.workspaceId, params)), renderCompany);

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ApiVersion, renderCursorPages, supports } from '@app/intercom';
-import { RequestedVersion } from '@app/intercom/http';
+import { ReadsOnly, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { IncludeMergeHistoryRequest, wantsMergeHistory } from '../contacts/contact.request.js';
 import { renderContact } from '../contacts/contact.response.js';
@@ -34,6 +34,7 @@ export class ContactsListController {
   @ApiOperation({ summary: 'Search contacts' })
   @RouteSchema(CONTACT_LIST_RESPONSE)
   @Post('search')
+  @ReadsOnly()
   @HttpCode(200)
   async search(
     @Auth() auth: AuthContext,
