@@ -104,9 +104,12 @@ export class PostgresEventStore {
     try {
       const result = await db.query({ name: this.statementName(text), text, values });
       for (const event of events) eventsAppended.inc({ event_type: event.type });
-      encoder.committed?.();
-      // Inside a transaction (appendAll) the commit is what applies it: inTransaction marks it then.
-      if (claim && db === this.pool) claim.applied = true;
+      // Inside a transaction (appendAll) only the commit applies it: a new owner's key is not cached then (a rollback
+      // would leave a cached key with no row, sealing a retried create with it), and inTransaction marks the claim.
+      if (db === this.pool) {
+        encoder.committed?.();
+        if (claim) claim.applied = true;
+      }
       return { version: result.rows[0].version, projected: result.rows[0].projected };
     } catch (error) {
       if ((error as { code?: string }).code === CONFLICT_SQLSTATE) {
