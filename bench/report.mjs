@@ -48,7 +48,7 @@ export function markdown(run) {
 }
 
 /** The NATS relay (lag from commit to arrival on NATS) and the projection rebuild, when they ran. */
-function logProcessorRows({ relay, rebuild }) {
+function logProcessorRows({ relay, rebuild, sealedRebuild }) {
   if (!relay && !rebuild) return [];
   const lines = ['', '| log processor | events | seconds | events/s | lag p50 ms | lag p99 ms | notes |', '|---|---:|---:|---:|---:|---:|---|'];
   if (relay?.skipped) lines.push(`| NATS relay | | | | | | skipped: ${relay.skipped} |`);
@@ -65,8 +65,14 @@ function logProcessorRows({ relay, rebuild }) {
     const r = rebuild.report;
     lines.push(
       `| projection rebuild | ${r.events} | ${num(r.seconds, 1)} | ${num(r.events_per_second)} | | |` +
-        ` ${r.contacts} contacts; writers waited ${num(r.lock_seconds, 2)} s for the swap; ${rebuild.seeded.events} events appended by SQL in ${num(rebuild.seeded.seconds, 1)} s |`,
+        ` ${r.contacts} contacts; writers waited ${num(r.lock_seconds, 2)} s for the swap; ${rebuild.seeded.events} events appended by SQL (a database of their own) in ${num(rebuild.seeded.seconds, 1)} s |`,
     );
+  }
+  if (sealedRebuild && !sealedRebuild.skipped) {
+    const r = sealedRebuild.report;
+    const plain = rebuild?.report?.events_per_second;
+    const ratio = plain ? ` (${pct(r.events_per_second / plain)} of the plain rebuild's events/s)` : '';
+    lines.push(`| projection rebuild, personal values sealed | ${r.events} | ${num(r.seconds, 1)} | ${num(r.events_per_second)} | | | ${r.contacts} contacts, each with its data key${ratio} |`);
   }
   return lines;
 }

@@ -2,7 +2,8 @@
 // Env: DATABASE_URL (a server to create bench_<random> on; unset: embedded PostgreSQL), BENCH_DURATION (s, 10),
 // BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2), NATS_URL (unset: no relay figures), REDIS_URL (the rate-limited GET and
 // PUT count in Redis; unset: in the process), BENCH_REBUILD_EVENTS (events appended
-// for the projection rebuild, 1000000; 0 skips it), BENCH_SEARCH_SIZES (contacts of each list/search workspace,
+// for the projection rebuild, 1000000, in a database of their own, and as many again with sealed personal values in
+// another; 0 skips both), BENCH_SEARCH_SIZES (contacts of each list/search workspace,
 // 10000,1000000; 0 or empty skips list and search; BENCH_SEARCH_CONTACTS=n still means the one size n),
 // BENCH_SEARCH_KEEP (1: seed the search workspaces into the kept database bench_search_v<N> and reuse them, see
 // search-keep.mjs), BENCH_EXPORT_MAX_CONTACTS (contacts each export pass reads at most; the whole workspace).
@@ -17,6 +18,7 @@ import { startBaseline, startService } from './processes.mjs';
 import { compare, markdown, writeJson } from './report.mjs';
 import { compareSizes } from './report-search.mjs';
 import { randomRequest, runScenario, scenario, trackRequest } from './scenarios.mjs';
+import { benchEncryption, benchSealedRebuild } from './encryption.mjs';
 import { benchRateLimits } from './rate-limits.mjs';
 import { benchRebuild } from './rebuild.mjs';
 import { benchRelay } from './relay.mjs';
@@ -123,11 +125,13 @@ async function main(run) {
   };
   // After the relay: its PUTs must not find the first service's remembered contacts made stale by another process.
   await benchRateLimits({ databaseUrl: database.url, token, scenarios, measure });
+  await benchEncryption({ databaseUrl: database.url, token, scenarios, measure });
   if (settings.searchSizes.length) {
     const options = { sizes: settings.searchSizes, keep: settings.searchKeep, exportMax: settings.exportMaxContacts };
     await benchSearch(run, { databaseUrl: database.url, service, measure, ...options });
   }
   run.rebuild = await benchRebuild({ databaseUrl: database.url, events: settings.rebuildEvents });
+  run.sealedRebuild = await benchSealedRebuild({ databaseUrl: database.url, events: settings.rebuildEvents });
   run.serviceOutputLines = service.output.lines;
   if (service.output.lines) run.serviceOutputTail = service.output.tail;
 }

@@ -1,0 +1,65 @@
+// Encryption's cost: the GET and PUT scenarios against two more service processes on the same database, one as in
+// production (personal values sealed with the contact's data key) and one with ENCRYPTION_BENCH_DISABLE=true (new
+// events stored in plain text), one process at a time so that neither serves contacts the other made stale.
+// Then the projection rebuild over sealed events, beside the plain rebuild of the same run (rebuild.mjs).
+import { randomBytes } from 'node:crypto';
+import { startService } from './processes.mjs';
+import { benchRebuild } from './rebuild.mjs';
+import { scenario } from './scenarios.mjs';
+
+const MEASURED = ['service GET /contacts/{id}', 'service PUT /contacts/{id}'];
+// The issue's bound: encryption costs at most a tenth of the throughput.
+const MIN_RATIO = 0.9;
+
+export async function benchEncryption({ databaseUrl, token, scenarios, measure }) {
+  // Off, on, on, off: each side once before and once after the other, so that the log's growth and the machine's
+  // drift do not favour one of them; each "on" row is compared with the "off" row of its round.
+  const order = [['off', 1], ['on', 1], ['on', 2], ['off', 2]];
+  for (const [side, round] of order) {
+    const env = side === 'off' ? { ENCRYPTION_BENCH_DISABLE: 'true' } : {};
+    const logPath = new URL(`./results/service-encryption-${side}-${round}.log`, import.meta.url).pathname;
+    const service = await startService({ databaseUrl, token, env, logPath });
+    try {
+      for (const name of MEASURED) {
+        const base = scenarios.find((s) => s.name === name);
+        const target = side === 'on' ? { compareWith: `${name}, encryption off (${round})`, minRatio: MIN_RATIO } : {};
+        await measure(scenario(`${name}, encryption ${side} (${round})`, base.options, { target: service, countEvents: base.countEvents, ...target }));
+      }
+    } finally {
+      await service.stop();
+    }
+  }
+}
+
+/**
+ * The rebuild over `events` events whose personal values are sealed (each contact with a data key of its own, wrapped
+ * by a master key of this run), as rebuild.mjs measures the plain one.
+ */
+export async function benchSealedRebuild({ databaseUrl, events }) {
+  const env = { ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+  const { MasterKeyring, parseMasterKey } = await import('../dist/libs/event-store/src/crypto/master-keys.js');
+  const { sealPersonal } = await import('../dist/libs/event-store/src/crypto/personal-data-codec.js');
+  const { PERSONAL_DATA } = await import('../dist/libs/contacts/src/erasure/personal-data.js');
+  const keyring = new MasterKeyring(parseMasterKey(env.ENCRYPTION_KEY, 'ENCRYPTION_KEY'));
+  const seal = (client, rows) => sealRows(client, rows, keyring, sealPersonal, PERSONAL_DATA);
+  return benchRebuild({ databaseUrl, events, label: 'sealed ', env, transform: seal });
+}
+
+/** Each contact's data key (es_data_keys) and its events' personal values sealed with it, as the codec writes them. */
+async function sealRows(client, rows, keyring, sealPersonal, policy) {
+  const keys = new Map();
+  for (const row of rows) {
+    if (keys.has(row.stream_id)) continue;
+    keys.set(row.stream_id, { key: randomBytes(32), aad: Buffer.from(`${row.workspace_id}/${row.stream_id}`) });
+  }
+  const owners = [...keys.entries()];
+  await client.query(
+    `INSERT INTO es_data_keys (workspace_id, owner_id, master_key_id, wrapped_key)
+     SELECT $1, owner, $2, wrapped FROM unnest($3::text[], $4::bytea[]) AS k(owner, wrapped)`,
+    [rows[0].workspace_id, keyring.currentId, owners.map(([owner]) => owner), owners.map(([, k]) => keyring.wrap(k.key, k.aad))],
+  );
+  return rows.map((row) => {
+    const { key, aad } = keys.get(row.stream_id);
+    return { ...row, data: sealPersonal(row.data, policy, key, aad) };
+  });
+}
