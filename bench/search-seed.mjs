@@ -30,7 +30,7 @@ export async function seedSearchWorkspace({ databaseUrl, serviceUrl, count, name
   const { WorkspacesService } = await fromDist('workspaces/src/workspaces.service.js');
   const pool = new pg.Pool({ connectionString: databaseUrl, max: concurrency + 1, application_name: 'bench-search-seed', options: '-c synchronous_commit=off' });
   try {
-    const workspaces = new WorkspacesService(pool);
+    const workspaces = new WorkspacesService(pool, { tokenCacheMs: 0 });
     const workspace = await workspaces.create({ name });
     const workspaceId = workspace.workspace_id;
     const admins = [Number(workspace.admin.id)];

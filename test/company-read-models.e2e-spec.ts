@@ -69,7 +69,7 @@ describe('migration 920 on a database with catalog companies', () => {
     // 970 indexes the companies' state, which 920 brings: both wait for the later full migration.
     await migrate({ url, migrations: MIGRATIONS.filter((m) => m !== CompanyStreams1764200000920 && m !== CompanySegments1764200000970) });
     const pool = new pg.Pool({ connectionString: url, max: 2 });
-    const ws = await new WorkspacesService(pool).create({ name: 'before' });
+    const ws = await new WorkspacesService(pool, { tokenCacheMs: 0 }).create({ name: 'before' });
     const companyId = '5f0000000000000000000001';
     await pool.query(
       `INSERT INTO companies (workspace_id, id, company_id, name, plan, monthly_spend, size, website, industry, custom_attributes, remote_created_at, created_at, updated_at)

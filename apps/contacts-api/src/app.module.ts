@@ -27,8 +27,9 @@ class WorkspaceBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.bootstrapToken) {
-      const { workspaceId, created } = await this.workspaces.ensureBootstrap(this.config.bootstrapToken, this.config.bootstrapClientSecret);
-      this.logger.log(`${created ? 'created' : 'found'} bootstrap workspace ${workspaceId}`);
+      const { workspaceId, created, revoked } = await this.workspaces.ensureBootstrap(this.config.bootstrapToken, this.config.bootstrapClientSecret);
+      if (revoked) this.logger.warn(`BOOTSTRAP_TOKEN was revoked: it opens nothing, and workspace ${workspaceId} is left as it is (BOOTSTRAP_CLIENT_SECRET not applied)`);
+      else this.logger.log(`${created ? 'created' : 'found'} bootstrap workspace ${workspaceId}`);
     } else if (this.config.embeddedDatabase) {
       const dev = await this.workspaces.ensureDevWorkspace();
       if (dev) this.logger.warn(`created dev workspace ${dev.workspace_id}; access token (shown once): ${dev.access_token}`);
@@ -65,7 +66,7 @@ export class AppModule {
           longPollsPerProcess: config.longPollsPerProcess,
         }),
         CqrsModule.forRoot(),
-        WorkspacesModule,
+        WorkspacesModule.forRoot({ tokenCacheMs: config.tokenCacheMs }),
         RateLimitsModule.forRoot({ perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),
         ContactsModule,
         WebhooksModule,

@@ -3,11 +3,15 @@ import { rebuildContactProjections, segmentOperator } from '@app/contacts';
 import { parseVersion } from '@app/intercom';
 import { PROCESSOR_STATEMENT_TIMEOUT_MS, createPool, listParked, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
-import { MIGRATIONS, eventStoreFor, loadConfig, personalDataCodec, resolveDatabase, retryParkedEvents } from '@app/runtime';
+import { type AppConfig, MIGRATIONS, eventStoreFor, loadConfig, personalDataCodec, resolveDatabase, retryParkedEvents } from '@app/runtime';
 
 const USAGE = `usage:
   npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
   npm run cli -- admin create --workspace <id> --name <name> --email <email> [--job-title <title>]
+  npm run cli -- token create --workspace <id> [--name <label>]
+  npm run cli -- token list --workspace <id>
+  npm run cli -- token revoke --workspace <id> <token id>
+  npm run cli -- client-secret rotate --workspace <id>
   npm run cli -- projections rebuild
   npm run cli -- keys rotate
   npm run cli -- processors parked
@@ -16,7 +20,7 @@ const USAGE = `usage:
   npm run cli -- segments list --workspace <id>
   npm run cli -- segments delete --workspace <id> --id <segment id>`;
 const COMMANDS = new Set([
-  'workspace create', 'admin create', 'projections rebuild', 'keys rotate', 'processors parked', 'processors retry', 'segments create', 'segments list', 'segments delete',
+  'workspace create', 'admin create', 'token create', 'token list', 'token revoke', 'client-secret rotate', 'projections rebuild', 'keys rotate', 'processors parked', 'processors retry', 'segments create', 'segments list', 'segments delete',
 ]);
 
 /** Runs one CLI command against the configured database and returns what it prints. */
@@ -41,7 +45,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   });
   const command = positionals.slice(0, 2).join(' ');
   const ids = positionals.slice(2).map(Number);
-  if (!COMMANDS.has(command) || (command !== 'processors retry' && ids.length > 0)) throw new UsageError(USAGE);
+  const takesIds = command === 'processors retry' || command === 'token revoke';
+  if (!COMMANDS.has(command) || (!takesIds && ids.length > 0)) throw new UsageError(USAGE);
+  if (command === 'token revoke' && (ids.length !== 1 || !Number.isSafeInteger(ids[0]))) {
+    throw new UsageError('token revoke needs --workspace and one token id (see token list)');
+  }
   if (command === 'processors retry' && (values.all ? ids.length > 0 : ids.length === 0 || !ids.every(Number.isSafeInteger))) {
     throw new UsageError('processors retry needs the ids of parked events (see processors parked) or --all');
   }
@@ -58,8 +66,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (command === 'keys rotate') return await personalDataCodec(config)(pool).rotate();
     if (command === 'processors parked') return await listParked(pool);
     if (command === 'processors retry') return await retryParkedEvents(pool, config, env, values.all ? 'all' : { ids });
-    const workspaces = new WorkspacesService(pool);
+    const workspaces = new WorkspacesService(pool, { tokenCacheMs: config.tokenCacheMs });
     if (command.startsWith('segments ')) return await segments(command, values, pool, workspaces);
+    if (command.startsWith('token ') || command === 'client-secret rotate') return await secrets(command, values, ids[0], config, workspaces);
     if (command === 'workspace create') {
       if (!values.name) throw new UsageError('workspace create needs --name');
       return await workspaces.create({ name: values.name, adminName: values['admin-name'], adminEmail: values['admin-email'] });
@@ -75,6 +84,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 export class UsageError extends Error {}
 
 type Values = Record<string, string | boolean | undefined>;
+
+/** Access tokens and the client secret: a new secret is printed once, and only here. */
+async function secrets(command: string, values: Values, tokenId: number | undefined, config: AppConfig, workspaces: WorkspacesService): Promise<unknown> {
+  const workspaceId = values.workspace;
+  if (typeof workspaceId !== 'string') throw new UsageError(`${command} needs --workspace`);
+  if (command === 'token create') return workspaces.createToken(workspaceId, { name: typeof values.name === 'string' ? values.name : undefined });
+  if (command === 'token list') return workspaces.listTokens(workspaceId);
+  if (command === 'token revoke') return workspaces.revokeToken(workspaceId, tokenId!);
+  // Every start of the API sets BOOTSTRAP_CLIENT_SECRET again on BOOTSTRAP_TOKEN's workspace, undoing a rotation.
+  if (config.bootstrapToken && config.bootstrapClientSecret && (await workspaces.authenticate(config.bootstrapToken)) === workspaceId) {
+    throw new UsageError(`workspace ${workspaceId} takes its client secret from BOOTSTRAP_CLIENT_SECRET at every start: change that variable instead`);
+  }
+  return workspaces.rotateClientSecret(workspaceId);
+}
 
 /** Segments are defined by an operator: the same checks as POST /segment_definitions, the query read in `--version`. */
 async function segments(command: string, values: Values, pool: Parameters<typeof segmentOperator>[0], workspaces: WorkspacesService): Promise<unknown> {

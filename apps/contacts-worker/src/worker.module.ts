@@ -3,6 +3,7 @@ import { TagDetachmentModule } from '@app/contacts';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
 import { WebhooksModule } from '@app/webhooks';
+import { WorkspacesModule } from '@app/workspaces';
 import { LoggerModule } from 'nestjs-pino';
 import { MIGRATIONS, type RuntimeConfig, personalDataCodec } from '@app/runtime';
 import { WORKER_HTTP_OPTIONS, WorkerHttp } from './worker-http.js';
@@ -30,6 +31,8 @@ export class WorkerModule {
           maxEventBytes: config.maxEventBytes,
           codec: personalDataCodec(config),
         }),
+        // The webhook delivery loop reads each workspace's client secret through it.
+        WorkspacesModule.forRoot({ tokenCacheMs: config.tokenCacheMs }),
         WebhooksModule,
         ProcessorsModule.forRoot(config),
         // Not a log processor: it drains tag_deletions (DELETE /tags/{id} on a tag with many contacts).

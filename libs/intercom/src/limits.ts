@@ -35,6 +35,10 @@ export const LIMITS = {
   segmentQueryBytes: 16 * 1024,
   /** Admins of one workspace: GET /admins answers them all in one list, and every decision holds their ids. */
   adminsPerWorkspace: 1000,
+  /** Active access tokens of one workspace (`token create`): few enough that `token list` shows each at a glance. */
+  accessTokensPerWorkspace: 50,
+  /** Revoked tokens `token list` shows besides the active ones: the most recent. Older ones stay revoked, unlisted. */
+  revokedTokensListed: 50,
   /** Names, emails, phones, external ids, tag and company fields (Intercom's string columns). */
   stringChars: 255,
   /** Avatar and website URLs. */

@@ -38,6 +38,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_EVENT_BYTES: String(1024 * 1024) })).toThrow(/MAX_EVENT_BYTES/);
   });
 
+  it('reads TOKEN_CACHE_MS, the revocation bound, within 0 (no cache) to 5 minutes; 30 s by default', () => {
+    expect(loadConfig({}).tokenCacheMs).toBe(30_000);
+    expect(loadConfig({ TOKEN_CACHE_MS: '0' }).tokenCacheMs).toBe(0);
+    expect(loadConfig({ TOKEN_CACHE_MS: '300000' }).tokenCacheMs).toBe(300_000);
+    expect(() => loadConfig({ TOKEN_CACHE_MS: '300001' })).toThrow(/TOKEN_CACHE_MS must be an integer from 0 to 300000/);
+    expect(() => loadConfig({ TOKEN_CACHE_MS: '-1' })).toThrow(/TOKEN_CACHE_MS/);
+  });
+
   it('refuses bad values, naming every one', () => {
     const attempt = () => loadConfig({ PORT: 'http', WORKER_PORT: '65536', DATABASE_URL: 'mysql://x', WORKERS: 'sometimes', LOG_LEVEL: 'loud', BOOTSTRAP_TOKEN: 'short' });
     expect(attempt).toThrow(ConfigError);

@@ -32,6 +32,8 @@ export interface AppConfig {
   natsSubjectPrefix: string;
   bootstrapToken?: string;
   bootstrapClientSecret?: string;
+  /** A process trusts a token it found valid this long without a query: the bound on how late a revocation takes effect. */
+  tokenCacheMs: number;
   workers: 'inline' | 'off';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests per minute per workspace (and per client address without a valid token), counted in 10 s windows; 0: no limits. */
@@ -113,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     natsSubjectPrefix: pattern('NATS_SUBJECT_PREFIX', SUBJECT_PREFIX, 'contacts', 'dot-separated tokens of letters, digits, - and _'),
     bootstrapToken: env.BOOTSTRAP_TOKEN || undefined,
     bootstrapClientSecret: env.BOOTSTRAP_CLIENT_SECRET || undefined,
+    tokenCacheMs: int('TOKEN_CACHE_MS', 30_000, 0, 300_000),
     workers: oneOf('WORKERS', ['inline', 'off'] as const, 'inline'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 10_000, 0, 1_000_000_000),

@@ -19,7 +19,7 @@ import {
 } from '@app/contacts';
 import { Checkpoints1764200000050, DataKeys1764200001000, EventLog1764200000000, IdempotencyKeys1764200001020, ParkedEvents1764200000650 } from '@app/event-store';
 import { WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
-import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, Workspaces1764200000100 } from '@app/workspaces';
+import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, TokenLifecycle1764200001030, Workspaces1764200000100 } from '@app/workspaces';
 
 /** Every library's migrations, in timestamp order: the API, the worker, the CLI and the tests run them at start. */
 export const MIGRATIONS = [
@@ -50,4 +50,5 @@ export const MIGRATIONS = [
   DataEventListIndex1764200000980,
   DataKeys1764200001000,
   IdempotencyKeys1764200001020,
+  TokenLifecycle1764200001030,
 ];
