@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ContactsModule, RequestBoundsModule, TagDetachmentModule } from '@app/contacts';
+import { ContactErasureModule, ContactsModule, RequestBoundsModule, TagDetachmentModule } from '@app/contacts';
 import { IdempotencyInterceptor, IntercomVersionGuard } from '@app/intercom/http';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
-import { MIGRATIONS, type RuntimeConfig, personalDataCodec } from '@app/runtime';
+import { CONTACT_ERASURE_STATEMENTS, MIGRATIONS, type RuntimeConfig, personalDataCodec } from '@app/runtime';
 import { WebhooksModule } from '@app/webhooks';
 import { RateLimitGuard, RateLimitsModule, WorkspacesModule, WorkspacesService } from '@app/workspaces';
 import { LoggerModule } from 'nestjs-pino';
@@ -69,6 +69,7 @@ export class AppModule {
         WorkspacesModule.forRoot({ tokenCacheMs: config.tokenCacheMs }),
         RateLimitsModule.forRoot({ perMinute: config.rateLimitPerMinute, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),
         ContactsModule,
+        ContactErasureModule.forRoot(CONTACT_ERASURE_STATEMENTS),
         WebhooksModule,
         ...(config.workers === 'inline' ? [ProcessorsModule.forRoot(config), TagDetachmentModule] : []),
       ],

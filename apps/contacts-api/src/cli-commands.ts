@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { rebuildContactProjections, segmentOperator } from '@app/contacts';
-import { parseVersion } from '@app/intercom';
+import { ContactNotFoundError, rebuildContactProjections, segmentOperator } from '@app/contacts';
+import { nowInSeconds, parseVersion } from '@app/intercom';
 import { PROCESSOR_STATEMENT_TIMEOUT_MS, createPool, listParked, migrate } from '@app/event-store';
 import { WorkspacesService } from '@app/workspaces';
-import { type AppConfig, MIGRATIONS, eventStoreFor, loadConfig, personalDataCodec, resolveDatabase, retryParkedEvents } from '@app/runtime';
+import { type AppConfig, MIGRATIONS, contactEraserFor, eventStoreFor, loadConfig, personalDataCodec, resolveDatabase, retryParkedEvents } from '@app/runtime';
 
 const USAGE = `usage:
   npm run cli -- workspace create --name <name> [--admin-name <name>] [--admin-email <email>]
@@ -14,13 +14,14 @@ const USAGE = `usage:
   npm run cli -- client-secret rotate --workspace <id>
   npm run cli -- projections rebuild
   npm run cli -- keys rotate
+  npm run cli -- contacts erase --workspace <id> [--admin <admin id>] <contact id>
   npm run cli -- processors parked
   npm run cli -- processors retry <id>... | --all
   npm run cli -- segments create --workspace <id> --name <name> --query '<search query JSON>' [--target contacts|companies] [--person-type user|contact] [--version 2.11]
   npm run cli -- segments list --workspace <id>
   npm run cli -- segments delete --workspace <id> --id <segment id>`;
 const COMMANDS = new Set([
-  'workspace create', 'admin create', 'token create', 'token list', 'token revoke', 'client-secret rotate', 'projections rebuild', 'keys rotate', 'processors parked', 'processors retry', 'segments create', 'segments list', 'segments delete',
+  'workspace create', 'admin create', 'token create', 'token list', 'token revoke', 'client-secret rotate', 'projections rebuild', 'keys rotate', 'contacts erase', 'processors parked', 'processors retry', 'segments create', 'segments list', 'segments delete',
 ]);
 
 /** Runs one CLI command against the configured database and returns what it prints. */
@@ -41,15 +42,20 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       'person-type': { type: 'string' },
       target: { type: 'string' },
       version: { type: 'string' },
+      admin: { type: 'string' },
     },
   });
   const command = positionals.slice(0, 2).join(' ');
+  const erased = command === 'contacts erase' ? positionals.splice(2, 1)[0] : undefined;
   const ids = positionals.slice(2).map(Number);
   const takesIds = command === 'processors retry' || command === 'token revoke';
   if (!COMMANDS.has(command) || (!takesIds && ids.length > 0)) throw new UsageError(USAGE);
   if (command === 'token revoke' && (ids.length !== 1 || !Number.isSafeInteger(ids[0]))) {
     throw new UsageError('token revoke needs --workspace and one token id (see token list)');
   }
+  if (command === 'contacts erase' && (!erased || typeof values.workspace !== 'string')) throw new UsageError('contacts erase needs --workspace and a contact id');
+  const admin = values.admin === undefined ? null : Number(values.admin);
+  if (admin !== null && !(Number.isSafeInteger(admin) && admin > 0)) throw new UsageError('--admin is an admin id');
   if (command === 'processors retry' && (values.all ? ids.length > 0 : ids.length === 0 || !ids.every(Number.isSafeInteger))) {
     throw new UsageError('processors retry needs the ids of parked events (see processors parked) or --all');
   }
@@ -67,6 +73,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (command === 'processors parked') return await listParked(pool);
     if (command === 'processors retry') return await retryParkedEvents(pool, config, env, values.all ? 'all' : { ids });
     const workspaces = new WorkspacesService(pool, { tokenCacheMs: config.tokenCacheMs });
+    if (command === 'contacts erase') return await eraseContact(pool, config, workspaces, values.workspace as string, erased!, admin);
     if (command.startsWith('segments ')) return await segments(command, values, pool, workspaces);
     if (command.startsWith('token ') || command === 'client-secret rotate') return await secrets(command, values, ids[0], config, workspaces);
     if (command === 'workspace create') {
@@ -82,6 +89,18 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 }
 
 export class UsageError extends Error {}
+
+/** POST /contacts/{id}/erase by an operator: the same erasure, recorded with actor `system` (and the admin, if named). */
+async function eraseContact(pool: Parameters<typeof contactEraserFor>[0], config: AppConfig, workspaces: WorkspacesService, workspaceId: string, contactId: string, admin: number | null) {
+  if (!(await workspaces.findWorkspace(workspaceId))) throw new UsageError(`no workspace ${workspaceId}`);
+  const metadata = { actor: { type: 'system' as const, id: 'cli:contacts-erase' }, request_id: null };
+  try {
+    return await contactEraserFor(pool, config).erase(workspaceId, contactId, admin, metadata, nowInSeconds());
+  } catch (error) {
+    if (error instanceof ContactNotFoundError) throw new UsageError(`no contact ${contactId} in workspace ${workspaceId}`);
+    throw error;
+  }
+}
 
 type Values = Record<string, string | boolean | undefined>;
 

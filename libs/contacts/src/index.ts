@@ -45,3 +45,5 @@ export { CompanySegments1764200000970 } from './store/migrations/1764200000970-c
 export { DataEventListIndex1764200000980 } from './store/migrations/1764200000980-data-event-list-index.js';
 export { CompanyStreams1764200000920 } from './store/migrations/1764200000920-company-streams.js';
 export { PERSONAL_DATA } from './erasure/personal-data.js';
+export { ContactEraser, type ErasedContact, type ErasureStatement, contactEraser } from './erasure/contact-eraser.js';
+export { ContactErasureModule } from './erasure/erasure.module.js';

@@ -25,6 +25,16 @@ export function parkedErrorText(error: unknown): string {
   return text.length > PARKED_ERROR_MAX_CHARS ? `${text.slice(0, PARKED_ERROR_MAX_CHARS - 3)}...` : text;
 }
 
+/**
+ * For an erasure, a statement of its append (it reads the `stream` CTE): the errors of the owner's parked events
+ * are replaced, since an error's text may quote a value. The rows stay, so that the events are still retried (they
+ * decode with their values erased).
+ */
+export function parkedErrorsErasure(workspaceId: string, streamIds: readonly string[], bind: (value: unknown) => string): string {
+  return `UPDATE es_parked_events SET error = '[erased]'
+           WHERE workspace_id = ${bind(workspaceId)} AND stream_id = ANY(${bind(streamIds)}::text[]) AND EXISTS (SELECT 1 FROM stream)`;
+}
+
 export interface ParkedEvent {
   id: number;
   processor: string;

@@ -18,7 +18,7 @@ import {
   TagDeletions1764200000940,
 } from '@app/contacts';
 import { Checkpoints1764200000050, DataKeys1764200001000, EventLog1764200000000, IdempotencyKeys1764200001020, ParkedEvents1764200000650 } from '@app/event-store';
-import { WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
+import { WebhookDeliveryContacts1764200001050, WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
 import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, TokenLifecycle1764200001030, Workspaces1764200000100 } from '@app/workspaces';
 
 /** Every library's migrations, in timestamp order: the API, the worker, the CLI and the tests run them at start. */
@@ -51,4 +51,5 @@ export const MIGRATIONS = [
   DataKeys1764200001000,
   IdempotencyKeys1764200001020,
   TokenLifecycle1764200001030,
+  WebhookDeliveryContacts1764200001050,
 ];

@@ -9,3 +9,5 @@ export * from './subscriptions/webhook-subscriptions.service.js';
 export { Webhooks1764200000500 } from './migrations/1764200000500-webhooks.js';
 export { WebhookEventNames1764200000911 } from './migrations/1764200000911-webhook-event-names.js';
 export { EVENT_TOPIC } from './notifications/data-event-notifications.js';
+export { webhookDeliveriesErasure } from './notifications/delivery-erasure.js';
+export { WebhookDeliveryContacts1764200001050 } from './migrations/1764200001050-webhook-delivery-contacts.js';

@@ -34,6 +34,12 @@ export class FoldedDataEvents {
   }
 }
 
+/**
+ * An erased contact's data events have no read-model rows (its ContactErased deleted them): its data key's tombstone,
+ * written in the same transaction as that event, says which contacts are erased.
+ */
+const NOT_ERASED = `NOT EXISTS (SELECT 1 FROM es_data_keys k WHERE k.workspace_id = s.workspace_id AND k.owner_id = s.contact_id AND k.erased_at IS NOT NULL)`;
+
 /** The rebuild of contact_event_summaries and contact_data_event_keys from every data-event stream. */
 export const dataEventRebuild: RebuildPart = {
   streamType: DATA_EVENT_STREAM,
@@ -69,11 +75,11 @@ export const dataEventRebuild: RebuildPart = {
   async refill(client) {
     const summaries = await client.query(
       `INSERT INTO contact_event_summaries (workspace_id, contact_id, event_name, count, first_at, last_at, version)
-       SELECT workspace_id, contact_id, event_name, count, first_at, last_at, version FROM rebuild_event_summaries`,
+       SELECT workspace_id, contact_id, event_name, count, first_at, last_at, version FROM rebuild_event_summaries s WHERE ${NOT_ERASED}`,
     );
     const keys = await client.query(
       `INSERT INTO contact_data_event_keys (workspace_id, contact_id, event_name, created_at, stream_position)
-       SELECT workspace_id, contact_id, event_name, created_at, stream_position FROM rebuild_event_keys`,
+       SELECT workspace_id, contact_id, event_name, created_at, stream_position FROM rebuild_event_keys s WHERE ${NOT_ERASED}`,
     );
     return { event_summaries: summaries.rowCount ?? 0, event_keys: keys.rowCount ?? 0 };
   },

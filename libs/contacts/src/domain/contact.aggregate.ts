@@ -108,6 +108,14 @@ export function changeLifecycle(state: ContactState, action: LifecycleAction, { 
   }
 }
 
+/**
+ * Erases a contact whatever its lifecycle (a deleted or merged-away contact's log still holds its values): one
+ * ContactErased, or nothing when it is erased already. `adminId`: the admin who asked, when known.
+ */
+export function eraseContact(state: ContactState, adminId: number | null, { now }: Pick<DecisionContext, 'now'>): ContactEvent[] {
+  return state.erased ? [] : [{ type: 'ContactErased', data: { admin_id: adminId, occurred_at: now } }];
+}
+
 /** What a merge records: the lead's values and relations on the user's stream, the end on the lead's. */
 export interface MergeEvents {
   lead: ContactEvent[];

@@ -110,3 +110,10 @@ export class ChangeTooLargeError extends IntercomError {
     super('request_too_large', 413, `The change is too large to record: its event would be ${bytes} bytes, over the limit of ${limit} bytes`);
   }
 }
+
+/** POST /contacts/{id}/erase named an admin that is not one of the workspace's. */
+export class ErasingAdminNotFoundError extends ParameterInvalidError {
+  constructor() {
+    super('The admin specified is not a member of the workspace', 'admin_id');
+  }
+}

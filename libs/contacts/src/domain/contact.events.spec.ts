@@ -19,6 +19,7 @@ const CATALOGUE = Object.keys({
   SubscriptionConsentRemoved: true,
   ContactMergedInto: true,
   ContactMergedFrom: true,
+  ContactErased: true,
 } satisfies Record<ContactEvent['type'], true>);
 
 describe('toContactEvent', () => {

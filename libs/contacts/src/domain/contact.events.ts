@@ -81,6 +81,11 @@ export interface MergedData {
   opted_out_ids: string[];
 }
 
+/**
+ * Final, on any contact (live, archived, deleted or merged away): its personal data is erased (docs/erasure.md). It
+ * carries who and when only; the values are gone with the contact's data key, deleted in the same transaction.
+ */
+export interface ContactErased { type: 'ContactErased'; data: At<{ admin_id: number | null }> }
 /** On the lead's stream, final: it was merged into a user. */
 export interface ContactMergedInto { type: 'ContactMergedInto'; data: At<{ into_contact_id: string }> }
 /** On the user's stream: a lead was merged in. */
@@ -101,9 +106,16 @@ export type ContactEvent =
   | SubscriptionConsentSet
   | SubscriptionConsentRemoved
   | ContactMergedInto
-  | ContactMergedFrom;
+  | ContactMergedFrom
+  | ContactErased;
 
 export const CUSTOM_PREFIX = 'custom_attributes.';
+
+/** What a personal value reads as once erased: the codec's ERASED (libs/event-store/src/crypto), which the domain cannot import. */
+export const ERASED_VALUE = '[erased]';
+
+/** The contact fields that hold personal values (with every custom attribute value): erasure blanks them. */
+export const PERSONAL_FIELDS = ['external_id', 'email', 'phone', 'name', 'avatar'] as const satisfies readonly (keyof WritableFields)[];
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<ContactEvent['type']>([
   'ContactCreated',
@@ -121,6 +133,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<ContactEvent['type']>([
   'SubscriptionConsentRemoved',
   'ContactMergedInto',
   'ContactMergedFrom',
+  'ContactErased',
 ]);
 
 export class UnknownContactEventError extends Error {

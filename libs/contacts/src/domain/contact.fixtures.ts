@@ -58,6 +58,7 @@ export const archived = (at = NOW): EventOf<'ContactArchived'> => ({ type: 'Cont
 export const unarchived = (at = NOW): EventOf<'ContactUnarchived'> => ({ type: 'ContactUnarchived', data: { occurred_at: at } });
 export const blocked = (at = NOW): EventOf<'ContactBlocked'> => ({ type: 'ContactBlocked', data: { occurred_at: at } });
 export const deleted = (at = NOW): EventOf<'ContactDeleted'> => ({ type: 'ContactDeleted', data: { occurred_at: at } });
+export const erased = (adminId: number | null = null, at = NOW): EventOf<'ContactErased'> => ({ type: 'ContactErased', data: { admin_id: adminId, occurred_at: at } });
 export const tagged = (tagId: string, at = NOW, adminId: number | null = null): EventOf<'ContactTagged'> => ({
   type: 'ContactTagged',
   data: { tag_id: tagId, admin_id: adminId, occurred_at: at },

@@ -10,6 +10,7 @@ import {
   consentSet,
   created,
   deleted,
+  erased,
   fold,
   mergedFrom,
   mergedInto,
@@ -39,6 +40,7 @@ const ONE_OF_EACH = {
   SubscriptionConsentRemoved: consentRemoved('s1'),
   ContactMergedInto: mergedInto('u1'),
   ContactMergedFrom: mergedFrom('l1', { tag_ids: ['t9'] }),
+  ContactErased: erased(),
 } satisfies { [T in ContactEvent['type']]: Extract<ContactEvent, { type: T }> };
 const LATER = Object.values(ONE_OF_EACH).filter((event) => event.type !== 'ContactCreated');
 

@@ -1,4 +1,4 @@
-import { CUSTOM_PREFIX, type ContactEvent, type CustomValue, type FieldChanges, type WritableFields } from './contact.events.js';
+import { CUSTOM_PREFIX, type ContactEvent, type CustomValue, ERASED_VALUE, type FieldChanges, PERSONAL_FIELDS, type WritableFields } from './contact.events.js';
 
 export type DataType = 'string' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime';
 
@@ -19,6 +19,8 @@ export interface ContactState extends WritableFields {
   /** Set by the final events: such a contact is gone from every read. */
   deleted?: boolean;
   merged_into?: string;
+  /** Set by ContactErased, final too: its personal values read as ERASED_VALUE. */
+  erased?: boolean;
 }
 
 const without = (ids: string[], id: string) => ids.filter((x) => x !== id);
@@ -99,6 +101,12 @@ export function evolve(state: ContactState | null, event: ContactEvent): Contact
       break;
     case 'ContactMergedInto':
       next.merged_into = event.data.into_contact_id;
+      break;
+    case 'ContactErased':
+      // The same state as a fold of the log once the key is gone (every sealed value reads as ERASED_VALUE).
+      for (const field of PERSONAL_FIELDS) if (next[field] !== null) next[field] = ERASED_VALUE;
+      for (const name of Object.keys(next.custom_attributes)) next.custom_attributes[name] = ERASED_VALUE;
+      next.erased = true;
       break;
     case 'ContactMergedFrom':
       applyChanges(next, event.data.changes);

@@ -31,7 +31,7 @@ export class GetContactAsOfHandler implements IQueryHandler<GetContactAsOfQuery,
       if ((event.data.occurred_at as number) > asOf) break;
       state = after;
     }
-    if (!state || state.deleted || state.merged_into) throw new ContactNotFoundError();
+    if (!state || state.deleted || state.merged_into || state.erased) throw new ContactNotFoundError();
     return state;
   }
 }

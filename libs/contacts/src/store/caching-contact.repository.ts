@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EventMetadata } from '@app/event-store';
+import type { EventMetadata, InlineProjection } from '@app/event-store';
 import type { ContactEvent } from '../domain/contact.events.js';
 import { ByteBudgetCache, jsonBytes } from '@app/intercom';
 import { ContactRepository, type ContactStream, type ContactView } from './contact.repository.js';
@@ -24,16 +24,16 @@ export class CachingContactRepository extends ContactRepository {
     return stream;
   }
 
-  override async saveAll(writes: [ContactStream, ContactEvent[]][], metadata: EventMetadata): Promise<ContactView[]> {
+  override async saveAll(writes: [ContactStream, ContactEvent[], InlineProjection?][], metadata: EventMetadata): Promise<ContactView[]> {
     for (const [stream] of writes) this.recent.delete(key(stream.workspaceId, stream.id));
     const views = await super.saveAll(writes, metadata);
     views.forEach((view, i) => this.remember({ ...writes[i][0], ...view }));
     return views;
   }
 
-  /** A deleted or merged-away contact is forgotten instead. */
+  /** A deleted, merged-away or erased contact is forgotten instead. */
   private remember({ workspaceId, id, state, version }: ContactStream): void {
-    if (state && !state.deleted && !state.merged_into) this.recent.set(key(workspaceId, id), { state, version });
+    if (state && !state.deleted && !state.merged_into && !state.erased) this.recent.set(key(workspaceId, id), { state, version });
     else this.recent.delete(key(workspaceId, id));
   }
 }

@@ -54,6 +54,16 @@ export class ContactSnapshots {
     return rows[0] ?? STREAM_START;
   }
 
+  /** The stream's state at its version, from the nearest snapshot: also a contact's that has no row (deleted, merged away). */
+  async current(workspaceId: string, contactId: string): Promise<Snapshot> {
+    const version = await this.store.streamVersion(workspaceId, contactId);
+    if (version === 0) return STREAM_START;
+    const from = await this.atOrBefore(workspaceId, contactId, version);
+    let state = from.state;
+    for await (const { after } of this.replay(workspaceId, contactId, from, version)) state = after;
+    return { version, state };
+  }
+
   /**
    * The events after `from` up to version `to`, folded one by one with the aggregate's `evolve`. Reads
    * SNAPSHOT_EVERY events at a time, so a consumer that stops early reads no further.

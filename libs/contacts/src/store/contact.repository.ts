@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventMetadata, EventTooLargeError, PG_POOL, PostgresEventStore, StreamVersionConflictError } from '@app/event-store';
+import { type EventMetadata, EventTooLargeError, type InlineProjection, PG_POOL, PostgresEventStore, StreamVersionConflictError } from '@app/event-store';
 import { type ExpectedVersions, IntercomError, PreconditionFailedError, allows } from '@app/intercom';
 import type pg from 'pg';
 import type { DecisionContext, MergeEvents } from '../domain/contact.aggregate.js';
@@ -103,6 +103,27 @@ export class ContactRepository {
     });
   }
 
+  /**
+   * Changes a contact whatever its lifecycle: `fold` reads its state from the log, since a deleted or merged-away
+   * contact has no row (erasure). `extra`: statements over other tables, run in the same append statement.
+   */
+  changeFromLog(
+    stream: { workspaceId: string; id: string },
+    metadata: EventMetadata,
+    fold: () => Promise<ContactStream>,
+    decide: (state: ContactState) => ContactEvent[],
+    extra: InlineProjection,
+  ): Promise<ContactWrite> {
+    return this.run([stream.workspaceId, stream.id], async () => {
+      const folded = await fold();
+      if (!folded.state) throw new ContactNotFoundError();
+      const events = decide(folded.state);
+      if (events.length === 0) return { state: folded.state, version: folded.version, events, decidedOn: folded.state };
+      const [view] = await this.saveAll([[folded, events, extra]], metadata);
+      return { ...view, events, decidedOn: folded.state };
+    });
+  }
+
   async load(workspaceId: string, id: string, _fresh = true): Promise<ContactStream> {
     const { rows } = await this.pool.query({ name: 'contacts_load', text: LOAD, values: [workspaceId, id] });
     return { workspaceId, id, state: rows[0]?.state ?? null, version: rows[0]?.version ?? 0, cached: false };
@@ -114,17 +135,17 @@ export class ContactRepository {
     return view;
   }
 
-  /** Several streams in one transaction (a merge): all or nothing. */
-  async saveAll(writes: [ContactStream, ContactEvent[]][], metadata: EventMetadata): Promise<ContactView[]> {
+  /** Several streams in one transaction (a merge): all or nothing. A write's `extra` statements run in its append. */
+  async saveAll(writes: [ContactStream, ContactEvent[], InlineProjection?][], metadata: EventMetadata): Promise<ContactView[]> {
     const changes = writes.map(([stream, events]) => projectEvents(stream.state, stream.version, events));
-    const requests = writes.map(([stream, events], i) => ({
+    const requests = writes.map(([stream, events, extra], i) => ({
       workspaceId: stream.workspaceId,
       streamId: stream.id,
       streamType: CONTACT_STREAM,
       expectedVersion: stream.version,
       events,
       metadata,
-      projection: inlineProjection(stream.workspaceId, stream.id, changes[i]),
+      projection: withExtra(inlineProjection(stream.workspaceId, stream.id, changes[i]), extra),
     }));
     try {
       const results = requests.length === 1 ? [await this.store.append<ContactView>(requests[0])] : await this.store.appendAll<ContactView>(requests);
@@ -173,6 +194,10 @@ export class ContactRepository {
  * a rare cycle by failing one transaction, which is then retried like a version conflict.
  */
 const isDeadlock = (error: unknown) => (error as { code?: string }).code === '40P01';
+
+/** The projection's statements, then `extra`'s: the first statement's rows stay the committed contact. */
+const withExtra = (projection: InlineProjection, extra?: InlineProjection): InlineProjection =>
+  extra ? (bind) => [...[projection(bind)].flat(), ...[extra(bind)].flat()] : projection;
 
 /** A version remembered by this process may be behind the stream's: only a fresh load may fail a precondition. */
 function refuseUnlessCached(stream: ContactStream): typeof STALE {

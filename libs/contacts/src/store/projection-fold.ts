@@ -23,7 +23,7 @@ export const push = (columns: Record<string, unknown[]>, values: unknown[]): voi
  * Notes stay on the stream that wrote them here; the swap applies the note moves once every stream is staged.
  */
 export class FoldedStreams {
-  readonly streams = { workspace: [] as string[], id: [] as string[], version: [] as number[], state: [] as (string | null)[] };
+  readonly streams = { workspace: [] as string[], id: [] as string[], version: [] as number[], state: [] as (string | null)[], erased: [] as boolean[] };
   readonly notes = { workspace: [] as string[], id: [] as string[], stream: [] as string[], body: [] as string[], admin: [] as number[], at: [] as number[] };
   readonly merges = { workspace: [] as string[], from: [] as string[], into: [] as string[], at: [] as number[] };
   readonly noteMoves = { workspace: [] as string[], from: [] as string[], into: [] as string[] };
@@ -47,7 +47,7 @@ export class FoldedStreams {
   private addStream(stream: StoredEvent[]): void {
     const { workspaceId, streamId, streamPosition } = stream[stream.length - 1];
     const change = projectEvents(null, 0, stream.map(toContactEvent));
-    push(this.streams, [workspaceId, streamId, streamPosition, change.live ? JSON.stringify(change.state) : null]);
+    push(this.streams, [workspaceId, streamId, streamPosition, change.live ? JSON.stringify(change.state) : null, change.erased]);
     for (const note of change.notes) push(this.notes, [workspaceId, note.id, streamId, note.body, note.admin_id, note.created_at]);
     for (const merge of change.merges) push(this.merges, [workspaceId, streamId, merge.into_id, merge.merged_at]);
     for (const from of change.notesMovedFrom) push(this.noteMoves, [workspaceId, from, streamId]);

@@ -60,7 +60,7 @@ export const PICK_STREAMS = '(workspace_id, stream_id) IN (SELECT * FROM unnest(
 export const contactRebuild: RebuildPart = {
   streamType: CONTACT_STREAM,
   staging: `
-    CREATE TEMP TABLE rebuild_streams (workspace_id text, stream_id text, version bigint, state jsonb);
+    CREATE TEMP TABLE rebuild_streams (workspace_id text, stream_id text, version bigint, state jsonb, erased boolean);
     CREATE TEMP TABLE rebuild_notes (workspace_id text, id text, stream_id text, body text, admin_id bigint, created_at bigint, contact_id text);
     CREATE TEMP TABLE rebuild_merges (workspace_id text, from_id text, into_id text, merged_at bigint);
     CREATE TEMP TABLE rebuild_note_moves (workspace_id text, from_id text, into_id text);
@@ -208,7 +208,9 @@ async function catchUp(client: pg.Client, decoder: EventDecoder, part: RebuildPa
 
 async function stage(client: pg.Client, page: FoldedStreams): Promise<void> {
   const { streams: s, notes: n, merges: m, noteMoves: v, tagApplications: a, snapshots: p } = page;
-  await client.query('INSERT INTO rebuild_streams SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[])', [s.workspace, s.id, s.version, s.state]);
+  await client.query('INSERT INTO rebuild_streams SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::boolean[])', [
+    s.workspace, s.id, s.version, s.state, s.erased,
+  ]);
   if (n.id.length > 0) {
     await client.query(
       'INSERT INTO rebuild_notes SELECT *, s FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS u(w, i, s, b, a, c)',
@@ -240,6 +242,10 @@ async function refill(client: pg.Client): Promise<{ contacts: number; notes: num
     );
     if (moved.rowCount === 0) break;
   }
+  // An erased contact's notes are gone, those merged into it too (an erased lead's own notes were never staged).
+  await client.query(
+    'DELETE FROM rebuild_notes n USING rebuild_streams s WHERE s.erased AND s.workspace_id = n.workspace_id AND s.stream_id = n.contact_id',
+  );
   const contacts = await client.query(
     'INSERT INTO contacts (workspace_id, id, version, state) SELECT workspace_id, stream_id, version, state FROM rebuild_streams WHERE state IS NOT NULL',
   );

@@ -54,6 +54,11 @@ export interface ReadModelChange {
   snapshots: SnapshotRow[];
   /** How these events move the workspace's count of listed contacts (contact_counts): -1, 0 or +1. */
   visibleDelta: number;
+  /**
+   * The contact ends erased: its notes (its own, wherever a merge moved them, and those merged in), tag applications,
+   * snapshots, merge row and data-event read models are deleted. The rebuild writes none of them for it either.
+   */
+  erased: boolean;
 }
 
 /**
@@ -63,12 +68,15 @@ export interface ReadModelChange {
 export const COUNTER_SLOTS = 8;
 
 /** Listed in GET /contacts: live and not archived (the SQL of the same rule is contactColumns().visible). */
-export const isListed = (state: ContactState | null): boolean => state !== null && !state.deleted && !state.merged_into && !state.archived;
+export const isListed = (state: ContactState | null): boolean => isLive(state) && !state!.archived;
+
+/** Whether the contact has a contacts row: not deleted, merged away or erased. */
+const isLive = (state: ContactState | null): boolean => state !== null && !state.deleted && !state.merged_into && !state.erased;
 
 /** `before` is the state at `version` (0 and null for a new stream). */
 export function projectEvents(before: ContactState | null, version: number, events: readonly ContactEvent[]): ReadModelChange {
   let state = before;
-  const change: ReadModelChange = { state, live: false, notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [], visibleDelta: 0 };
+  const change: ReadModelChange = { state, live: false, notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [], visibleDelta: 0, erased: false };
   const applications = new Map<string, TagApplicationRow>();
   for (const [i, event] of events.entries()) {
     const previous = state;
@@ -94,7 +102,11 @@ export function projectEvents(before: ContactState | null, version: number, even
   }
   change.tagApplications = [...applications.values()];
   const visibleDelta = Number(isListed(state)) - Number(isListed(before));
-  return { ...change, state, live: state !== null && !state.deleted && !state.merged_into, visibleDelta };
+  if (state?.erased) {
+    // An erased contact keeps no row that its values could be in; a replay (whose values read as erased) agrees.
+    return { ...change, state, live: false, notes: [], merges: [], tagApplications: [], snapshots: [], visibleDelta, erased: true };
+  }
+  return { ...change, state, live: isLive(state), visibleDelta, erased: false };
 }
 
 /**
@@ -146,6 +158,7 @@ export function inlineProjection(workspaceId: string, contactId: string, change:
          ON CONFLICT DO NOTHING`,
       );
     }
+    if (change.erased) statements.push(...erasedRows(ws, id, bind(change.state!.note_ids)));
     if (change.visibleDelta !== 0) {
       // A merge appends the user before the lead (contact.repository.ts), and only the lead's count moves:
       // the counter row is the last lock its transaction takes, so it cannot deadlock with another append.
@@ -157,4 +170,21 @@ export function inlineProjection(workspaceId: string, contactId: string, change:
     }
     return statements;
   };
+}
+
+/**
+ * The rows an erased contact leaves in its own read models, deleted in the append of ContactErased. Its contacts row
+ * goes with the first statement, and with it (by trigger) its contact_search_values, company_contacts and
+ * company_contact_stats share. `noteIds`: the notes its stream added, which a merge may have moved to a user.
+ */
+function erasedRows(ws: string, id: string, noteIds: string): string[] {
+  const guard = 'AND EXISTS (SELECT 1 FROM stream)';
+  return [
+    `DELETE FROM contact_notes WHERE workspace_id = ${ws} AND (contact_id = ${id} OR id = ANY(${noteIds}::text[])) ${guard}`,
+    `DELETE FROM contact_tag_applications WHERE workspace_id = ${ws} AND contact_id = ${id} ${guard}`,
+    `DELETE FROM contact_snapshots WHERE workspace_id = ${ws} AND contact_id = ${id} ${guard}`,
+    `DELETE FROM contact_merges WHERE workspace_id = ${ws} AND from_id = ${id} ${guard}`,
+    `DELETE FROM contact_event_summaries WHERE workspace_id = ${ws} AND contact_id = ${id} ${guard}`,
+    `DELETE FROM contact_data_event_keys WHERE workspace_id = ${ws} AND contact_id = ${id} ${guard}`,
+  ];
 }

@@ -129,9 +129,7 @@ export class PersonalDataCodec implements EventCodec {
    * append of the erasure event), so both commit together. Call `forget` once that committed.
    */
   eraseStatement(workspaceId: string, owner: string, bind: (value: unknown) => string): string {
-    return `INSERT INTO es_data_keys AS k (workspace_id, owner_id, master_key_id, wrapped_key, erased_at)
-            SELECT ${bind(workspaceId)}, ${bind(owner)}, NULL, NULL, now() FROM stream
-            ON CONFLICT (workspace_id, owner_id) DO UPDATE SET master_key_id = NULL, wrapped_key = NULL, erased_at = coalesce(k.erased_at, now())`;
+    return dataKeyErasure(workspaceId, owner, bind);
   }
 
   /** This process's copy of the owner's key is dropped (other replicas drop theirs within readTrustMs for reads). */
@@ -218,6 +216,17 @@ export class PersonalDataCodec implements EventCodec {
     }
     return found;
   }
+}
+
+/**
+ * The statement that deletes an owner's data key and leaves its tombstone, for an append statement (it reads the
+ * `stream` CTE): what `eraseStatement` runs, and what an erasure runs whatever the codec (the tombstone also tells
+ * the rebuild that the owner is erased).
+ */
+export function dataKeyErasure(workspaceId: string, owner: string, bind: (value: unknown) => string): string {
+  return `INSERT INTO es_data_keys AS k (workspace_id, owner_id, master_key_id, wrapped_key, erased_at)
+          SELECT ${bind(workspaceId)}, ${bind(owner)}, NULL, NULL, now() FROM stream
+          ON CONFLICT (workspace_id, owner_id) DO UPDATE SET master_key_id = NULL, wrapped_key = NULL, erased_at = coalesce(k.erased_at, now())`;
 }
 
 const PLAIN_ENCODER: StreamEncoder = { encode: (event) => event.data as Record<string, unknown> };

@@ -136,10 +136,15 @@ export function isClaimLost(error: unknown): boolean {
  * (409) rather than run again. Bounded by a day of the workspace's keys.
  */
 export async function eraseStoredAnswers(db: Queryable, workspaceId: string, contactId: string): Promise<number> {
-  const { rowCount } = await db.query(
-    `UPDATE idempotency_keys SET body = NULL, applied_at = coalesce(applied_at, now()), answered_at = coalesce(answered_at, now())
-      WHERE workspace_id = $1 AND (stream_id = $2 OR strpos(body, $2) > 0)`,
-    [workspaceId, contactId],
-  );
+  const values: unknown[] = [];
+  const bind = (value: unknown) => `$${values.push(value)}`;
+  const { rowCount } = await db.query(`WITH stream AS (SELECT 1) ${storedAnswersErasure(workspaceId, contactId, bind)}`, values);
   return rowCount ?? 0;
+}
+
+/** eraseStoredAnswers as a statement of an append (it reads the `stream` CTE), so that it commits with ContactErased. */
+export function storedAnswersErasure(workspaceId: string, contactId: string, bind: (value: unknown) => string): string {
+  const id = bind(contactId);
+  return `UPDATE idempotency_keys SET body = NULL, applied_at = coalesce(applied_at, now()), answered_at = coalesce(answered_at, now())
+           WHERE workspace_id = ${bind(workspaceId)} AND (stream_id = ${id} OR strpos(body, ${id}) > 0) AND EXISTS (SELECT 1 FROM stream)`;
 }

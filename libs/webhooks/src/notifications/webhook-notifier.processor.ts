@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type CompanyState, type ContactState, companyStatesAfter, isCompanyEvent, tagNamesOf, toCompanyEvent, toContactEvent } from '@app/contacts';
+import { type CompanyState, type ContactState, companyStatesAfter, contactIdOfStream, isCompanyEvent, tagNamesOf, toCompanyEvent, toContactEvent } from '@app/contacts';
 import { type LogProcessor, PoisonEventError, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
 import { LogProcessorProvider } from '@app/processors';
 import type pg from 'pg';
@@ -10,6 +10,7 @@ import { type CompanyExtras, companyNotificationsOf } from './company-notificati
 import { NOTIFYING_EVENTS, notificationsOf } from './contact-notifications.js';
 import { EVENT_TOPIC, dataEventNotification } from './data-event-notifications.js';
 import { statesAfter } from './contact-states.js';
+import { webhookDeliveriesErasure } from './delivery-erasure.js';
 
 const enqueued = new Counter({ name: 'webhook_notifications_enqueued_total', help: 'Deliveries queued for a subscription', labelNames: ['topic'] });
 
@@ -29,10 +30,10 @@ const ACTIVE_SUBSCRIPTIONS = `
 
 // Rows keep their order in the log: a subscription's queue is sent by id.
 const INSERT_DELIVERIES = `
-  INSERT INTO webhook_deliveries (workspace_id, subscription_id, topic, event_id, notification_id, item, occurred_at)
-  SELECT r.workspace_id, r.subscription_id, r.topic, r.event_id, r.notification_id, r.item, r.occurred_at
+  INSERT INTO webhook_deliveries (workspace_id, subscription_id, contact_id, topic, event_id, notification_id, item, occurred_at)
+  SELECT r.workspace_id, r.subscription_id, r.contact_id, r.topic, r.event_id, r.notification_id, r.item, r.occurred_at
     FROM jsonb_to_recordset($1::jsonb)
-      AS r(n integer, workspace_id text, subscription_id text, topic text, event_id uuid, notification_id text, item jsonb, occurred_at bigint)
+      AS r(n integer, workspace_id text, subscription_id text, contact_id text, topic text, event_id uuid, notification_id text, item jsonb, occurred_at bigint)
    ORDER BY r.n
   ON CONFLICT (workspace_id, subscription_id, event_id, topic) DO NOTHING`;
 
@@ -55,6 +56,16 @@ export class WebhookNotifier implements LogProcessor {
   }
 
   async handle(events: StoredEvent[], tx: pg.PoolClient): Promise<void> {
+    await this.notify(events, tx);
+    // No topic (Intercom has none for erasure): what was queued for the contact, by this batch too, loses its values.
+    for (const event of events.filter((e) => e.type === 'ContactErased')) {
+      const values: unknown[] = [];
+      const statement = webhookDeliveriesErasure(event.workspaceId, event.streamId, (value) => `$${values.push(value)}`);
+      await tx.query(`WITH stream AS (SELECT 1) ${statement}`, values);
+    }
+  }
+
+  private async notify(events: StoredEvent[], tx: pg.PoolClient): Promise<void> {
     const candidates = events.filter((event) => NOTIFYING_EVENTS.has(event.type) || event.type === 'DataEventTracked');
     if (candidates.length === 0) return;
     const subscribers = await activeSubscribers(tx, candidates);
@@ -80,6 +91,8 @@ export class WebhookNotifier implements LogProcessor {
         n: rows.length,
         workspace_id: event.workspaceId,
         subscription_id: subscriber.id,
+        // The contact it is about, which an erasure scrubs it by; none for a company's notification.
+        contact_id: isCompanyEvent(event.type) ? null : contactIdOfStream(event.streamId),
         topic,
         event_id: event.eventId,
         notification_id: `notif_${randomUUID()}`,
