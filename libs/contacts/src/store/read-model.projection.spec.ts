@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { archived, created, deleted, fold, mergedFrom, mergedInto, noteAdded, stateOf, tagged, untagged, updated } from '../domain/contact.fixtures.js';
+import { archived, created, deleted, erased, fold, mergedFrom, mergedInto, noteAdded, stateOf, tagged, untagged, updated } from '../domain/contact.fixtures.js';
 import { COUNTER_SLOTS, type ReadModelChange, SNAPSHOT_EVERY, inlineProjection, projectEvents } from './read-model.projection.js';
 
 const COUNT_DOWN =
   `INSERT INTO contact_counts (workspace_id, slot, visible) SELECT "w1", floor(random() * ${COUNTER_SLOTS})::smallint, -1::bigint FROM stream ` +
   'ON CONFLICT (workspace_id, slot) DO UPDATE SET visible = contact_counts.visible + EXCLUDED.visible';
 
-const nothing = { notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [] };
+const nothing = { notes: [], notesMovedFrom: [], merges: [], tagApplications: [], snapshots: [], erased: false };
 
 describe('projectEvents', () => {
   it('keeps a created contact live with its folded state', () => {
@@ -31,6 +31,16 @@ describe('projectEvents', () => {
     expect(change).toMatchObject({ live: false, ...nothing });
     expect(change.state?.deleted).toBe(true);
     expect(projectEvents(stateOf(created(), deleted(1500)), 2, [archived()]).live).toBe(false);
+  });
+
+  it('takes an erased contact out, and writes none of its rows, whatever its events did', () => {
+    const change = projectEvents(stateOf(created(), noteAdded('n1')), 2, [erased(7)]);
+    expect(change).toMatchObject({ ...nothing, live: false, erased: true, visibleDelta: -1 });
+    expect(change.state).toMatchObject({ erased: true, email: '[erased]' });
+    // A replay of the whole stream (the rebuild) agrees: no note, no tag application, no merge row, no snapshot.
+    const lead = created({ contact_id: 'lead', role: 'lead' });
+    const events = [lead, noteAdded('n1'), tagged('t1'), mergedInto('user', 3000), ...Array.from({ length: SNAPSHOT_EVERY }, (_, i) => archived(3001 + i)), erased()];
+    expect(projectEvents(null, 0, events)).toMatchObject({ ...nothing, live: false, erased: true, visibleDelta: 0 });
   });
 
   it('takes a lead merged into a user out, and records where it lives on', () => {
@@ -202,6 +212,15 @@ describe('inlineProjection', () => {
     );
     expect(statements[2]).toMatch(/^INSERT INTO contact_snapshots \(workspace_id, contact_id, version, state\) SELECT \$1, \$2, s\.version, s\.state FROM stream, jsonb_to_recordset\(\$\d+::jsonb\)/);
     expect(resolved[2]).toContain(JSON.stringify(JSON.stringify([{ version: SNAPSHOT_EVERY, state: fold([tagged('t1', 1100, 7)], before) }])));
+  });
+
+  it('deletes an erased contact\'s row and every row of its read models, its notes wherever a merge moved them', () => {
+    const { statements, resolved } = render(projectEvents(stateOf(created(), noteAdded('n1')), 2, [erased()]));
+    expect(statements[0]).toMatch(/^DELETE FROM contacts WHERE workspace_id = \$1 AND id = \$2 /);
+    const deletes = resolved.slice(1).map((statement) => /^DELETE FROM (\w+) /.exec(statement)?.[1]);
+    expect(deletes).toEqual(['contact_notes', 'contact_tag_applications', 'contact_snapshots', 'contact_merges', 'contact_event_summaries', 'contact_data_event_keys', undefined]);
+    expect(resolved[1]).toContain(`(contact_id = "c1" OR id = ANY(["n1"]::text[]))`);
+    expect(resolved.at(-1)).toBe(COUNT_DOWN);
   });
 
   it('binds every value, so none is spliced into the SQL', () => {
