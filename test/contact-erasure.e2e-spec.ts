@@ -247,7 +247,16 @@ describe('contact erasure', () => {
     await populated(personalValues('kept'));
     const live = await read();
     expect(live.contacts.length).toBeGreaterThan(0);
-    await rebuildContactProjections(t.pool, t.app.get(PostgresEventStore));
+    // Waiting its turn: another test file may be running one.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rebuildContactProjections(t.pool, t.app.get(PostgresEventStore));
+        break;
+      } catch (error) {
+        if (!String(error).includes('another projection rebuild is running') || attempt > 50) throw error;
+        await sleep(500);
+      }
+    }
     expect(await read()).toEqual(live);
   });
 
@@ -266,9 +275,12 @@ describe('contact erasure', () => {
   it('records the admin who asked, and refuses one that is not of the workspace', async () => {
     const contact = await me.ok.contacts.create({ email: `admin-${randomBytes(4).toString('hex')}@example.com` });
     const [admin] = (await me.ok.admins.list()).admins;
-    const bad = await me.post(`/contacts/${contact.id}/erase`, { admin_id: '999999999' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'admin_id' });
+    for (const admin_id of ['999999999', { id: 1 }]) {
+      const bad = await me.post(`/contacts/${contact.id}/erase`, { admin_id });
+      expect(bad.status, bad.text).toBe(400);
+      expect(bad.body.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'admin_id' });
+    }
+    expect(await eventCount(contact.id)).toBe(1);
     expect((await me.ok.post(`/contacts/${contact.id}/erase`, { admin_id: admin.id })).erased).toBe(true);
     const { rows } = await t.pool.query(`SELECT data FROM es_events WHERE stream_id = $1 AND event_type = 'ContactErased'`, [contact.id]);
     expect(rows.map((row) => row.data.admin_id)).toEqual([Number(admin.id)]);

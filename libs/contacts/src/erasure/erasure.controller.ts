@@ -17,7 +17,7 @@ export class ErasureController {
   @ApiOperation({ summary: "Erase a contact's personal data (live, archived, deleted or merged); again: the same answer, nothing written" })
   @Post(':id/erase')
   @HttpCode(200)
-  erase(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: EraseContactRequest | undefined, @EventMeta() meta: EventMetadata) {
-    return this.commands.execute(new EraseContactCommand(auth.workspaceId, id, body?.admin_id ?? null, meta));
+  erase(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: EraseContactRequest, @EventMeta() meta: EventMetadata) {
+    return this.commands.execute(new EraseContactCommand(auth.workspaceId, id, body.admin_id ?? null, meta));
   }
 }

@@ -82,6 +82,18 @@ describe('the personal-data codec in the event store', () => {
     expect((await later.readStreamRange(ws, id, 2, 2))[0].data).toEqual({ email: { from: null, to: ERASED } });
   });
 
+  it("reads an erased owner's values written in plain text (before sealing) as erased too; an owner never keyed stays as written", async () => {
+    const plain = new PostgresEventStore(pool, new PersonalDataCodec(pool, { keyring: new MasterKeyring(master), policy, encrypt: false }));
+    const ws = `w-${randomUUID()}`;
+    const [erased, kept] = [randomUUID(), randomUUID()];
+    await append(plain, ws, erased, 0, [{ type: 'Created', data: { email: 'plain@example.com', plan: 'pro' } }]);
+    await append(plain, ws, kept, 0, [{ type: 'Created', data: { email: 'kept@example.com' } }]);
+    await pool.query(`INSERT INTO es_data_keys (workspace_id, owner_id, erased_at) VALUES ($1, $2, now())`, [ws, erased]);
+    const reader = new PostgresEventStore(pool, codec());
+    expect((await reader.readStreamRange(ws, erased, 1, 1))[0].data).toEqual({ email: ERASED, plan: 'pro' });
+    expect((await reader.readStreamRange(ws, kept, 1, 1))[0].data).toEqual({ email: 'kept@example.com' });
+  });
+
   it('rotation re-wraps every data key under the new master key without touching an event, and everything stays readable', async () => {
     const oldMaster = randomBytes(32);
     const ws = `w-${randomUUID()}`;

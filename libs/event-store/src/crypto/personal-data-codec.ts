@@ -101,6 +101,8 @@ export class PersonalDataCodec implements EventCodec {
     const { policy } = this.options;
     const wanted = new Map<string, { workspaceId: string; owner: string }>();
     const known = new Map<string, Buffer | null>();
+    // Owners whose key was deleted (a tombstone), as opposed to owners that never had one.
+    const erased = new Set<string>();
     const now = Date.now();
     for (const row of rows) {
       if (!policy.eventTypes.has(row.event_type)) continue;
@@ -108,18 +110,26 @@ export class PersonalDataCodec implements EventCodec {
       const key = cacheKey(row.workspace_id, owner);
       if (known.has(key) || wanted.has(key)) continue;
       const cached = this.keys.get(key);
-      if (cached && now - cached.loadedAt < this.readTrustMs) known.set(key, cached.key);
-      else wanted.set(key, { workspaceId: row.workspace_id, owner });
+      if (cached && now - cached.loadedAt < this.readTrustMs) {
+        known.set(key, cached.key);
+        if (!cached.key) erased.add(key);
+      } else wanted.set(key, { workspaceId: row.workspace_id, owner });
     }
     if (wanted.size > 0) {
       const found = await this.loadKeys([...wanted.values()]);
-      for (const [key] of wanted) known.set(key, found.get(key) ?? null);
+      for (const [key] of wanted) {
+        known.set(key, found.get(key) ?? null);
+        if (found.has(key) && !found.get(key)) erased.add(key);
+      }
     }
     return {
       decode: (data, type, workspaceId, streamId) => {
         if (!policy.eventTypes.has(type)) return data;
         const owner = policy.ownerOf(streamId);
-        return openAll(data, known.get(cacheKey(workspaceId, owner)) ?? null, aadOf(workspaceId, owner)) as Record<string, unknown>;
+        const key = cacheKey(workspaceId, owner);
+        const opened = openAll(data, known.get(key) ?? null, aadOf(workspaceId, owner));
+        // An erased owner's values written in plain text (before sealing, or by the bench switch) read as erased too.
+        return (erased.has(key) ? sealPersonal(opened, policy, null, aadOf(workspaceId, owner)) : opened) as Record<string, unknown>;
       },
     };
   }
