@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { CompanySegments1764200000970, CompanyStreams1764200000920, evolveCompany, rebuildContactProjections, toCompanyEvent } from '@app/contacts';
 import { PostgresEventStore, migrate } from '@app/event-store';
 import { MIGRATIONS } from '@app/runtime';
 import { WorkspacesService } from '@app/workspaces';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from './support/api.js';
 import { storedEvents } from './support/stored-events.js';
+import { type OwnDatabase, ownDatabase } from './support/own-database.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const holders = async (t: TestApp, companyId: string) =>
@@ -47,22 +47,16 @@ describe('company read models kept by the contact projection', () => {
 
 describe('migration 920 on a database with catalog companies', () => {
   let url: string;
-  let admin: pg.Client;
+  let database: OwnDatabase;
   let t: TestApp | undefined;
-  const name = `contacts_mig_${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    const server = new URL(inject('databaseUrl'));
-    admin = new pg.Client({ connectionString: server.toString() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    server.pathname = `/${name}`;
-    url = server.toString();
+    database = await ownDatabase('contacts_mig');
+    url = database.url;
   });
   afterAll(async () => {
     await t?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('turns each row into a stream of one CompanyCreated, keeps its values, plan and user count, and takes new events on top', async () => {

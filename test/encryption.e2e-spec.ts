@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateMasterKey } from '@app/event-store';
 import { runCli } from '../apps/contacts-api/src/cli-commands.js';
 import { api } from './support/api.js';
+import { type OwnDatabase, ownDatabase } from './support/own-database.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** Everything es_events holds for the contact's streams (its own and its data events), as text. */
@@ -11,7 +12,10 @@ const logText = async (t: TestApp, contactId: string) =>
 
 const historyValues = async (t: TestApp, token: string, contactId: string) => JSON.stringify((await api(t).as(token).ok.contacts.history(contactId, { per_page: 50 })).data);
 
+// A database of its own: its data keys are wrapped by master keys that the other files' processes, reading the
+// shared test database's whole log (rebuilds, relays), do not hold.
 describe('personal values in the log', () => {
+  let database: OwnDatabase;
   const oldKey = generateMasterKey();
   const newKey = generateMasterKey();
   let t: TestApp;
@@ -29,7 +33,8 @@ describe('personal values in the log', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ ENCRYPTION_KEY: oldKey });
+    database = await ownDatabase('contacts_enc');
+    t = await startTestApp({ DATABASE_URL: database.url, ENCRYPTION_KEY: oldKey });
     const ws = await t.newWorkspace('encryption');
     token = ws.access_token;
     const me = api(t).as(ws);
@@ -40,7 +45,10 @@ describe('personal values in the log', () => {
     await me.ok.notes.add(contactId, { body: values.note });
     expect((await me.dataEvents.track({ event_name: 'enc-seen', created_at: 1_700_000_000, id: contactId, metadata: { code: values.meta } })).status).toBe(202);
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
 
   it('stores them sealed: none of the values is in es_events, one data key row exists, and the API reads them back', async () => {
     const text = await logText(t, contactId);
@@ -55,10 +63,10 @@ describe('personal values in the log', () => {
 
   it('keys rotate re-wraps the data keys under the new master key without touching an event; the new key alone reads everything', async () => {
     const before = await logText(t, contactId);
-    const rotated = (await runCli(['keys', 'rotate'], { DATABASE_URL: inject('databaseUrl'), ENCRYPTION_KEY: newKey, ENCRYPTION_PREVIOUS_KEYS: oldKey })) as Record<string, number>;
+    const rotated = (await runCli(['keys', 'rotate'], { DATABASE_URL: database.url, ENCRYPTION_KEY: newKey, ENCRYPTION_PREVIOUS_KEYS: oldKey })) as Record<string, number>;
     expect(rotated.rewrapped).toBeGreaterThanOrEqual(1);
     expect(await logText(t, contactId)).toBe(before);
-    const fresh = await startTestApp({ ENCRYPTION_KEY: newKey });
+    const fresh = await startTestApp({ DATABASE_URL: database.url, ENCRYPTION_KEY: newKey });
     try {
       const history = await historyValues(fresh, token, contactId);
       for (const value of [values.email, values.name, values.newName]) expect(history).toContain(value);
@@ -71,7 +79,7 @@ describe('personal values in the log', () => {
   });
 
   it('the bench-only switch stores new events unencrypted, and creates no data key', async () => {
-    const plain = await startTestApp({ ENCRYPTION_KEY: newKey, ENCRYPTION_BENCH_DISABLE: 'true' });
+    const plain = await startTestApp({ DATABASE_URL: database.url, ENCRYPTION_KEY: newKey, ENCRYPTION_BENCH_DISABLE: 'true' });
     try {
       const ws = await plain.newWorkspace('bench');
       const email = `plain-${randomUUID()}@example.com`;
