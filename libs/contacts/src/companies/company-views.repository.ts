@@ -39,13 +39,14 @@ export interface PageRequest {
 }
 
 // What every read adds to the rows it picks (`picked`: workspace_id, id, state, version, ord): a few index reads each.
+// A deleted tag (a tombstone until its walk untags every company, tags/tag-detacher.ts) leaves the tags at once.
 const DECORATED = `
   SELECT p.state, p.version,
          coalesce((SELECT sum(s.users) FROM company_contact_stats s WHERE s.workspace_id = p.workspace_id AND s.company_id = p.id), 0)::int AS user_count,
          (SELECT max(s.last_request_at) FROM company_contact_stats s WHERE s.workspace_id = p.workspace_id AND s.company_id = p.id) AS last_request_at,
          coalesce((SELECT json_agg(json_build_object('id', t.id::text, 'name', t.name, 'applied_at', ct.applied_at, 'admin_id', ct.admin_id)
                                    ORDER BY ct.applied_at, ct.tag_id)
-                     FROM company_tags ct JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id::bigint
+                     FROM company_tags ct JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id::bigint AND t.deleted_at IS NULL
                     WHERE ct.workspace_id = p.workspace_id AND ct.company_id = p.id), '[]') AS tags
     FROM picked p ORDER BY p.ord`;
 

@@ -1,6 +1,7 @@
 import { Inject, Optional } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CursorInvalidError } from '@app/intercom';
+import { TagCatalog } from '../tags/tag-catalog.repository.js';
 import { MAX_LISTED } from './company.request.js';
 import type { ListPage } from './company.response.js';
 import { decodeListKey, encodeListKey } from './company-cursor.js';
@@ -48,6 +49,7 @@ export const SCROLL_PAGE = 50;
 export class ListCompaniesHandler implements IQueryHandler<ListCompaniesQuery, ListPage<Company>> {
   constructor(
     private readonly companies: CompanyViews,
+    private readonly tags: TagCatalog,
     @Optional() @Inject(COMPANY_SEGMENTS) private readonly segments: CompanySegments | null,
   ) {}
 
@@ -63,6 +65,8 @@ export class ListCompaniesHandler implements IQueryHandler<ListCompaniesQuery, L
       const found = (await this.segments?.companies(workspaceId, params.segment_id, request)) ?? { items: [], total: 0 };
       return pageOf(found.items, found.total, page, perPage, limit);
     }
+    // A deleted tag lists no company at once, while its walk still untags them (tags/tag-detacher.ts).
+    if (params.tag_id !== undefined && !(await this.tags.find(workspaceId, params.tag_id))) return pageOf([], 0, page, perPage, limit);
     const [items, total] = await Promise.all([
       limit === 0 ? [] : params.tag_id !== undefined ? this.companies.tagged(workspaceId, params.tag_id, request) : this.companies.page(workspaceId, request),
       this.companies.count(workspaceId, params.tag_id),
