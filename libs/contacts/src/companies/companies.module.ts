@@ -6,7 +6,7 @@ import { TagCatalog } from '../tags/tag-catalog.repository.js';
 import { AttachCompanyHandler } from './attach-company.handler.js';
 import { CompaniesController } from './companies.controller.js';
 import { PlanCatalog } from './company-plans.repository.js';
-import { ListCompanySegmentsHandler } from './company-segments.js';
+import { EmbeddedSegments, ListCompanySegmentsHandler } from './company-segments.js';
 import { CompanyStoreModule } from './company-store.module.js';
 import { CompanyViews } from './company-views.repository.js';
 import { ContactCompaniesController } from './contact-companies.controller.js';
@@ -42,6 +42,7 @@ import { TagCompaniesHandler } from './tag-companies.handler.js';
     ScrollCompaniesHandler,
     ListCompanyContactsHandler,
     ListCompanySegmentsHandler,
+    EmbeddedSegments,
     GetCompanyHistoryHandler,
     AttachCompanyHandler,
     DetachCompanyHandler,

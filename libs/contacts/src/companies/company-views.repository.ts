@@ -4,6 +4,7 @@ import { isNumericId } from '@app/intercom';
 import type pg from 'pg';
 import type { CompanyState } from '../domain/company.state.js';
 import type { ContactState } from '../domain/contact.state.js';
+import type { SegmentItem } from './company-segments.js';
 
 /** A tag as it stands on a company. */
 export interface CompanyTag {
@@ -22,6 +23,8 @@ export interface Company {
   /** The latest last_seen_at of a contact while it held the company; null when none was ever seen. */
   last_request_at: number | null;
   tags: CompanyTag[];
+  /** The company segments it matches, where the answer embeds them (company-segments.ts: EmbeddedSegments); else none. */
+  segments?: SegmentItem[];
 }
 
 /** A position in the list order (created_at, id). */
