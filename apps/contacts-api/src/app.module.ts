@@ -64,6 +64,7 @@ export class AppModule {
         RequestBoundsModule.forRoot({
           longPollsPerWorkspace: config.longPollsPerWorkspace,
           longPollsPerProcess: config.longPollsPerProcess,
+          tagDetachInRequest: config.tagDetachInRequest,
         }),
         CqrsModule.forRoot(),
         WorkspacesModule.forRoot({ tokenCacheMs: config.tokenCacheMs }),

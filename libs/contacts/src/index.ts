@@ -10,7 +10,6 @@ export * from './domain/company.events.js';
 export * from './domain/company.state.js';
 export { renderCompany, renderDeletedCompany } from './companies/company.response.js';
 export { COMPANY_STREAM } from './companies/company.repository.js';
-export { UntagCompaniesCommand } from './companies/untag-companies.handler.js';
 export { COMPANY_SEGMENTS, type CompanySegments, type SegmentItem } from './companies/company-segments.js';
 export { type CompanySnapshot, companyStatesAfter } from './companies/company-snapshots.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
@@ -39,6 +38,7 @@ export { DataEvents1764200000910 } from './store/migrations/1764200000910-data-e
 export { ContactSearchValues1764200000800 } from './store/migrations/1764200000800-contact-search-values.js';
 export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/1764200000810-contact-search-trigrams-by-field.js';
 export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-deletions.js';
+export { TagDeletionCompanies1764200001040 } from './store/migrations/1764200001040-tag-deletion-companies.js';
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
 export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-company-notes.js';
 export { CompanySegments1764200000970 } from './store/migrations/1764200000970-company-segments.js';

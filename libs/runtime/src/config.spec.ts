@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: '-1', REDIS_URL: 'http://cache' })).toThrow(/RATE_LIMIT_PER_MINUTE[\s\S]*REDIS_URL/);
   });
 
+  it('reads TAG_DETACH_IN_REQUEST from 0 to 100,000, 1,000 by default', () => {
+    expect(loadConfig({}).tagDetachInRequest).toBe(1000);
+    expect(loadConfig({ TAG_DETACH_IN_REQUEST: '0' }).tagDetachInRequest).toBe(0);
+    expect(() => loadConfig({ TAG_DETACH_IN_REQUEST: '100001' })).toThrow(/TAG_DETACH_IN_REQUEST must be an integer from 0 to 100000/);
+  });
+
   it('reads MAX_EVENT_BYTES within 4 KiB to 896 KiB', () => {
     expect(loadConfig({ MAX_EVENT_BYTES: '4096' }).maxEventBytes).toBe(4096);
     expect(() => loadConfig({ MAX_EVENT_BYTES: '4095' })).toThrow(/MAX_EVENT_BYTES must be an integer from 4096 to 917504/);

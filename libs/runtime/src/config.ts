@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Concurrent long-polls (GET /changes with wait > 0) per workspace, and per process. */
   longPollsPerWorkspace: number;
   longPollsPerProcess: number;
+  /** Companies and contacts a DELETE /tags/{id} untags before it answers (companies first); the worker untags the rest. */
+  tagDetachInRequest: number;
   natsUrl?: string;
   /** The JetStream stream the relay publishes to; created when missing. */
   natsStream: string;
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpKeepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 3_600_000),
     longPollsPerWorkspace: int('LONG_POLL_MAX_PER_WORKSPACE', 10, 1, 10_000),
     longPollsPerProcess: int('LONG_POLL_MAX_PER_PROCESS', 100, 1, 100_000),
+    tagDetachInRequest: int('TAG_DETACH_IN_REQUEST', 1000, 0, 100_000),
     natsUrl: url('NATS_URL', ['nats:', 'tls:', 'ws:', 'wss:']),
     natsStream: pattern('NATS_STREAM', STREAM_NAME, 'CONTACTS', 'letters, digits, - and _ (at most 64)'),
     natsSubjectPrefix: pattern('NATS_SUBJECT_PREFIX', SUBJECT_PREFIX, 'contacts', 'dot-separated tokens of letters, digits, - and _'),

@@ -16,6 +16,7 @@ import {
   CompanySegments1764200000970,
   DataEventListIndex1764200000980,
   TagDeletions1764200000940,
+  TagDeletionCompanies1764200001040,
 } from '@app/contacts';
 import { Checkpoints1764200000050, DataKeys1764200001000, EventLog1764200000000, IdempotencyKeys1764200001020, ParkedEvents1764200000650 } from '@app/event-store';
 import { WebhookDeliveryContacts1764200001050, WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
@@ -51,5 +52,6 @@ export const MIGRATIONS = [
   DataKeys1764200001000,
   IdempotencyKeys1764200001020,
   TokenLifecycle1764200001030,
+  TagDeletionCompanies1764200001040,
   WebhookDeliveryContacts1764200001050,
 ];

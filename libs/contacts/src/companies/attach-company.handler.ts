@@ -3,6 +3,7 @@ import type { EventMetadata } from '@app/event-store';
 import { attachCompany } from '../domain/contact-relations.aggregate.js';
 import { ContactRepository } from '../store/contact.repository.js';
 import { CompanyNotFoundError, CompanyNotSpecifiedError } from '../domain/company.errors.js';
+import { EmbeddedSegments } from './company-segments.js';
 import { type Company, CompanyViews } from './company-views.repository.js';
 
 /** Attach a company to a contact; an attached one records nothing. `companyId` is whatever the client sent. */
@@ -22,6 +23,7 @@ export class AttachCompanyHandler implements ICommandHandler<AttachCompanyComman
   constructor(
     private readonly contacts: ContactRepository,
     private readonly companies: CompanyViews,
+    private readonly segments: EmbeddedSegments,
   ) {}
 
   async execute({ workspaceId, contactId, companyId, metadata }: AttachCompanyCommand): Promise<Company> {
@@ -34,6 +36,6 @@ export class AttachCompanyHandler implements ICommandHandler<AttachCompanyComman
     // Read again: user_count counts this contact now.
     const after = await this.companies.find(workspaceId, companyId);
     if (!after) throw new CompanyNotFoundError();
-    return after;
+    return this.segments.of(workspaceId, after);
   }
 }

@@ -125,5 +125,9 @@ export class CompaniesController {
 
 
 /** The company's stream version, the shape's version, and a digest of what other read models add to the answer. */
-const companyTag = ({ version, user_count, last_request_at, tags }: Company, apiVersion: ApiVersion) =>
-  entityTag(version, apiVersion, tagDigest([user_count, last_request_at, tags.map((tag) => [tag.id, tag.name])]));
+const companyTag = ({ version, user_count, last_request_at, tags, segments = [] }: Company, apiVersion: ApiVersion) =>
+  entityTag(
+    version,
+    apiVersion,
+    tagDigest([user_count, last_request_at, tags.map((tag) => [tag.id, tag.name]), segments.map((segment) => [segment.id, segment.name, segment.updated_at])]),
+  );

@@ -6,8 +6,8 @@ import { TagCatalog } from '../tags/tag-catalog.repository.js';
 import { AttachCompanyHandler } from './attach-company.handler.js';
 import { CompaniesController } from './companies.controller.js';
 import { PlanCatalog } from './company-plans.repository.js';
-import { CompanyRepository } from './company.repository.js';
-import { ListCompanySegmentsHandler } from './company-segments.js';
+import { EmbeddedSegments, ListCompanySegmentsHandler } from './company-segments.js';
+import { CompanyStoreModule } from './company-store.module.js';
 import { CompanyViews } from './company-views.repository.js';
 import { ContactCompaniesController } from './contact-companies.controller.js';
 import { DeleteCompanyHandler } from './delete-company.handler.js';
@@ -19,7 +19,6 @@ import { ListCompanyContactsHandler } from './list-company-contacts.handler.js';
 import { ListContactCompaniesHandler } from './list-contact-companies.handler.js';
 import { SaveCompanyHandler, UpdateCompanyHandler } from './save-company.handler.js';
 import { TagCompaniesHandler } from './tag-companies.handler.js';
-import { UntagCompaniesHandler } from './untag-companies.handler.js';
 
 /**
  * Companies as streams of their own (company.events.ts), their read models, and companies on contacts
@@ -27,10 +26,9 @@ import { UntagCompaniesHandler } from './untag-companies.handler.js';
  */
 @Module({
   // SegmentsModule binds COMPANY_SEGMENTS (company segments: segments/company-segment-reader.ts).
-  imports: [CqrsModule, ContactStoreModule, SegmentsModule],
+  imports: [CqrsModule, ContactStoreModule, CompanyStoreModule, SegmentsModule],
   controllers: [CompaniesController, ContactCompaniesController],
   providers: [
-    CompanyRepository,
     CompanyViews,
     PlanCatalog,
     TagCatalog,
@@ -38,19 +36,17 @@ import { UntagCompaniesHandler } from './untag-companies.handler.js';
     UpdateCompanyHandler,
     DeleteCompanyHandler,
     TagCompaniesHandler,
-    UntagCompaniesHandler,
     GetCompanyHandler,
     FindCompanyHandler,
     ListCompaniesHandler,
     ScrollCompaniesHandler,
     ListCompanyContactsHandler,
     ListCompanySegmentsHandler,
+    EmbeddedSegments,
     GetCompanyHistoryHandler,
     AttachCompanyHandler,
     DetachCompanyHandler,
     ListContactCompaniesHandler,
   ],
-  // Company notes (company-notes/) write through the same repository, so through the same per-company queue.
-  exports: [CompanyRepository],
 })
 export class CompaniesModule {}

@@ -4,6 +4,7 @@ import { isNumericId } from '@app/intercom';
 import type pg from 'pg';
 import type { CompanyState } from '../domain/company.state.js';
 import type { ContactState } from '../domain/contact.state.js';
+import type { SegmentItem } from './company-segments.js';
 
 /** A tag as it stands on a company. */
 export interface CompanyTag {
@@ -22,6 +23,8 @@ export interface Company {
   /** The latest last_seen_at of a contact while it held the company; null when none was ever seen. */
   last_request_at: number | null;
   tags: CompanyTag[];
+  /** The company segments it matches, where the answer embeds them (company-segments.ts: EmbeddedSegments); else none. */
+  segments?: SegmentItem[];
 }
 
 /** A position in the list order (created_at, id). */
@@ -39,13 +42,14 @@ export interface PageRequest {
 }
 
 // What every read adds to the rows it picks (`picked`: workspace_id, id, state, version, ord): a few index reads each.
+// A deleted tag (a tombstone until its walk untags every company, tags/tag-detacher.ts) leaves the tags at once.
 const DECORATED = `
   SELECT p.state, p.version,
          coalesce((SELECT sum(s.users) FROM company_contact_stats s WHERE s.workspace_id = p.workspace_id AND s.company_id = p.id), 0)::int AS user_count,
          (SELECT max(s.last_request_at) FROM company_contact_stats s WHERE s.workspace_id = p.workspace_id AND s.company_id = p.id) AS last_request_at,
          coalesce((SELECT json_agg(json_build_object('id', t.id::text, 'name', t.name, 'applied_at', ct.applied_at, 'admin_id', ct.admin_id)
                                    ORDER BY ct.applied_at, ct.tag_id)
-                     FROM company_tags ct JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id::bigint
+                     FROM company_tags ct JOIN tags t ON t.workspace_id = ct.workspace_id AND t.id = ct.tag_id::bigint AND t.deleted_at IS NULL
                     WHERE ct.workspace_id = p.workspace_id AND ct.company_id = p.id), '[]') AS tags
     FROM picked p ORDER BY p.ord`;
 

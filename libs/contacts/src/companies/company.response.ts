@@ -4,9 +4,10 @@ import type { ContactCompaniesPage } from './list-contact-companies.handler.js';
 /**
  * Intercom's company object, in the key order of the documented examples. Like them, it leaves out
  * size, website, industry and last_request_at when unset. The SDK types `name` as a string: an unnamed
- * company answers ''. Sessions are not tracked here (0); segments are listed by /companies/{id}/segments.
+ * company answers ''. Sessions are not tracked here (0); `segments` are the company segments it matches
+ * (EmbeddedSegments), empty where they were not probed (webhook notifications).
  */
-export function renderCompany({ state: c, user_count, last_request_at, tags }: Company): Record<string, unknown> {
+export function renderCompany({ state: c, user_count, last_request_at, tags, segments = [] }: Company): Record<string, unknown> {
   return {
     type: 'company',
     company_id: c.company_id,
@@ -24,7 +25,7 @@ export function renderCompany({ state: c, user_count, last_request_at, tags }: C
     ...(c.website !== null ? { website: c.website } : {}),
     ...(c.industry !== null ? { industry: c.industry } : {}),
     tags: { type: 'tag.list', tags: tags.map((tag) => ({ type: 'tag', id: tag.id, name: tag.name })) },
-    segments: { type: 'segment.list', segments: [] },
+    segments: { type: 'segment.list', segments },
     plan: c.plan !== null ? { type: 'plan', id: c.plan_id, name: c.plan } : {},
     custom_attributes: c.custom_attributes,
   };

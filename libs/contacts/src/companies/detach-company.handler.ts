@@ -3,6 +3,7 @@ import type { EventMetadata } from '@app/event-store';
 import { detachCompany } from '../domain/contact-relations.aggregate.js';
 import { ContactRepository } from '../store/contact.repository.js';
 import { CompanyNotFoundError } from '../domain/company.errors.js';
+import { EmbeddedSegments } from './company-segments.js';
 import { type Company, CompanyViews } from './company-views.repository.js';
 
 /** Detach a company from a contact; one that is not attached records nothing. */
@@ -22,6 +23,7 @@ export class DetachCompanyHandler implements ICommandHandler<DetachCompanyComman
   constructor(
     private readonly contacts: ContactRepository,
     private readonly companies: CompanyViews,
+    private readonly segments: EmbeddedSegments,
   ) {}
 
   async execute({ workspaceId, contactId, companyId, metadata }: DetachCompanyCommand): Promise<Company> {
@@ -32,6 +34,6 @@ export class DetachCompanyHandler implements ICommandHandler<DetachCompanyComman
     });
     const after = await this.companies.find(workspaceId, companyId);
     if (!after) throw new CompanyNotFoundError();
-    return after;
+    return this.segments.of(workspaceId, after);
   }
 }

@@ -1,5 +1,6 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CompanyNotFoundError } from '../domain/company.errors.js';
+import { EmbeddedSegments } from './company-segments.js';
 import { type Company, CompanyViews } from './company-views.repository.js';
 
 /** A company by its Intercom id. */
@@ -24,22 +25,28 @@ export class FindCompanyQuery extends Query<Company> {
 
 @QueryHandler(GetCompanyQuery)
 export class GetCompanyHandler implements IQueryHandler<GetCompanyQuery, Company> {
-  constructor(private readonly companies: CompanyViews) {}
+  constructor(
+    private readonly companies: CompanyViews,
+    private readonly segments: EmbeddedSegments,
+  ) {}
 
   async execute({ workspaceId, id }: GetCompanyQuery): Promise<Company> {
     const company = await this.companies.find(workspaceId, id);
     if (!company) throw new CompanyNotFoundError();
-    return company;
+    return this.segments.of(workspaceId, company);
   }
 }
 
 @QueryHandler(FindCompanyQuery)
 export class FindCompanyHandler implements IQueryHandler<FindCompanyQuery, Company> {
-  constructor(private readonly companies: CompanyViews) {}
+  constructor(
+    private readonly companies: CompanyViews,
+    private readonly segments: EmbeddedSegments,
+  ) {}
 
   async execute({ workspaceId, by }: FindCompanyQuery): Promise<Company> {
     const company = by.company_id !== undefined ? await this.companies.byCompanyId(workspaceId, by.company_id) : await this.companies.byName(workspaceId, by.name!);
     if (!company) throw new CompanyNotFoundError();
-    return company;
+    return this.segments.of(workspaceId, company);
   }
 }

@@ -1,10 +1,11 @@
 import { Inject, Optional } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { CursorInvalidError } from '@app/intercom';
+import { TagCatalog } from '../tags/tag-catalog.repository.js';
 import { MAX_LISTED } from './company.request.js';
 import type { ListPage } from './company.response.js';
 import { decodeListKey, encodeListKey } from './company-cursor.js';
-import { COMPANY_SEGMENTS, type CompanySegments } from './company-segments.js';
+import { COMPANY_SEGMENTS, type CompanySegments, EmbeddedSegments } from './company-segments.js';
 import { type Company, CompanyViews, type ListKey } from './company-views.repository.js';
 
 export interface ListCompaniesParams {
@@ -48,10 +49,17 @@ export const SCROLL_PAGE = 50;
 export class ListCompaniesHandler implements IQueryHandler<ListCompaniesQuery, ListPage<Company>> {
   constructor(
     private readonly companies: CompanyViews,
+    private readonly tags: TagCatalog,
+    private readonly embedded: EmbeddedSegments,
     @Optional() @Inject(COMPANY_SEGMENTS) private readonly segments: CompanySegments | null,
   ) {}
 
   async execute({ workspaceId, params }: ListCompaniesQuery): Promise<ListPage<Company>> {
+    const page = await this.page(workspaceId, params);
+    return { ...page, items: await this.embedded.of(workspaceId, page.items) };
+  }
+
+  private async page(workspaceId: string, params: ListCompaniesParams): Promise<ListPage<Company>> {
     const perPage = params.per_page ?? DEFAULT_PER_PAGE;
     const page = params.page ?? 1;
     const after = params.starting_after === undefined ? null : decodeListKey(params.starting_after);
@@ -63,6 +71,8 @@ export class ListCompaniesHandler implements IQueryHandler<ListCompaniesQuery, L
       const found = (await this.segments?.companies(workspaceId, params.segment_id, request)) ?? { items: [], total: 0 };
       return pageOf(found.items, found.total, page, perPage, limit);
     }
+    // A deleted tag lists no company at once, while its walk still untags them (tags/tag-detacher.ts).
+    if (params.tag_id !== undefined && !(await this.tags.find(workspaceId, params.tag_id))) return pageOf([], 0, page, perPage, limit);
     const [items, total] = await Promise.all([
       limit === 0 ? [] : params.tag_id !== undefined ? this.companies.tagged(workspaceId, params.tag_id, request) : this.companies.page(workspaceId, request),
       this.companies.count(workspaceId, params.tag_id),
@@ -81,7 +91,10 @@ const keyOf = (company: Company): ListKey => ({ created_at: company.state.create
 
 @QueryHandler(ScrollCompaniesQuery)
 export class ScrollCompaniesHandler implements IQueryHandler<ScrollCompaniesQuery, { companies: Company[]; next: string | null }> {
-  constructor(private readonly companies: CompanyViews) {}
+  constructor(
+    private readonly companies: CompanyViews,
+    private readonly segments: EmbeddedSegments,
+  ) {}
 
   async execute({ workspaceId, scrollParam }: ScrollCompaniesQuery) {
     const after = scrollParam === undefined ? null : decodeListKey(scrollParam);
@@ -89,6 +102,6 @@ export class ScrollCompaniesHandler implements IQueryHandler<ScrollCompaniesQuer
     const companies = await this.companies.page(workspaceId, { order: 'asc', after, offset: 0, limit: SCROLL_PAGE });
     // Every page with companies hands on a scroll_param; the empty page after the last one ends the scroll.
     const last = companies[companies.length - 1];
-    return { companies, next: last ? encodeListKey(keyOf(last)) : null };
+    return { companies: await this.segments.of(workspaceId, companies), next: last ? encodeListKey(keyOf(last)) : null };
   }
 }

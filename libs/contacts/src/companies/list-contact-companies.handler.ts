@@ -1,6 +1,7 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { ContactNotFoundError } from '../domain/contact.errors.js';
 import { ContactViews } from '../store/contact-views.repository.js';
+import { EmbeddedSegments } from './company-segments.js';
 import { type Company, CompanyViews } from './company-views.repository.js';
 
 export interface ContactCompaniesPage {
@@ -27,13 +28,14 @@ export class ListContactCompaniesHandler implements IQueryHandler<ListContactCom
   constructor(
     private readonly contacts: ContactViews,
     private readonly companies: CompanyViews,
+    private readonly segments: EmbeddedSegments,
   ) {}
 
   async execute({ workspaceId, contactId, page, perPage }: ListContactCompaniesQuery): Promise<ContactCompaniesPage> {
     const view = await this.contacts.find(workspaceId, contactId);
     if (!view) throw new ContactNotFoundError();
     const ids = view.state.company_ids;
-    const companies = await this.companies.findMany(workspaceId, ids.slice((page - 1) * perPage, page * perPage));
+    const companies = await this.segments.of(workspaceId, await this.companies.findMany(workspaceId, ids.slice((page - 1) * perPage, page * perPage)));
     return { companies, total: ids.length, page, perPage };
   }
 }

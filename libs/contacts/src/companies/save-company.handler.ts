@@ -6,6 +6,7 @@ import { CompanyNotFoundError } from '../domain/company.errors.js';
 import type { UpdateCompanyRequest } from './company.request.js';
 import { PlanCatalog } from './company-plans.repository.js';
 import { CompanyRepository } from './company.repository.js';
+import { EmbeddedSegments } from './company-segments.js';
 import { type Company, CompanyViews } from './company-views.repository.js';
 
 /** POST /companies: Intercom's create-or-update by company_id. */
@@ -40,6 +41,7 @@ export class SaveCompanyHandler implements ICommandHandler<SaveCompanyCommand, C
     private readonly companies: CompanyRepository,
     private readonly views: CompanyViews,
     private readonly plans: PlanCatalog,
+    private readonly segments: EmbeddedSegments,
   ) {}
 
   async execute({ workspaceId, companyId, input, metadata }: SaveCompanyCommand): Promise<Company> {
@@ -51,7 +53,7 @@ export class SaveCompanyHandler implements ICommandHandler<SaveCompanyCommand, C
       (id, now) => createCompany(id, workspaceId, companyId, patch, now),
       (state, now) => updateCompany(state, patch, now),
     );
-    return (await this.views.find(workspaceId, write.state.id))!;
+    return this.segments.of(workspaceId, (await this.views.find(workspaceId, write.state.id))!);
   }
 }
 
@@ -61,6 +63,7 @@ export class UpdateCompanyHandler implements ICommandHandler<UpdateCompanyComman
     private readonly companies: CompanyRepository,
     private readonly views: CompanyViews,
     private readonly plans: PlanCatalog,
+    private readonly segments: EmbeddedSegments,
   ) {}
 
   async execute({ workspaceId, id, input, metadata, expected }: UpdateCompanyCommand): Promise<Company> {
@@ -70,7 +73,7 @@ export class UpdateCompanyHandler implements ICommandHandler<UpdateCompanyComman
     await this.companies.change(workspaceId, id, metadata, (state, now) => updateCompany(state, patch, now), expected);
     const company = await this.views.find(workspaceId, id);
     if (!company) throw new CompanyNotFoundError();
-    return company;
+    return this.segments.of(workspaceId, company);
   }
 }
 

@@ -5,7 +5,7 @@ import { ResourceNotFoundError } from '@app/intercom';
 import type pg from 'pg';
 import { tagCompany, untagCompany } from '../domain/company.aggregate.js';
 import { CompanyNotFoundError, CompanyNotSpecifiedError } from '../domain/company.errors.js';
-import { TagCatalog } from '../tags/tag-catalog.repository.js';
+import { TagCatalog, TagNotFoundError } from '../tags/tag-catalog.repository.js';
 import type { CompanyTagTarget } from './company.request.js';
 import { CompanyRepository } from './company.repository.js';
 
@@ -26,7 +26,7 @@ export class TagCompaniesCommand extends Command<TagBasic> {
   }
 }
 
-const TAG_BY_NAME = 'SELECT id::text, name FROM tags WHERE workspace_id = $1 AND lower(name) = lower($2)';
+const TAG_BY_NAME = 'SELECT id::text, name FROM tags WHERE workspace_id = $1 AND lower(name) = lower($2) AND deleted_at IS NULL';
 const RESOLVE = `
   SELECT w.n, c.id FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS w (id, company_id, n)
     LEFT JOIN companies c ON c.workspace_id = $1 AND (c.id = w.id OR (w.id IS NULL AND c.company_id = w.company_id))
@@ -59,7 +59,24 @@ export class TagCompaniesHandler implements ICommandHandler<TagCompaniesCommand,
         ),
       );
     }
+    await this.takeBackIfDeleted(workspaceId, targets.filter((t) => !t.untag).map((t) => t.id), tag.id, metadata);
     return tag;
+  }
+
+  /**
+   * As for contacts (tags/tag-contact.handler.ts): a tagging that read the tag just before DELETE /tags/{id} made it a
+   * tombstone may commit after the detaching walk passed its companies; reading the tag again after the commit closes
+   * that race, so the tag comes off those companies again and the answer is 404, as if the request came a moment later.
+   */
+  private async takeBackIfDeleted(workspaceId: string, ids: string[], tagId: string, metadata: EventMetadata): Promise<void> {
+    if (ids.length === 0 || !(await this.tags.isGone(workspaceId, tagId))) return;
+    for (const id of ids) {
+      await this.companies.change(workspaceId, id, metadata, (state, now) => untagCompany(state, tagId, now)).catch((error) => {
+        // Deleted meanwhile: its tags went with it.
+        if (!(error instanceof CompanyNotFoundError)) throw error;
+      });
+    }
+    throw new TagNotFoundError();
   }
 
   private async existing(workspaceId: string, name: string): Promise<TagBasic> {

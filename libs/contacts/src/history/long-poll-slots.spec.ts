@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_REQUEST_BOUNDS } from '../request-bounds.js';
 import { LongPollSlots, LongPollsExhaustedError, TooManyLongPollsError } from './long-poll-slots.js';
 
 describe('LongPollSlots', () => {
-  const slots = () => new LongPollSlots({ longPollsPerWorkspace: 2, longPollsPerProcess: 3 });
+  const slots = () => new LongPollSlots({ ...DEFAULT_REQUEST_BOUNDS, longPollsPerWorkspace: 2, longPollsPerProcess: 3 });
 
   it('refuses a workspace over its cap with 429 and Retry-After, and takes it again once a slot is given back', () => {
     const given = slots();

@@ -23,7 +23,7 @@ type Attributes = ReadonlyMap<string, DataType>;
 /**
  * Who is in a company segment, computed from the companies read model when asked (nothing is stored per member), on
  * the search pool (its shorter statement timeout). A company's segments are probes of that company's row by primary
- * key; a segment's page walks the list order (or the plan and industry indexes, migration 970) with the query as a
+ * key (a page's companies together); a segment's page walks the list order (or the plan and industry indexes, migration 970) with the query as a
  * condition, so it reads at most the workspace's companies; its count stops at COMPANY_EXACT_COUNT + 1 matches.
  */
 @Injectable()
@@ -36,20 +36,25 @@ export class CompanySegmentMembers {
     return new Map(rows.map((row) => [row.name, row.data_type]));
   }
 
-  /** The segments (of those given) the company matches, in their order; none for an unknown company. */
-  async matching(workspaceId: string, companyId: string, segments: readonly Segment[], attributes: Attributes): Promise<Segment[]> {
-    const matched: Segment[] = [];
+  /**
+   * The segments (of those given) each company matches, in their order, by company id; none for an unknown company.
+   * One statement per SEGMENTS_PER_STATEMENT segments probes all the companies' rows by primary key together, so a
+   * page of companies costs as many statements as one company.
+   */
+  async matching(workspaceId: string, companyIds: readonly string[], segments: readonly Segment[], attributes: Attributes): Promise<Map<string, Segment[]>> {
+    const matched = new Map<string, Segment[]>(companyIds.map((id) => [id, []]));
+    if (companyIds.length === 0) return matched;
     for (let i = 0; i < segments.length; i += SEGMENTS_PER_STATEMENT) {
       const chunk = segments.slice(i, i + SEGMENTS_PER_STATEMENT);
       const params = new SqlParams();
       const workspace = params.bind(workspaceId);
-      const id = params.bind(companyId, 'text');
+      const ids = params.bind([...new Set(companyIds)], 'text[]');
       const columns = chunk.map((segment, j) => `coalesce(${compiled(segment, attributes, params, workspace)}, false) AS m${j}`);
       const { rows } = await this.pool.query({
-        text: `SELECT ${columns.join(', ')} FROM companies c WHERE c.workspace_id = ${workspace} AND c.id = ${id}`,
+        text: `SELECT c.id, ${columns.join(', ')} FROM companies c WHERE c.workspace_id = ${workspace} AND c.id = ANY(${ids})`,
         values: params.values,
       });
-      matched.push(...chunk.filter((_, j) => rows[0]?.[`m${j}`] === true));
+      for (const row of rows) matched.get(row.id)!.push(...chunk.filter((_, j) => row[`m${j}`] === true));
     }
     return matched;
   }

@@ -11,8 +11,8 @@ import { renderSegment } from './segment.response.js';
 const COUNT_CONCURRENCY = 4;
 
 /**
- * Company segments as companies/ reads them (bound to COMPANY_SEGMENTS): GET /companies/{id}/segments and
- * GET /companies?segment_id=. Only segments whose target is companies: a contact segment's id lists no company,
+ * Company segments as companies/ reads them (bound to COMPANY_SEGMENTS): GET /companies/{id}/segments, the
+ * `segments` list of every company object the API answers, and GET /companies?segment_id=. Only segments whose target is companies: a contact segment's id lists no company,
  * as an unknown id does.
  */
 @Injectable()
@@ -23,11 +23,11 @@ export class CompanySegmentReader implements CompanySegments {
     private readonly views: CompanyViews,
   ) {}
 
-  async segmentsOf(workspaceId: string, companyId: string): Promise<SegmentItem[]> {
-    const segments = await this.catalog.list(workspaceId, 'companies');
-    if (segments.length === 0) return [];
-    const matched = await this.members.matching(workspaceId, companyId, segments, await this.attributes(workspaceId, segments));
-    return matched.map((segment) => renderSegment(segment));
+  async segmentsOf(workspaceId: string, companyIds: readonly string[]): Promise<Map<string, SegmentItem[]>> {
+    const segments = companyIds.length === 0 ? [] : await this.catalog.list(workspaceId, 'companies');
+    if (segments.length === 0) return new Map(companyIds.map((id) => [id, []]));
+    const matched = await this.members.matching(workspaceId, companyIds, segments, await this.attributes(workspaceId, segments));
+    return new Map([...matched].map(([id, found]) => [id, found.map((segment) => renderSegment(segment))]));
   }
 
   async companies(workspaceId: string, segmentId: string, page: PageRequest): Promise<{ items: Company[]; total: number }> {

@@ -9,6 +9,9 @@ export interface ClaimedDeletion {
   workspace_id: string;
   tag_id: string;
   metadata: EventMetadata;
+  /** The last company walked: the walk resumes after it until companies_done, then after `cursor` (contacts). */
+  company_cursor: string;
+  companies_done: boolean;
   cursor: string;
 }
 
@@ -19,7 +22,7 @@ const CLAIM = `
       WHERE done_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
         AND ($1::text IS NULL OR (workspace_id = $1 AND tag_id = $2))
       ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-  RETURNING d.workspace_id, d.tag_id, d.metadata, d.cursor`;
+  RETURNING d.workspace_id, d.tag_id, d.metadata, d.company_cursor, d.companies_done, d.cursor`;
 
 // Every contact that ever had the tag, by id after the cursor, and whether it still has it: archived contacts
 // included, deleted and merged-away ones (no row) not.
@@ -31,11 +34,26 @@ const NEXT_BATCH = `
     FROM next n LEFT JOIN contacts c ON c.workspace_id = $1 AND c.id = n.contact_id
    ORDER BY n.contact_id`;
 
+// The companies carrying the tag now (company_tags is their current tags), by id after the cursor.
+const NEXT_COMPANIES = `
+  SELECT company_id FROM company_tags WHERE workspace_id = $1 AND tag_id = $2 AND company_id > $3 ORDER BY company_id LIMIT $4`;
+
 const RECORD = `
-  UPDATE tag_deletions SET cursor = $3, detached = detached + $4,
-         claimed_until = CASE WHEN $6 THEN now() + make_interval(secs => ${CLAIM_SECONDS}) END,
-         done_at = CASE WHEN $5 THEN extract(epoch FROM now())::bigint END
+  UPDATE tag_deletions SET company_cursor = $3, companies_done = $4, companies_detached = companies_detached + $5,
+         cursor = $6, detached = detached + $7,
+         claimed_until = CASE WHEN $9 THEN now() + make_interval(secs => ${CLAIM_SECONDS}) END,
+         done_at = CASE WHEN $8 THEN extract(epoch FROM now())::bigint END
    WHERE workspace_id = $1 AND tag_id = $2`;
+
+/** What one batch walked: the cursors it reached and the companies and contacts it untagged. */
+export interface BatchProgress {
+  companyCursor: string;
+  companiesDone: boolean;
+  companiesDetached: number;
+  cursor: string;
+  detached: number;
+  done: boolean;
+}
 
 /** A contact the walk read: it is untagged only if it still has the tag. */
 export interface WalkedContact {
@@ -43,7 +61,7 @@ export interface WalkedContact {
   tagged: boolean;
 }
 
-/** The queue of tag deletions still detaching (tag_deletions, migration 940): claims, walks and progress. */
+/** The queue of tag deletions still detaching (tag_deletions, migrations 940 and 1040): claims, walks and progress. */
 @Injectable()
 export class TagDeletions {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
@@ -54,13 +72,29 @@ export class TagDeletions {
     return rows[0] ?? null;
   }
 
+  /** The next `limit` companies that carry the tag, after the company cursor. */
+  async nextCompanies(deletion: ClaimedDeletion, limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query(NEXT_COMPANIES, [deletion.workspace_id, deletion.tag_id, deletion.company_cursor, limit]);
+    return rows.map((row) => row.company_id);
+  }
+
   /** The next `limit` contacts that ever had the tag, after the cursor. */
   async next(deletion: ClaimedDeletion, limit: number): Promise<WalkedContact[]> {
     return (await this.pool.query(NEXT_BATCH, [deletion.workspace_id, deletion.tag_id, deletion.cursor, limit])).rows;
   }
 
-  /** Stores the cursor and the count detached; keeps the claim (a request walking on) or releases it. */
-  async record(deletion: ClaimedDeletion, cursor: string, detached: number, done: boolean, keep: boolean): Promise<void> {
-    await this.pool.query(RECORD, [deletion.workspace_id, deletion.tag_id, cursor, detached, done, keep && !done]);
+  /** Stores the cursors and the counts detached; keeps the claim (a request walking on) or releases it. */
+  async record(deletion: ClaimedDeletion, batch: BatchProgress, keep: boolean): Promise<void> {
+    await this.pool.query(RECORD, [
+      deletion.workspace_id,
+      deletion.tag_id,
+      batch.companyCursor,
+      batch.companiesDone,
+      batch.companiesDetached,
+      batch.cursor,
+      batch.detached,
+      batch.done,
+      keep && !batch.done,
+    ]);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CompanyStoreModule } from '../companies/company-store.module.js';
 import { ContactStoreModule } from '../store/contact-store.module.js';
 import { ContactTagsController } from './contact-tags.controller.js';
 import { DeleteTagHandler } from './delete-tag.handler.js';
@@ -18,10 +19,11 @@ import { UntagContactHandler } from './untag-contact.handler.js';
 
 /**
  * The workspace's tag catalog, and tags on contacts (ContactTagged/ContactUntagged events). The detaching of deleted
- * tags runs where the log processors run (TagDetachmentModule); requests walk only a deletion's first contacts.
+ * tags runs where the log processors run (TagDetachmentModule); requests walk only a deletion's first companies and
+ * contacts.
  */
 @Module({
-  imports: [CqrsModule, ContactStoreModule],
+  imports: [CqrsModule, ContactStoreModule, CompanyStoreModule],
   controllers: [TagsController, ContactTagsController],
   providers: [
     TagCatalog,
