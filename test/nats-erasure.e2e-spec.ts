@@ -1,8 +1,10 @@
 import { CONTACT_STREAM } from '@app/contacts';
 import { type LogProcessor, LogSubscription, PostgresEventStore, type StoredEvent } from '@app/event-store';
 import { LogProcessorsRunner, NatsRelay } from '@app/processors';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { register } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { api } from './support/api.js';
 import { NatsProbe, type StreamMessage, relayedWorkspace, uniqueTarget } from './support/nats.js';
 import { type EventRow, storedEvents, workspaceEvents } from './support/stored-events.js';
@@ -17,14 +19,25 @@ describe.skipIf(!NATS_URL)('an erased contact on the NATS stream', () => {
   const relayName = `nats-relay:${target.stream}`;
   let t: TestApp;
   let probe: NatsProbe;
+  // A database of its own: this branch's contact aggregate does not know ContactErased yet, and a rebuild that
+  // other files run over the shared test database's whole log would meet it.
+  const database = `contacts_nats_erasure_${randomBytes(4).toString('hex')}`;
+  const server = new URL(inject('databaseUrl'));
+  const admin = new pg.Client({ connectionString: server.toString() });
 
   beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    const url = new URL(server);
+    url.pathname = `/${database}`;
     probe = await NatsProbe.connect(NATS_URL!);
-    t = await startTestApp({ WORKERS: 'inline', NATS_URL: NATS_URL!, NATS_STREAM: target.stream, NATS_SUBJECT_PREFIX: target.prefix });
+    t = await startTestApp({ DATABASE_URL: url.toString(), WORKERS: 'inline', NATS_URL: NATS_URL!, NATS_STREAM: target.stream, NATS_SUBJECT_PREFIX: target.prefix });
   });
   afterAll(async () => {
     await t?.close();
     await probe?.close(streams);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
   });
 
   /** A workspace with contacts A and B, each created, updated and with a tracked data event, over HTTP. */
