@@ -50,7 +50,7 @@ describe.skipIf(!NATS_URL)('company events on NATS JetStream', () => {
     await probe?.close([target.stream]);
   });
 
-  it("publishes each company event on <prefix>.<workspace>.<type> with the company's id, in stream order", async () => {
+  it("publishes each company event on <prefix>.<workspace>.<company>.<type> with the company's id, in stream order", async () => {
     const ws = await t.newWorkspace();
     const { company, contact } = await companyLife(t, ws);
     const relay = t.app.get(LogProcessorsRunner).get(`nats-relay:${target.stream}`)!;
@@ -63,7 +63,7 @@ describe.skipIf(!NATS_URL)('company events on NATS JetStream', () => {
       return messages.length >= log.length + 3;
     }, 'the relay');
     const ofCompany = messages.filter((m) => m.envelope.company_id === company.id);
-    expect(ofCompany.map((m) => m.subject)).toEqual(log.map((e) => `${target.prefix}.${ws.workspace_id}.${e.event_type}`));
+    expect(ofCompany.map((m) => m.subject)).toEqual(log.map((e) => `${target.prefix}.${ws.workspace_id}.${company.id}.${e.event_type}`));
     expect(ofCompany.map((m) => m.msgId)).toEqual(log.map((e) => e.event_id));
     const created = ofCompany[0].envelope;
     expect(Object.keys(created)).toEqual(['id', 'type', 'workspace_id', 'company_id', 'stream_position', 'global_position', 'occurred_at', 'recorded_at', 'actor', 'request_id', 'data']);

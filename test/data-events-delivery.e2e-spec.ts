@@ -47,7 +47,7 @@ describe('a data event on NATS', () => {
     await own?.stop();
   });
 
-  it('is published as <prefix>.<workspace>.DataEventTracked, once, naming its contact, in its stream order', async () => {
+  it("is published as <prefix>.<workspace>.<contact>.DataEventTracked (its contact's filter), once, naming its contact, in its stream order", async () => {
     const ws = await t.newWorkspace();
     const me = api(t).as(ws);
     const user = await me.ok.contacts.create({ email: 'nats@example.com', external_id: 'nats-1' });
@@ -63,7 +63,7 @@ describe('a data event on NATS', () => {
     }, 'the contact and its two data events on NATS');
     const tracked = messages.filter((m) => m.envelope.type === 'DataEventTracked');
     expect(tracked.map((m) => m.msgId)).toEqual(stored.map((e) => e.event_id));
-    expect(tracked[0].subject).toBe(`${subjectPrefix}DataEventTracked`);
+    expect(tracked[0].subject).toBe(`${subjectPrefix}${user.id}.DataEventTracked`);
     expect(tracked[0].envelope).toEqual({
       id: stored[0].event_id,
       type: 'DataEventTracked',

@@ -5,7 +5,7 @@ import { register } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@app/runtime';
 import { api } from './support/api.js';
-import { NatsProbe, type StreamMessage, TcpProxy, uniqueTarget } from './support/nats.js';
+import { NatsProbe, type StreamMessage, TcpProxy, relayedWorkspace, uniqueTarget } from './support/nats.js';
 import { type EventRow, workspaceEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -47,29 +47,8 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
     const ws = await t.newWorkspace();
     return { id: ws.workspace_id, ok: api(t).as(ws).ok };
   };
-  const within = <T>(promise: Promise<T>, ms: number, what: string) =>
-    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
-
-  /**
-   * Until the processor's checkpoint is past every event of the workspace. drain() alone is not enough:
-   * it stops at the safe horizon, which any older open transaction in the cluster (another database's
-   * included) holds back, so committed events can still lie beyond it.
-   */
-  async function relayedThrough(subscription: LogSubscription, processor: string, workspaceId: string, ms = 30_000) {
-    const behind = async () =>
-      (
-        await t.pool.query(
-          `SELECT EXISTS (SELECT 1 FROM es_events e WHERE e.workspace_id = $2 AND (e.transaction_id, e.global_position) >
-             coalesce((SELECT (c.transaction_id, c.global_position) FROM es_checkpoints c WHERE c.processor = $1), ('0'::xid8, 0::bigint))) AS behind`,
-          [processor, workspaceId],
-        )
-      ).rows[0].behind;
-    const deadline = Date.now() + ms;
-    while (await behind()) {
-      if (Date.now() > deadline) throw new Error(`${processor} did not relay workspace ${workspaceId} within ${ms} ms`);
-      await within(subscription.drain(), ms, `draining ${processor}`);
-    }
-  }
+  const relayedThrough = (subscription: LogSubscription, processor: string, workspaceId: string, ms?: number) =>
+    relayedWorkspace(t.pool, subscription, processor, workspaceId, ms);
 
   /** Every stored event of the workspace is in the stream exactly once, in each contact's order. */
   function expectRelayed(events: EventRow[], messages: StreamMessage[], stream = target) {
@@ -77,7 +56,7 @@ describe.skipIf(!NATS_URL)('NATS JetStream relay', () => {
     const positions = new Map<string, number[]>();
     for (const m of messages) {
       expect(m.msgId).toBe(m.envelope.id);
-      expect(m.subject).toBe(`${stream.prefix}.${m.envelope.workspace_id}.${m.envelope.type}`);
+      expect(m.subject).toBe(`${stream.prefix}.${m.envelope.workspace_id}.${m.envelope.contact_id}.${m.envelope.type}`);
       positions.set(m.envelope.contact_id, [...(positions.get(m.envelope.contact_id) ?? []), m.envelope.stream_position]);
     }
     for (const [contact, seen] of positions) {

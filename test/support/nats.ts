@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
+import type pg from 'pg';
 
 /** A stream name and subject prefix of their own, so that runs and tests never share a stream. */
 export function uniqueTarget(): { stream: string; prefix: string } {
@@ -48,6 +49,35 @@ export class NatsProbe {
     for (const stream of streams) await this.jsm.streams.delete(stream).catch(() => undefined);
     await this.nc.close();
   }
+}
+
+/**
+ * Until the processor's checkpoint is past every event of the workspace. drain() alone is not enough: it stops at
+ * the safe horizon, which any older open transaction in the cluster (another database's included) holds back, so
+ * committed events can still lie beyond it.
+ */
+export async function relayedWorkspace(pool: pg.Pool, subscription: { drain(): Promise<void> }, processor: string, workspaceId: string, ms = 30_000): Promise<void> {
+  const behind = async () =>
+    (
+      await pool.query(
+        `SELECT EXISTS (SELECT 1 FROM es_events e WHERE e.workspace_id = $2 AND (e.transaction_id, e.global_position) >
+           coalesce((SELECT (c.transaction_id, c.global_position) FROM es_checkpoints c WHERE c.processor = $1), ('0'::xid8, 0::bigint))) AS behind`,
+        [processor, workspaceId],
+      )
+    ).rows[0].behind;
+  const deadline = Date.now() + ms;
+  while (await behind()) {
+    if (Date.now() > deadline) throw new Error(`${processor} did not relay workspace ${workspaceId} within ${ms} ms`);
+    await within(subscription.drain(), ms, `draining ${processor}`);
+  }
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 // The proxy serves the database outage tests too; the NATS tests keep importing it from here.

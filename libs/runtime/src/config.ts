@@ -30,7 +30,7 @@ export interface AppConfig {
   natsUrl?: string;
   /** The JetStream stream the relay publishes to; created when missing. */
   natsStream: string;
-  /** Subjects are `<prefix>.<workspace_id>.<event_type>`; the stream captures `<prefix>.>`. */
+  /** Subjects are `<prefix>.<workspace_id>.<owner_id>.<event_type>`; the stream captures `<prefix>.>`. */
   natsSubjectPrefix: string;
   bootstrapToken?: string;
   bootstrapClientSecret?: string;

@@ -67,6 +67,18 @@ export class JetStreamLink {
     return this.waitFor(ms, () => false);
   }
 
+  /**
+   * Removes the stream's messages on `filter` with a sequence below `seq`, within `timeoutMs`; the count removed.
+   * A repeat removes nothing more. The stream must allow purges (`deny_purge` false, as the relay creates it).
+   */
+  async purgeBelow(filter: string, seq: number, timeoutMs: number): Promise<number> {
+    if (!this.up || !this.nc) throw new NatsUnavailableError(`NATS at ${redactUrl(this.options.url)} is not connected`);
+    // A manager of its own carries this call's timeout; without the API check it sends nothing until the purge.
+    const jsm = await jetstreamManager(this.nc, { timeout: timeoutMs, checkAPI: false });
+    const { purged } = await jsm.streams.purge(this.options.stream, { filter, seq });
+    return purged;
+  }
+
   streamSuspect(): void {
     this.streamChecked = false;
   }

@@ -1,14 +1,15 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { type LogProcessor, type StoredEvent, isPoison, withTimeout } from '@app/event-store';
 import { Counter, Histogram } from 'prom-client';
 import { LogProcessorProvider } from '../log-processor.decorator.js';
 import { JetStreamLink, NATS_RELAY_OPTIONS, type NatsRelayOptions } from './jetstream-link.js';
-import { envelopeOf, subjectOf } from './relay-envelope.js';
+import { envelopeOf, ownerFilterOf, ownerOfStream, subjectOf } from './relay-envelope.js';
 import { poisonOrRethrow } from './relay-errors.js';
 
 const relayed = new Counter({ name: 'nats_relay_events_total', help: 'Events published to JetStream and acknowledged', labelNames: ['stream'] });
 const duplicates = new Counter({ name: 'nats_relay_duplicates_total', help: 'Publishes JetStream acknowledged as duplicates (a re-delivered batch)', labelNames: ['stream'] });
+const purged = new Counter({ name: 'nats_relay_purged_messages_total', help: "Messages of erased contacts purged from JetStream (a contact's earlier messages, once its ContactErased is stored)", labelNames: ['stream'] });
 const publishLatency = new Histogram({
   name: 'nats_relay_publish_duration_seconds',
   help: 'From publish to JetStream ack',
@@ -22,14 +23,23 @@ const BATCH_BUDGET_MS = 10_000;
 const CONNECT_WAIT_MS = 3_000;
 const MAX_BACKOFF_MS = 4_000;
 
+/** The event an erasure appends to the contact's own stream (libs/contacts); it carries no personal data. */
+const CONTACT_ERASED = 'ContactErased';
+
 /**
- * Publishes the log to JetStream: `<prefix>.<workspace_id>.<event_type>`, `Nats-Msg-Id` = event id,
- * every ack awaited before the batch (and so the checkpoint) commits. At-least-once: a batch that
- * fails after some acks is published again, and JetStream drops the copies within its duplicate window.
+ * Publishes the log to JetStream: `<prefix>.<workspace_id>.<owner_id>.<event_type>` (the owner is the contact, for
+ * its data events too, or the company), `Nats-Msg-Id` = event id, every ack awaited before the batch (and so the
+ * checkpoint) commits. At-least-once: a batch that fails after some acks is published again, and JetStream drops the
+ * copies within its duplicate window.
  *
- * Per-contact order: events of one contact are published one after another, each only once the
- * previous one is acknowledged, so a lost publish can never let a later event of the same contact
- * land first. Different contacts are pipelined.
+ * Per-contact order: the events of one owner (a contact's own stream and its data-event stream alike) are published
+ * one after another, each only once the previous one is acknowledged, so a lost publish can never let a later event
+ * of the same contact land first. Different owners are pipelined.
+ *
+ * Erasure: once a `ContactErased` is acknowledged, the contact's messages stored before it (`<prefix>.<ws>.<id>.>`
+ * with a lower sequence) are purged, in the contact's chain and within the same batch budget. A retry after a crash
+ * between the two publishes it again (a duplicate, whose ack names the stored message's sequence) and purges again,
+ * which removes nothing more; past the duplicate window the new copy's purge removes the older copy too.
  *
  * It polls every 100 ms rather than 500: the poll interval is most of the lag from commit to NATS.
  */
@@ -41,6 +51,7 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
   private readonly link: JetStreamLink;
   private readonly labels: { stream: string };
   private failures = 0;
+  private readonly logger = new Logger('NatsRelay');
 
   constructor(@Inject(NATS_RELAY_OPTIONS) private readonly options: NatsRelayOptions) {
     // One checkpoint per target stream: pointing the relay at a new stream replays the log into it.
@@ -77,7 +88,7 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
   private async publishInOrder(js: JetStreamClient, events: StoredEvent[], deadline: number): Promise<void> {
     const byContact = new Map<string, StoredEvent[]>();
     for (const event of events) {
-      const key = `${event.workspaceId}/${event.streamId}`;
+      const key = `${event.workspaceId}/${ownerOfStream(event.streamId)}`;
       byContact.get(key)?.push(event) ?? byContact.set(key, [event]);
     }
     let failed = false;
@@ -97,8 +108,7 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
   }
 
   private async publish(js: JetStreamClient, event: StoredEvent, deadline: number): Promise<void> {
-    const timeout = Math.min(this.options.publishTimeoutMs ?? 5000, deadline - Date.now());
-    if (timeout <= 0) throw new Error(`batch not acknowledged within ${BATCH_BUDGET_MS} ms`);
+    const timeout = this.timeoutBefore(deadline);
     const started = performance.now();
     const payload = JSON.stringify(envelopeOf(event));
     const ack = await js
@@ -107,6 +117,23 @@ export class NatsRelay implements LogProcessor, OnModuleInit, OnApplicationShutd
     publishLatency.observe(this.labels, (performance.now() - started) / 1000);
     relayed.inc(this.labels);
     if (ack.duplicate) duplicates.inc(this.labels);
+    // Only on the contact's own stream: the purge covers its data-event stream too.
+    if (event.type === CONTACT_ERASED && ownerOfStream(event.streamId) === event.streamId) await this.purgeBefore(event, ack.seq, deadline);
+  }
+
+  /** The erased contact's messages stored before its ContactErased (at `seq`), of both its streams. */
+  private async purgeBefore(event: StoredEvent, seq: number, deadline: number): Promise<void> {
+    const filter = ownerFilterOf(this.options.subjectPrefix, event.workspaceId, event.streamId);
+    const count = await this.link.purgeBelow(filter, seq, this.timeoutBefore(deadline));
+    purged.inc(this.labels, count);
+    if (count > 0) this.logger.log(`purged ${count} earlier messages of erased contact ${event.streamId} (workspace ${event.workspaceId}) from ${this.options.stream}`);
+  }
+
+  /** One request's timeout: the configured one, cut to what is left of the batch budget. */
+  private timeoutBefore(deadline: number): number {
+    const timeout = Math.min(this.options.publishTimeoutMs ?? 5000, deadline - Date.now());
+    if (timeout <= 0) throw new Error(`batch not acknowledged within ${BATCH_BUDGET_MS} ms`);
+    return timeout;
   }
 }
 

@@ -1,4 +1,4 @@
-import { contactIdOfStream, isCompanyEvent } from '@app/contacts';
+import { PERSONAL_DATA, contactIdOfStream, isCompanyEvent } from '@app/contacts';
 import type { StoredEvent } from '@app/event-store';
 
 /** What a NATS consumer receives: the event and its provenance, with stable snake_case names. */
@@ -37,10 +37,33 @@ export function envelopeOf(event: StoredEvent): RelayEnvelope {
   };
 }
 
-// A subject token must not contain '.', '*', '>' or whitespace; workspace ids and event types never do today.
-const token = (value: string) => value.replace(/[.*>\s]/g, '_');
+/**
+ * One subject token for any text: letters, digits, '-' and '_' stay as they are (every id and type the service
+ * makes today), every other character becomes '%' and its UTF-8 bytes in hex ('.' is `%2E`, '%' is `%25`), and the
+ * empty text is a lone '%'. So a token never holds '.', '*', '>' or whitespace, two texts never share a token (a
+ * filter for one contact can never match another's), and decodeURIComponent gives the text back.
+ */
+export function subjectToken(value: string): string {
+  if (value === '') return '%';
+  return value.replace(/[^A-Za-z0-9_-]/gu, (char) => [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
 
-/** `<prefix>.<workspace_id>.<event_type>`: consumers filter by workspace, by type, or both. */
+/**
+ * The owner of an event's stream: a contact for its own stream and its data-event stream (`<id>:events`), a company
+ * for a company's: the owner of the data key its personal values are sealed with, so that one filter covers what
+ * one erasure covers.
+ */
+export const ownerOfStream = (streamId: string): string => PERSONAL_DATA.ownerOf(streamId);
+
+/**
+ * `<prefix>.<workspace_id>.<owner_id>.<event_type>`: consumers filter by workspace (`<prefix>.<ws>.>`), by contact
+ * or company (`<prefix>.<ws>.<id>.>`), by type (`<prefix>.*.*.<type>`), or a mix.
+ */
 export function subjectOf(prefix: string, event: StoredEvent): string {
-  return `${prefix}.${token(event.workspaceId)}.${token(event.type)}`;
+  return `${prefix}.${subjectToken(event.workspaceId)}.${subjectToken(ownerOfStream(event.streamId))}.${subjectToken(event.type)}`;
+}
+
+/** Every message of one contact (both of its streams) or one company: what an erasure purges. */
+export function ownerFilterOf(prefix: string, workspaceId: string, ownerId: string): string {
+  return `${prefix}.${subjectToken(workspaceId)}.${subjectToken(ownerId)}.>`;
 }
