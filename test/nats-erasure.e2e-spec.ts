@@ -1,11 +1,9 @@
-import { CONTACT_STREAM } from '@app/contacts';
 import { type LogProcessor, LogSubscription, PostgresEventStore, type StoredEvent } from '@app/event-store';
 import { LogProcessorsRunner, NatsRelay } from '@app/processors';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { register } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from './support/api.js';
+import { type OwnDatabase, ownDatabase } from './support/own-database.js';
 import { NatsProbe, type StreamMessage, relayedWorkspace, uniqueTarget } from './support/nats.js';
 import { type EventRow, storedEvents, workspaceEvents } from './support/stored-events.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -19,25 +17,18 @@ describe.skipIf(!NATS_URL)('an erased contact on the NATS stream', () => {
   const relayName = `nats-relay:${target.stream}`;
   let t: TestApp;
   let probe: NatsProbe;
-  // A database of its own: this branch's contact aggregate does not know ContactErased yet, and a rebuild that
-  // other files run over the shared test database's whole log would meet it.
-  const database = `contacts_nats_erasure_${randomBytes(4).toString('hex')}`;
-  const server = new URL(inject('databaseUrl'));
-  const admin = new pg.Client({ connectionString: server.toString() });
+  // A database of its own: the relay under test reads the whole log, and other files' relays must not purge for it.
+  let database: OwnDatabase;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    const url = new URL(server);
-    url.pathname = `/${database}`;
+    database = await ownDatabase('contacts_nats_erasure');
     probe = await NatsProbe.connect(NATS_URL!);
-    t = await startTestApp({ DATABASE_URL: url.toString(), WORKERS: 'inline', NATS_URL: NATS_URL!, NATS_STREAM: target.stream, NATS_SUBJECT_PREFIX: target.prefix });
+    t = await startTestApp({ DATABASE_URL: database.url, WORKERS: 'inline', NATS_URL: NATS_URL!, NATS_STREAM: target.stream, NATS_SUBJECT_PREFIX: target.prefix });
   });
   afterAll(async () => {
     await t?.close();
     await probe?.close(streams);
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   /** A workspace with contacts A and B, each created, updated and with a tracked data event, over HTTP. */
@@ -49,20 +40,13 @@ describe.skipIf(!NATS_URL)('an erased contact on the NATS stream', () => {
       await me.ok.contacts.update(contact.id, { name: `${label} ${who}` });
       await me.dataEvents.track({ event_name: 'placed-order', created_at: 1_700_000_000, user_id: `${label}-${who}` }).expect(202);
     }
-    return { workspaceId: ws.workspace_id, a: a.id as string, b: b.id as string };
+    return { ws, workspaceId: ws.workspace_id, a: a.id as string, b: b.id as string };
   }
 
-  /** The erasure's event, appended through the event store as the erase command does (no personal data in it). */
-  async function appendContactErased(workspaceId: string, contactId: string): Promise<EventRow> {
-    const version = (await storedEvents(t, contactId)).length;
-    await t.app.get(PostgresEventStore).append({
-      workspaceId,
-      streamId: contactId,
-      streamType: CONTACT_STREAM,
-      expectedVersion: version,
-      events: [{ type: 'ContactErased', data: { contact_id: contactId, occurred_at: Math.floor(Date.now() / 1000) } }],
-      metadata: { actor: { type: 'system', id: 'nats-erasure-test' }, request_id: null },
-    });
+  /** POST /contacts/{id}/erase, and the ContactErased it appended (no personal data in it). */
+  async function erase(workspace: Awaited<ReturnType<TestApp['newWorkspace']>>, contactId: string): Promise<EventRow> {
+    const res = await api(t).as(workspace).post(`/contacts/${contactId}/erase`);
+    expect(res.status, res.text).toBe(200);
     const erased = (await storedEvents(t, contactId)).at(-1)!;
     expect(erased.event_type).toBe('ContactErased');
     return erased;
@@ -74,7 +58,7 @@ describe.skipIf(!NATS_URL)('an erased contact on the NATS stream', () => {
 
   it("purges A's earlier messages, its data events included, once its ContactErased is stored, and keeps every message of B", async () => {
     const relay = t.app.get(LogProcessorsRunner).get(relayName)!;
-    const { workspaceId, a, b } = await twoContacts('erase');
+    const { ws, workspaceId, a, b } = await twoContacts('erase');
     await relayedWorkspace(t.pool, relay, relayName, workspaceId);
     const before = await probe.read(target.stream, `${target.prefix}.${workspaceId}.`);
     // On NATS before the erasure: A's created, updated and data event, each under A's own filter.
@@ -82,7 +66,7 @@ describe.skipIf(!NATS_URL)('an erased contact on the NATS stream', () => {
     expect(ofContact(before, a).every((m) => m.subject.startsWith(`${target.prefix}.${workspaceId}.${a}.`))).toBe(true);
     const purgedBefore = await counter('nats_relay_purged_messages_total', { stream: target.stream });
 
-    const erased = await appendContactErased(workspaceId, a);
+    const erased = await erase(ws, a);
     await relayedWorkspace(t.pool, relay, relayName, workspaceId);
 
     const after = await probe.read(target.stream, `${target.prefix}.${workspaceId}.`);
@@ -96,8 +80,8 @@ describe.skipIf(!NATS_URL)('an erased contact on the NATS stream', () => {
   it('purges as well when the relay dies between the ContactErased ack and the purge: the retry is a duplicate, and purges', async () => {
     const own = uniqueTarget();
     streams.push(own.stream);
-    const { workspaceId, a, b } = await twoContacts('crash');
-    const erased = await appendContactErased(workspaceId, a);
+    const { ws, workspaceId, a, b } = await twoContacts('crash');
+    const erased = await erase(ws, a);
 
     const inner = new NatsRelay({ url: NATS_URL!, stream: own.stream, subjectPrefix: own.prefix });
     // Fault injection: the first purge of A's messages fails as if the process had died right after the ack.
