@@ -41,6 +41,13 @@ export function markdown(run) {
   }
   lines.push(...logProcessorRows(run));
   lines.push('', 'Peak RSS is that of the process under test (the baseline server for baseline rows), sampled every 200 ms.');
+  if (run.codec) {
+    const put = run.scenarios.find((s) => s.name === 'service PUT /contacts/{id}');
+    // The service's CPU per PUT at its measured rate, on all of the machine's cores.
+    const perPut = put?.requestsPerSecond ? (1e6 * run.machine.nproc) / put.requestsPerSecond : null;
+    const share = perPut ? ` (${pct(run.codec.sealMicros / perPut)} of the ${num(perPut)} µs of machine time a PUT takes at the measured rate)` : '';
+    lines.push(`Codec: sealing one PUT's event takes ${num(run.codec.sealMicros, 1)} µs${share}, opening it ${num(run.codec.openMicros, 1)} µs; a plain copy ${num(run.codec.plainCopyMicros, 1)} µs.`);
+  }
   lines.push(...searchMarkdown(run));
   for (const r of run.scenarios.filter((s) => s.problems.length)) lines.push(`- ⚠ ${r.name}: ${r.problems.join('; ')}`);
   if (run.errors.length) lines.push(...run.errors.map((e) => `- ✗ ${e.message}`));

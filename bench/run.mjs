@@ -18,7 +18,7 @@ import { startBaseline, startService } from './processes.mjs';
 import { compare, markdown, writeJson } from './report.mjs';
 import { compareSizes } from './report-search.mjs';
 import { randomRequest, runScenario, scenario, trackRequest } from './scenarios.mjs';
-import { benchEncryption, benchSealedRebuild } from './encryption.mjs';
+import { benchCodec, benchEncryption, benchSealedRebuild } from './encryption.mjs';
 import { benchRateLimits } from './rate-limits.mjs';
 import { benchRebuild } from './rebuild.mjs';
 import { benchRelay } from './relay.mjs';
@@ -126,6 +126,7 @@ async function main(run) {
   // After the relay: its PUTs must not find the first service's remembered contacts made stale by another process.
   await benchRateLimits({ databaseUrl: database.url, token, scenarios, measure });
   await benchEncryption({ databaseUrl: database.url, token, scenarios, measure });
+  run.codec = await benchCodec();
   if (settings.searchSizes.length) {
     const options = { sizes: settings.searchSizes, keep: settings.searchKeep, exportMax: settings.exportMaxContacts };
     await benchSearch(run, { databaseUrl: database.url, service, measure, ...options });
