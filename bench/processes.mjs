@@ -22,12 +22,13 @@ export function freePort() {
  * The built service (this checkout's, or `main` of another) as a direct child (no npm in between), so that its pid is the process whose memory is sampled.
  * Its output goes to `logPath`; `crashed` rejects if it exits before the bench stops it. `env` adds to its environment.
  * Rate limits are off unless `env` turns them on: the other scenarios measure the service, not the limiter.
+ * `nodeArgs` go before the script (bench/profile.mjs passes --cpu-prof).
  */
-export async function startService({ databaseUrl, token, logPath, main = SERVICE_MAIN.pathname, env: extraEnv = {} }) {
+export async function startService({ databaseUrl, token, logPath, main = SERVICE_MAIN.pathname, env: extraEnv = {}, nodeArgs = [] }) {
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
   const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', WORKERS: 'off', BOOTSTRAP_TOKEN: token, RATE_LIMIT_PER_MINUTE: '0', ...extraEnv };
-  const child = adopt(spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = adopt(spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   mkdirSync(path.dirname(logPath), { recursive: true });
   const log = createWriteStream(logPath);
   const output = { lines: 0, tail: [] };
@@ -71,10 +72,10 @@ async function waitForHealth(handle, timeoutMs = 60_000) {
   throw new Error(`the service did not answer GET /health within ${timeoutMs / 1000} s`);
 }
 
-/** The bare Fastify server answering `body` (a contact as JSON text) on GET and PUT /contacts/:id. */
-export async function startBaseline(body) {
-  const child = adopt(fork(BASELINE_MAIN, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-  const handle = { name: 'baseline', child, pid: child.pid, stopping: false };
+/** A bare server answering `body` (a contact as JSON text) on GET and PUT /contacts/:id: `kind` 'fastify' or 'node:http'. */
+export async function startBaseline(body, kind = 'fastify') {
+  const child = adopt(fork(BASELINE_MAIN, [kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const handle = { name: `baseline (${kind})`, child, pid: child.pid, stopping: false };
   onCleanup(() => {
     handle.stopping = true;
     return stopChild(child);

@@ -1,13 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { searchMarkdown } from './report-search.mjs';
 
-/** Adds each scenario's ratio to the one it is compared with, and whether its target was met. */
+/** Adds each scenario's ratios to the ones it is compared with, and whether their targets were met. */
 export function compare(results) {
   const byName = new Map(results.map((r) => [r.name, r]));
+  const ratio = (r, name) => {
+    const base = name ? byName.get(name) : undefined;
+    return base?.requestsPerSecond ? r.requestsPerSecond / base.requestsPerSecond : null;
+  };
+  const met = (value, min) => (min === null || min === undefined || value === null ? null : value >= min);
   for (const r of results) {
-    const base = r.compareWith ? byName.get(r.compareWith) : undefined;
-    r.ratio = base?.requestsPerSecond ? r.requestsPerSecond / base.requestsPerSecond : null;
-    r.targetMet = r.minRatio === null || r.ratio === null ? null : r.ratio >= r.minRatio;
+    r.ratio = ratio(r, r.compareWith);
+    r.nodeRatio = ratio(r, r.nodeCompareWith);
+    const checks = [met(r.ratio, r.minRatio), met(r.nodeRatio, r.minNodeRatio)].filter((m) => m !== null);
+    r.targetMet = checks.length ? checks.every(Boolean) : null;
   }
   return results;
 }
@@ -15,6 +21,7 @@ export function compare(results) {
 const num = (value, digits = 0) => (value === null || value === undefined ? '—' : value.toFixed(digits));
 // autocannon's latency histogram holds whole milliseconds.
 const ms = (value) => (value === 0 ? '<1' : num(value));
+const target = (min) => (min === null || min === undefined ? '' : `≥ ${pct(min)}`);
 const pct = (value) => (value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`);
 
 export function markdown(run) {
@@ -27,8 +34,8 @@ export function markdown(run) {
       ` after ${run.settings.warmupSeconds} s warm-up; ${run.seed.contacts} contacts seeded in ${num(run.seed.seconds, 1)} s` +
       ` (${num(run.seed.perSecond)}/s); contact payload ${run.payloadBytes ?? "—"} bytes`,
     '',
-    '| scenario | requests/s | p50 ms | p99 ms | peak RSS MiB | vs baseline | target | met |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | requests/s | p50 ms | p99 ms | peak RSS MiB | vs baseline | target | vs node:http | target | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   // The list/search scenarios have a table of their own, by workspace size (report-search.mjs).
   for (const r of run.scenarios.filter((s) => !s.family)) {
@@ -36,7 +43,7 @@ export function markdown(run) {
     const flag = r.problems.length ? ' ⚠' : '';
     lines.push(
       `| ${r.name}${flag} | ${num(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${num(r.peakRssMiB, 1)}` +
-        ` | ${pct(r.ratio)} | ${r.minRatio === null ? '' : `≥ ${pct(r.minRatio)}`} | ${met} |`,
+        ` | ${pct(r.ratio)} | ${target(r.minRatio)} | ${r.nodeRatio == null ? '' : pct(r.nodeRatio)} | ${target(r.minNodeRatio)} | ${met} |`,
     );
   }
   lines.push(...logProcessorRows(run));

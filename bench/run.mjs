@@ -1,4 +1,4 @@
-// npm run bench: the service against a bare Fastify baseline on the same machine, in the same run.
+// npm run bench: the service against bare Fastify and node:http baselines on the same machine, in the same run.
 // Env: DATABASE_URL (a server to create bench_<random> on; unset: embedded PostgreSQL), BENCH_DURATION (s, 10),
 // BENCH_CONNECTIONS (16), BENCH_WARMUP (s, 2), NATS_URL (unset: no relay figures), REDIS_URL (the rate-limited GET and
 // PUT count in Redis; unset: in the process), BENCH_REBUILD_EVENTS (events appended
@@ -27,6 +27,8 @@ import { apiClient, seed } from './seed.mjs';
 
 const SEED = { count: 10_000, concurrency: 16, attributes: ['plan'] };
 const PLANS = ['free', 'starter', 'pro', 'enterprise'];
+// The framework-free ceiling: the service's GET is also compared with it (issue 12's target: 0.30 of it or better).
+const NODE_GET = 'baseline GET (node:http)';
 
 function envInt(name, fallback, min = 1) {
   const raw = process.env[name];
@@ -55,7 +57,7 @@ function searchSizes() {
   return [...new Set(sizes.map(Number))].sort((a, b) => a - b);
 }
 
-function defineScenarios({ baseline, service, ids, countEvents }) {
+function defineScenarios({ baseline, nodeBaseline, service, ids, countEvents }) {
   const randomId = () => ids[randomInt(ids.length)];
   let counter = 0;
   // A new name every time (and a random plan), so every PUT is a real change and appends an event.
@@ -66,9 +68,10 @@ function defineScenarios({ baseline, service, ids, countEvents }) {
   const track = trackRequest(ids);
   return [
     scenario('baseline GET', { requests: [get] }, { target: baseline }),
+    scenario(NODE_GET, { requests: [get] }, { target: nodeBaseline }),
     scenario('baseline PUT', { requests: [put] }, { target: baseline }),
     scenario('baseline POST /events', { requests: [track] }, { target: baseline }),
-    scenario('service GET /contacts/{id}', { requests: [get] }, { target: service, compareWith: 'baseline GET', minRatio: 0.7 }),
+    scenario('service GET /contacts/{id}', { requests: [get] }, { target: service, compareWith: 'baseline GET', minRatio: 0.7, nodeCompareWith: NODE_GET, minNodeRatio: 0.3 }),
     scenario('service PUT /contacts/{id}', { requests: [put] }, { target: service, compareWith: 'baseline PUT', minRatio: 0.3, countEvents }),
     scenario('service POST /events', { requests: [track] }, { target: service, compareWith: 'baseline POST /events', minRatio: 0.3, countEvents }),
   ];
@@ -92,10 +95,11 @@ async function main(run) {
   const { text: contact } = await request('PUT', `/contacts/${ids[0]}`, { name: 'Bench sample', custom_attributes: { plan: 'pro' } });
   run.payloadBytes = Buffer.byteLength(contact);
   const baseline = await startBaseline(contact);
+  const nodeBaseline = await startBaseline(contact, 'node:http');
 
   const countEvents = () => query(database.url, 'SELECT count(*)::int AS n FROM es_events').then((r) => r[0].n);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const scenarios = defineScenarios({ baseline, service, ids, countEvents });
+  const scenarios = defineScenarios({ baseline, nodeBaseline, service, ids, countEvents });
   for (const s of scenarios) {
     console.log(`bench: ${s.name}: ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured`);
     const result = await runScenario(s, { duration: settings.durationSeconds, warmup: settings.warmupSeconds, connections: settings.connections, headers });

@@ -4,12 +4,13 @@ import { RssSampler } from './processes.mjs';
 /**
  * One measured phase. `options` are autocannon's (requests, method, ...); the runner adds url, duration, connections
  * and headers. `target` is the process under test ({ url, pid, crashed }). `compareWith` names the scenario whose
- * requests/s this one is divided by, `minRatio` the target for that ratio.
+ * requests/s this one is divided by, `minRatio` the target for that ratio; `nodeCompareWith` and `minNodeRatio` the
+ * same against the bare node:http baseline.
  * Later scenarios (list/search on 100k contacts, the NATS relay) are further calls of this function.
  */
-export function scenario(name, options, { target, compareWith, minRatio, countEvents } = {}) {
+export function scenario(name, options, { target, compareWith, minRatio, nodeCompareWith, minNodeRatio, countEvents } = {}) {
   if (!target) throw new Error(`scenario ${name}: no target`);
-  return { name, options, target, compareWith, minRatio, countEvents };
+  return { name, options, target, compareWith, minRatio, nodeCompareWith, minNodeRatio, countEvents };
 }
 
 /** A request whose path (and body) is drawn anew for every request sent. */
@@ -84,6 +85,8 @@ function summarise(s, r, warm, rss) {
     name: s.name,
     compareWith: s.compareWith ?? null,
     minRatio: s.minRatio ?? null,
+    nodeCompareWith: s.nodeCompareWith ?? null,
+    minNodeRatio: s.minNodeRatio ?? null,
     requestsPerSecond: r.requests.average,
     requestsTotal: r.requests.total,
     durationSeconds: r.duration,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Logger as NestLogger, ValidationPipe, type ValidationError, type ArgumentMetadata } from '@nestjs/common';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,34 +12,9 @@ import { AppModule } from './app.module.js';
 import type { RuntimeConfig } from '@app/runtime';
 import { instrument } from './http/metrics.js';
 import { checkJsonDepth } from './http/json-depth.js';
+import { RequestPipe } from './http/request-pipe.js';
 
 export const BODY_LIMIT = LIMITS.bodyBytes;
-
-class RequestValidationError extends ParameterInvalidError {}
-
-function firstProblem(errors: ValidationError[], parent = ''): RequestValidationError {
-  const error = errors[0];
-  const field = parent ? `${parent}.${error.property}` : error.property;
-  if (!error.constraints && error.children?.length) return firstProblem(error.children, field);
-  return new RequestValidationError(Object.values(error.constraints ?? { invalid: `${field} is invalid` })[0], field);
-}
-
-/** The one validation pipe: unknown fields are dropped (newer clients send more), bodies must be objects. */
-class RequestPipe extends ValidationPipe {
-  constructor() {
-    super({ whitelist: true, transform: true, exceptionFactory: (errors) => firstProblem(errors) });
-  }
-
-  override async transform(value: unknown, metadata: ArgumentMetadata) {
-    if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
-      if (value === undefined) value = {};
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new RequestValidationError('The request body must be a JSON object');
-      }
-    }
-    return super.transform(value, metadata);
-  }
-}
 
 /** `\u0000` in JSON text, unless its backslash is itself escaped. */
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/i;

@@ -241,9 +241,8 @@ export class WorkspacesService {
     return undefined;
   }
 
-  /** The workspace a bearer token belongs to, or null. */
-  async authenticate(token: string): Promise<string | null> {
-    const hash = hashToken(token);
+  /** The workspace a bearer token belongs to, or null. `hash` is hashToken(token), when the caller has it already. */
+  async authenticate(token: string, hash = hashToken(token)): Promise<string | null> {
     const remembered = this.remembered(token, hash);
     if (remembered !== undefined) return remembered;
     const result = await this.pool.query({

@@ -38,9 +38,11 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const token = accessToken(request);
     if (!token) throw new UnauthorizedError();
-    const workspaceId = await this.workspaces.authenticate(token);
+    // One hash per request: it keys the token caches and names the actor.
+    const hash = hashToken(token);
+    const workspaceId = await this.workspaces.authenticate(token, hash);
     if (!workspaceId) throw new UnauthorizedError();
-    request.auth = { workspaceId, tokenRef: `token:${hashToken(token).slice(0, 12)}` };
+    request.auth = { workspaceId, tokenRef: `token:${hash.slice(0, 12)}` };
     return true;
   }
 }

@@ -1,0 +1,113 @@
+// node bench/profile.mjs: GET /contacts/{id} of the built service against a bare node:http server in the same run,
+// optionally under a CPU profile, for issue 12's A/B work (docs/performance.md). Not part of npm run bench.
+// Env: DATABASE_URL (a server to create bench_<random> on; required), PROFILE_DURATION (s, 15), PROFILE_CONNECTIONS (50),
+// PROFILE_CONTACTS (200), PROFILE_CPU (1: run the service under --cpu-prof and print its top frames), PROFILE_DIR
+// (where the .cpuprofile goes, bench/results/profile), PROFILE_ROUNDS (alternations of baseline and service, 2).
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { cleanup } from './cleanup.mjs';
+import { freshDatabase } from './database.mjs';
+import { startBaseline, startService } from './processes.mjs';
+import { apiClient } from './seed.mjs';
+
+const int = (name, fallback) => Number(process.env[name] ?? fallback);
+const duration = int('PROFILE_DURATION', 15);
+const connections = int('PROFILE_CONNECTIONS', 50);
+const contacts = int('PROFILE_CONTACTS', 200);
+const rounds = int('PROFILE_ROUNDS', 2);
+const cpu = process.env.PROFILE_CPU === '1';
+const dir = path.resolve(process.env.PROFILE_DIR ?? new URL('./results/profile', import.meta.url).pathname);
+if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must name a PostgreSQL server');
+
+try {
+  const database = await freshDatabase();
+  const token = randomBytes(16).toString('hex');
+  if (cpu) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+  const nodeArgs = cpu ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const service = await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-service.log'), nodeArgs });
+  const request = apiClient(service.url, token);
+  const ids = [];
+  for (let i = 0; i < contacts; i++) ids.push((await request('POST', '/contacts', { email: `p${i}@example.com`, name: `Profile ${i}` })).json.id);
+  const { text } = await request('GET', `/contacts/${ids[0]}`);
+  const baseline = await startBaseline(text, 'node:http');
+  const headers = { authorization: `Bearer ${token}` };
+  const get = { method: 'GET', setupRequest: (r) => ({ ...r, path: `/contacts/${ids[randomInt(ids.length)]}` }) };
+  const load = (url, seconds) =>
+    new Promise((resolve, reject) => autocannon({ url, connections, duration: seconds, headers, requests: [get] }, (e, r) => (e ? reject(e) : resolve(r))));
+  await load(service.url, 2);
+  await load(baseline.url, 2);
+  const totals = { service: [], baseline: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, target] of [['baseline', baseline], ['service', service]]) {
+      const r = await load(target.url, duration);
+      if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      totals[name].push(r.requests.average);
+      console.log(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+    }
+  }
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+  console.log(`service / node:http: ${(sum(totals.service) / sum(totals.baseline)).toFixed(3)}`);
+  await service.stop();
+  if (cpu) {
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    console.log(`profile: ${path.join(dir, file)}`);
+    summarise(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+  }
+} finally {
+  await cleanup();
+}
+
+/** Self and inclusive time, by function and by package, as shares of the samples that are not idle. */
+function summarise(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const fn = (n) => {
+    const { functionName, url, lineNumber } = n.callFrame;
+    return `${functionName || '(anonymous)'} ${short(url)}:${lineNumber + 1}`;
+  };
+  const pkg = (n) => {
+    const { url, functionName } = n.callFrame;
+    if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+    if (url.startsWith('node:')) return url.split('/')[0].replace(/^node:internal.*/, 'node:internal');
+    const m = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    if (m) return m[1];
+    return url.includes('/dist/') ? 'app' : short(url);
+  };
+  const self = { fn: new Map(), pkg: new Map() };
+  const incl = { fn: new Map(), pkg: new Map() };
+  const add = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+  let busy = 0;
+  for (const id of profile.samples) {
+    const leaf = nodes.get(id);
+    if (leaf.callFrame.functionName === '(idle)') continue;
+    busy++;
+    add(self.fn, fn(leaf));
+    add(self.pkg, pkg(leaf));
+    const fns = new Set();
+    const pkgs = new Set();
+    for (let n = leaf; n; n = nodes.get(parent.get(n.id))) {
+      fns.add(fn(n));
+      pkgs.add(pkg(n));
+    }
+    for (const k of fns) add(incl.fn, k);
+    for (const k of pkgs) add(incl.pkg, k);
+  }
+  const top = (title, map, count) => {
+    console.log(`\n${title} (share of ${busy} non-idle samples)`);
+    for (const [k, v] of [...map].sort((a, b) => b[1] - a[1]).slice(0, count)) console.log(`${((100 * v) / busy).toFixed(1).padStart(5)}%  ${k}`);
+  };
+  top('self, by package', self.pkg, 25);
+  top('inclusive, by package', incl.pkg, 25);
+  top('self, by function', self.fn, 40);
+  top('inclusive, by function', incl.fn, 60);
+}
+
+function short(url) {
+  return url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(/.*\/dist\//, 'dist/');
+}
