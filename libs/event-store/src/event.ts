@@ -58,6 +58,17 @@ export interface RowDecoder {
 export interface EventCodec {
   encoder(workspaceId: string, streamId: string, expectedVersion: number, events: readonly NewEvent[]): StreamEncoder | Promise<StreamEncoder>;
   decoder(rows: readonly EncodedRow[]): RowDecoder | Promise<RowDecoder>;
+  /**
+   * An owner's data key row (DATA_KEY_COLUMNS of es_data_keys, null: none stored), read by a query the caller makes
+   * anyway (a contact's load): the next encoder for the owner then needs no round trip of its own.
+   */
+  remember?(workspaceId: string, owner: string, row: DataKeyRow | null): void;
+}
+
+/** What a load may read of an owner's es_data_keys row for EventCodec.remember. */
+export interface DataKeyRow {
+  master_key_id: string | null;
+  wrapped_key: Buffer | null;
 }
 
 const PLAIN_ENCODER: StreamEncoder = { encode: (event) => event.data as Record<string, unknown> };

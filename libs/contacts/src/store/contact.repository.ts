@@ -41,7 +41,10 @@ export interface ContactWrite extends ContactView {
 const STALE = Symbol('stale');
 
 const c = contactColumns('c');
-const LOAD = 'SELECT state, version FROM contacts WHERE workspace_id = $1 AND id = $2';
+// The contact's data key comes along (codec.remember), so that the write after a load makes no round trip for it.
+const LOAD = `SELECT c.state, c.version, k.master_key_id, k.wrapped_key, k.owner_id IS NOT NULL AS has_key
+                FROM contacts c LEFT JOIN es_data_keys k ON k.workspace_id = c.workspace_id AND k.owner_id = c.id
+               WHERE c.workspace_id = $1 AND c.id = $2`;
 
 /**
  * The one write mechanism: load, decide, save. Saving appends the events with the expected version
@@ -126,6 +129,7 @@ export class ContactRepository {
 
   async load(workspaceId: string, id: string, _fresh = true): Promise<ContactStream> {
     const { rows } = await this.pool.query({ name: 'contacts_load', text: LOAD, values: [workspaceId, id] });
+    if (rows[0]) this.store.codec.remember?.(workspaceId, id, rows[0].has_key ? rows[0] : null);
     return { workspaceId, id, state: rows[0]?.state ?? null, version: rows[0]?.version ?? 0, cached: false };
   }
 

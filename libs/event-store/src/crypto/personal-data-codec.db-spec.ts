@@ -52,6 +52,27 @@ describe('the personal-data codec in the event store', () => {
     expect(events.map((e) => e.data)).toEqual([{ email: 'first@example.com', plan: 'pro' }, { email: { from: 'first@example.com', to: 'second@example.com' } }]);
   });
 
+  it("another process's first append for an owner costs no extra round trip once its load brought the key row (remember)", async () => {
+    const ws = `w-${randomUUID()}`;
+    const id = randomUUID();
+    await append(new PostgresEventStore(pool, codec()), ws, id, 0, [{ type: 'Created', data: { email: 'first@example.com' } }]);
+    const [row] = (await pool.query('SELECT master_key_id, wrapped_key FROM es_data_keys WHERE workspace_id = $1 AND owner_id = $2', [ws, id])).rows;
+    const cold = new PostgresEventStore(pool, codec());
+    cold.codec.remember?.(ws, id, row);
+    queries = 0;
+    await append(cold, ws, id, 1, [{ type: 'Changed', data: { email: { from: 'first@example.com', to: 'second@example.com' } } }]);
+    expect(queries).toBe(1);
+    expect(JSON.stringify(await raw(ws))).not.toContain('example.com');
+    // The key remembered is the owner's: a third process reads both events back with it.
+    const events = await new PostgresEventStore(pool, codec()).readStreamRange(ws, id, 1, 2);
+    expect(events.map((e) => e.data)).toEqual([{ email: 'first@example.com' }, { email: { from: 'first@example.com', to: 'second@example.com' } }]);
+    // Without the row, the same first append looks the key up: one more round trip.
+    const other = new PostgresEventStore(pool, codec());
+    queries = 0;
+    await append(other, ws, id, 2, [{ type: 'Changed', data: { name: { from: null, to: 'N' } } }]);
+    expect(queries).toBe(2);
+  });
+
   it('reads with another process (no cache): one round trip for the keys of a whole batch; a second stream of the owner shares its key', async () => {
     const writer = new PostgresEventStore(pool, codec());
     const ws = `w-${randomUUID()}`;

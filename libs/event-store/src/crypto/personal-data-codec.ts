@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ByteBudgetCache } from '../byte-budget-cache.js';
 import type pg from 'pg';
-import type { EncodedRow, EventCodec, NewEvent, RowDecoder, StreamEncoder } from '../event.js';
+import type { DataKeyRow, EncodedRow, EventCodec, NewEvent, RowDecoder, StreamEncoder } from '../event.js';
 import { KEY_BYTES, type MasterKeyring, open, seal } from './master-keys.js';
 
 /** What a personal value reads as once its owner's data key is deleted (erased), or when it cannot be found. */
@@ -132,6 +132,16 @@ export class PersonalDataCodec implements EventCodec {
         return (erased.has(key) ? sealPersonal(opened, policy, null, aadOf(workspaceId, owner)) : opened) as Record<string, unknown>;
       },
     };
+  }
+
+  /**
+   * A key row the caller read with its own load (or null: the owner has none yet): cached unless it already is, so
+   * that the write that follows seals without a round trip. A tombstone (erased) is remembered as erased.
+   */
+  remember(workspaceId: string, owner: string, row: DataKeyRow | null): void {
+    if (!this.encrypt || !row || this.keys.get(cacheKey(workspaceId, owner))) return;
+    const key = row.wrapped_key ? this.options.keyring.unwrap(row.wrapped_key, row.master_key_id!, aadOf(workspaceId, owner)) : null;
+    this.keys.set(cacheKey(workspaceId, owner), { key, loadedAt: Date.now() });
   }
 
   /**
