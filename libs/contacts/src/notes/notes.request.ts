@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { LIMITS, noteStoredBytes } from '@app/intercom';
-import { Nullable, Optional } from '@app/intercom/http';
+import { IsAdminId, Nullable, Optional } from '@app/intercom/http';
 import { noteHtml } from './note-html.js';
 
 // Checked on the body as stored: escaping to HTML grows a text up to 6x ('"' is '&quot;'), so the
@@ -22,10 +22,7 @@ export class CreateNoteRequest {
 
   @ApiPropertyOptional({ example: '123', description: "The author's admin id; defaults to the token's admin" })
   @Nullable()
-  @ValidateBy({
-    name: 'adminId',
-    validator: { validate: (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) },
-  }, { message: 'admin_id must be an admin id' })
+  @IsAdminId()
   admin_id?: string | number | null;
 }
 

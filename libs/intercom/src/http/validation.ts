@@ -1,4 +1,4 @@
-import { ValidateIf, type ValidationOptions, registerDecorator } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions, registerDecorator } from 'class-validator';
 import { LIMITS } from '../limits.js';
 import { isNumericId } from '../object-id.js';
 
@@ -7,6 +7,13 @@ export const Optional = () => ValidateIf((_, value) => value !== undefined);
 
 /** The field may be absent or null; other values must pass the validators below. */
 export const Nullable = () => ValidateIf((_, value) => value !== undefined && value !== null);
+
+/** An admin id as the SDKs send it: a string, or a finite number (whether the admin exists is the handler's check). */
+export const IsAdminId = () =>
+  ValidateBy(
+    { name: 'adminId', validator: { validate: (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) } },
+    { message: 'admin_id must be an admin id' },
+  );
 
 /**
  * A flat object whose values are strings, numbers, booleans or null (Intercom custom attributes), within
