@@ -19,30 +19,47 @@ const created = {
 const updated = { changes: { email: { from: 'ada@example.com', to: 'lovelace@example.com' }, 'custom_attributes.plan': { from: 'pro', to: null }, role: { from: 'lead', to: 'user' } } };
 
 describe('sealing personal values', () => {
-  it('seals every personal leaf, keeps the rest and the shape, and opens back to the same data', () => {
+  it('seals every personal leaf under one seal per event, keeps the rest and the shape, and opens back to the same data', () => {
     const sealed = sealPersonal(created, policy, key, aad) as Record<string, any>;
     expect(JSON.stringify(sealed)).not.toContain('ada@example.com');
     expect(JSON.stringify(sealed)).not.toContain('pro');
-    expect(sealed.email).toEqual({ $enc: expect.any(String) });
-    // Names of custom attributes stay readable; each value is sealed on its own, types and all.
+    // Each value's place holds its index in the one sealed array, types and all.
+    expect(sealed.email).toEqual({ $enc: 0 });
+    expect(typeof sealed.$sealed).toBe('string');
+    // Names of custom attributes stay readable.
     expect(Object.keys(sealed.custom_attributes)).toEqual(['plan', 'seats', 'vip']);
-    expect(sealed.custom_attributes.seats).toEqual({ $enc: expect.any(String) });
+    expect(sealed.custom_attributes).toEqual({ plan: { $enc: 1 }, seats: { $enc: 2 }, vip: { $enc: 3 } });
     expect(sealed).toMatchObject({ contact_id: 'c1', role: 'user', name: null, owner_id: 7, occurred_at: 1700000000 });
     expect(openAll(sealed, key, aad)).toEqual(created);
   });
 
   it('seals inside field diffs (from and to), by field name and by the custom_attributes. prefix', () => {
     const sealed = sealPersonal(updated, policy, key, aad) as Record<string, any>;
-    expect(sealed.changes.email.from).toEqual({ $enc: expect.any(String) });
-    expect(sealed.changes['custom_attributes.plan']).toEqual({ from: { $enc: expect.any(String) }, to: null });
+    expect(sealed.changes.email).toEqual({ from: { $enc: 0 }, to: { $enc: 1 } });
+    expect(sealed.changes['custom_attributes.plan']).toEqual({ from: { $enc: 2 }, to: null });
     expect(sealed.changes.role).toEqual({ from: 'lead', to: 'user' });
     expect(openAll(sealed, key, aad)).toEqual(updated);
   });
 
-  it('uses a fresh IV for every value: the same value twice seals differently', () => {
-    const a = sealPersonal({ email: 'x@y.z' }, policy, key, aad) as Record<string, any>;
-    const b = sealPersonal({ email: 'x@y.z' }, policy, key, aad) as Record<string, any>;
-    expect(a.email.$enc).not.toBe(b.email.$enc);
+  it('uses a fresh IV for every seal: the same event twice seals differently', () => {
+    const a = sealPersonal({ email: 'x@y.z' }, policy, key, aad);
+    const b = sealPersonal({ email: 'x@y.z' }, policy, key, aad);
+    expect(a.$sealed).not.toBe(b.$sealed);
+    const ivs = new Set(Array.from({ length: 1000 }, () => Buffer.from(seal(key, Buffer.from('v'), aad)).subarray(0, 12).toString('hex')));
+    expect(ivs.size).toBe(1000);
+  });
+
+  it('adds nothing to an event without a personal value', () => {
+    expect(sealPersonal({ changes: { role: { from: 'lead', to: 'user' } }, email: null }, policy, key, aad)).toEqual({ changes: { role: { from: 'lead', to: 'user' } }, email: null });
+  });
+
+  it('still opens the earlier form, one seal per value ({"$enc": base64}), and reads it as erased without the key', () => {
+    const one = (value: unknown) => ({ $enc: seal(key, Buffer.from(JSON.stringify(value)), aad).toString('base64') });
+    const earlier = { changes: { email: { from: one('ada@example.com'), to: one('lovelace@example.com') }, 'custom_attributes.plan': { from: one('pro'), to: null }, role: { from: 'lead', to: 'user' } } };
+    expect(openAll(earlier, key, aad)).toEqual(updated);
+    expect(openAll(earlier, null, aad)).toEqual({
+      changes: { email: { from: ERASED, to: ERASED }, 'custom_attributes.plan': { from: ERASED, to: null }, role: { from: 'lead', to: 'user' } },
+    });
   });
 
   it('reads sealed values as the erased marker without the key, never failing, and leaves plain values (events from before encryption) as they are', () => {

@@ -38,8 +38,10 @@ export interface PersonalDataCodecOptions {
 export const DEFAULT_KEY_CACHE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_READ_TRUST_MS = 30_000;
 
-/** A sealed value in an event's data: `{"$enc": base64(iv | tag | ciphertext of the value's JSON)}`. */
+/** A sealed value in an event's data: `{"$enc": <index in the event's sealed values>}` (or, written before, `{"$enc": base64}`). */
 const SEALED = '$enc';
+/** The event's personal values, sealed together: base64(iv | tag | ciphertext of their JSON array). */
+const SEALED_VALUES = '$sealed';
 
 /** A cached owner: its unwrapped data key, or null when it is erased. */
 interface KeyEntry {
@@ -127,9 +129,9 @@ export class PersonalDataCodec implements EventCodec {
         if (!policy.eventTypes.has(type)) return data;
         const owner = policy.ownerOf(streamId);
         const key = cacheKey(workspaceId, owner);
-        const opened = openAll(data, known.get(key) ?? null, aadOf(workspaceId, owner));
+        const opened = openAll(data, known.get(key) ?? null, aadOf(workspaceId, owner)) as Record<string, unknown>;
         // An erased owner's values written in plain text (before sealing, or by the bench switch) read as erased too.
-        return (erased.has(key) ? sealPersonal(opened, policy, null, aadOf(workspaceId, owner)) : opened) as Record<string, unknown>;
+        return erased.has(key) ? sealPersonal(opened, policy, null, aadOf(workspaceId, owner)) : opened;
       },
     };
   }
@@ -198,7 +200,7 @@ export class PersonalDataCodec implements EventCodec {
     const { policy } = this.options;
     return {
       encode: (event) =>
-        (policy.eventTypes.has(event.type) ? sealPersonal(event.data, policy, key, aad) : event.data) as Record<string, unknown>,
+        policy.eventTypes.has(event.type) ? sealPersonal(event.data as Record<string, unknown>, policy, key, aad) : (event.data as Record<string, unknown>),
     };
   }
 
@@ -256,32 +258,57 @@ const aadOf = (workspaceId: string, owner: string) => Buffer.from(`${workspaceId
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The data with every personal value sealed with `key`; with no key (an erased owner), replaced by ERASED. */
-export function sealPersonal(data: unknown, policy: Pick<PersonalDataPolicy, 'isPersonalKey'>, key: Buffer | null, aad: Buffer): unknown {
-  if (Array.isArray(data)) return data.map((item) => sealPersonal(item, policy, key, aad));
+/**
+ * The data with every personal value sealed with `key`, all of an event's values under one seal: each value is
+ * replaced by `{"$enc": <its index>}` and the data gains `"$sealed": base64(iv | tag | ciphertext of the values' JSON
+ * array)`, so that the event's shape, its other fields and the names of custom attributes stay readable in SQL.
+ * With no key (an erased owner), each value is replaced by ERASED.
+ */
+export function sealPersonal(data: Record<string, unknown>, policy: Pick<PersonalDataPolicy, 'isPersonalKey'>, key: Buffer | null, aad: Buffer): Record<string, unknown> {
+  if (!key) return replacePersonal(data, policy, () => ERASED) as Record<string, unknown>;
+  const values: unknown[] = [];
+  const shaped = replacePersonal(data, policy, (value) => ({ [SEALED]: values.push(value) - 1 })) as Record<string, unknown>;
+  if (values.length === 0) return shaped;
+  return { ...shaped, [SEALED_VALUES]: seal(key, Buffer.from(JSON.stringify(values)), aad).toString('base64') };
+}
+
+/** The data with each leaf under a personal key replaced by `replace(leaf)`; null and undefined stay as they are. */
+function replacePersonal(data: unknown, policy: Pick<PersonalDataPolicy, 'isPersonalKey'>, replace: (value: unknown) => unknown): unknown {
+  if (Array.isArray(data)) return data.map((item) => replacePersonal(item, policy, replace));
   if (!isPlainObject(data)) return data;
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(data)) out[name] = policy.isPersonalKey(name) ? sealLeaves(value, key, aad) : sealPersonal(value, policy, key, aad);
+  for (const [name, value] of Object.entries(data)) out[name] = policy.isPersonalKey(name) ? replaceLeaves(value, replace) : replacePersonal(value, policy, replace);
   return out;
 }
 
-function sealLeaves(value: unknown, key: Buffer | null, aad: Buffer): unknown {
+function replaceLeaves(value: unknown, replace: (value: unknown) => unknown): unknown {
   if (value === null || value === undefined) return value;
-  if (Array.isArray(value)) return value.map((item) => sealLeaves(item, key, aad));
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, sealLeaves(item, key, aad)]));
-  if (!key) return ERASED;
-  return { [SEALED]: seal(key, Buffer.from(JSON.stringify(value)), aad).toString('base64') };
+  if (Array.isArray(value)) return value.map((item) => replaceLeaves(item, replace));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, replaceLeaves(item, replace)]));
+  return replace(value);
 }
 
-/** The data with every sealed value opened; with no key (erased, or never found) each reads as ERASED. */
+/**
+ * The data with every sealed value opened; with no key (erased, or never found) each reads as ERASED. Reads both
+ * forms: one seal per event (`$sealed` beside `{"$enc": index}` leaves) and the earlier one seal per value
+ * (`{"$enc": base64}`), which events written before the change keep.
+ */
 export function openAll(data: unknown, key: Buffer | null, aad: Buffer): unknown {
-  if (Array.isArray(data)) return data.map((item) => openAll(item, key, aad));
+  if (!isPlainObject(data) || typeof data[SEALED_VALUES] !== 'string') return openLeaves(data, key, aad, null);
+  const { [SEALED_VALUES]: sealed, ...rest } = data;
+  const values = key ? (JSON.parse(open(key, Buffer.from(sealed as string, 'base64'), aad).toString()) as unknown[]) : null;
+  return openLeaves(rest, key, aad, values);
+}
+
+function openLeaves(data: unknown, key: Buffer | null, aad: Buffer, values: unknown[] | null): unknown {
+  if (Array.isArray(data)) return data.map((item) => openLeaves(item, key, aad, values));
   if (!isPlainObject(data)) return data;
   const sealed = data[SEALED];
-  if (typeof sealed === 'string' && Object.keys(data).length === 1) {
-    return key ? JSON.parse(open(key, Buffer.from(sealed, 'base64'), aad).toString()) : ERASED;
+  if (Object.keys(data).length === 1) {
+    if (typeof sealed === 'number') return values && sealed in values ? values[sealed] : ERASED;
+    if (typeof sealed === 'string') return key ? JSON.parse(open(key, Buffer.from(sealed, 'base64'), aad).toString()) : ERASED;
   }
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(data)) out[name] = openAll(value, key, aad);
+  for (const [name, value] of Object.entries(data)) out[name] = openLeaves(value, key, aad, values);
   return out;
 }
