@@ -93,6 +93,17 @@ export async function startBaseline(body, kind = 'fastify') {
   return handle;
 }
 
+/** CPU time (user and system) one process has used so far, in µs, from /proc/<pid>/stat; null where there is no /proc. */
+export function cpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime, fields 14 and 15 of stat, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
 /** Peak resident memory of one process, from /proc/<pid>/status every 200 ms (ps where there is no /proc). */
 export class RssSampler {
   constructor(pid, intervalMs = 200) {

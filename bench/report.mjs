@@ -34,26 +34,32 @@ export function markdown(run) {
       ` after ${run.settings.warmupSeconds} s warm-up; ${run.seed.contacts} contacts seeded in ${num(run.seed.seconds, 1)} s` +
       ` (${num(run.seed.perSecond)}/s); contact payload ${run.payloadBytes ?? "—"} bytes`,
     '',
-    '| scenario | requests/s | p50 ms | p99 ms | peak RSS MiB | vs baseline | target | vs node:http | target | met |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | requests/s | p50 ms | p99 ms | CPU µs/req | peak RSS MiB | vs baseline | target | vs node:http | target | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   // The list/search scenarios have a table of their own, by workspace size (report-search.mjs).
   for (const r of run.scenarios.filter((s) => !s.family)) {
     const met = r.targetMet === null ? '' : r.targetMet ? 'yes' : '**no**';
     const flag = r.problems.length ? ' ⚠' : '';
     lines.push(
-      `| ${r.name}${flag} | ${num(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${num(r.peakRssMiB, 1)}` +
+      `| ${r.name}${flag} | ${num(r.requestsPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${num(r.cpuMicrosPerRequest)} | ${num(r.peakRssMiB, 1)}` +
         ` | ${pct(r.ratio)} | ${target(r.minRatio)} | ${r.nodeRatio == null ? '' : pct(r.nodeRatio)} | ${target(r.minNodeRatio)} | ${met} |`,
     );
   }
   lines.push(...logProcessorRows(run));
-  lines.push('', 'Peak RSS is that of the process under test (the baseline server for baseline rows), sampled every 200 ms.');
+  lines.push('', 'Peak RSS is that of the process under test (the baseline server for baseline rows), sampled every 200 ms; CPU µs/req is the CPU time (user and system) that process spent in the measured phase, over its requests.');
   if (run.codec) {
     const put = run.scenarios.find((s) => s.name === 'service PUT /contacts/{id}');
     // The service's CPU per PUT at its measured rate, on all of the machine's cores.
     const perPut = put?.requestsPerSecond ? (1e6 * run.machine.nproc) / put.requestsPerSecond : null;
     const share = perPut ? ` (${pct(run.codec.sealMicros / perPut)} of the ${num(perPut)} µs of machine time a PUT takes at the measured rate)` : '';
     lines.push(`Codec: sealing one PUT's event takes ${num(run.codec.sealMicros, 1)} µs${share}, opening it ${num(run.codec.openMicros, 1)} µs; a plain copy ${num(run.codec.plainCopyMicros, 1)} µs.`);
+  }
+  for (const e of run.encryption ?? []) {
+    lines.push(
+      `Encryption, ${e.name}: ${pct(e.ratio)} of the requests/s with it off, summed over ${e.phases} phases each (target ${target(e.minRatio)}: ${e.met ? 'met' : '**not met**'});` +
+        ` the service's CPU per request ${num(e.cpuMicrosOn)} µs on, ${num(e.cpuMicrosOff)} µs off.`,
+    );
   }
   lines.push(...searchMarkdown(run));
   for (const r of run.scenarios.filter((s) => s.problems.length)) lines.push(`- ⚠ ${r.name}: ${r.problems.join('; ')}`);

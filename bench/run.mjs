@@ -5,7 +5,7 @@
 // for the projection rebuild, 1000000, in a database of their own, and as many again with sealed personal values in
 // another; 0 skips both), BENCH_SEARCH_SIZES (contacts of each list/search workspace,
 // 10000,1000000; 0 or empty skips list and search; BENCH_SEARCH_CONTACTS=n still means the one size n),
-// BENCH_SEARCH_KEEP (1: seed the search workspaces into the kept database bench_search_v<N> and reuse them, see
+// BENCH_ENCRYPTION_CYCLES (off-on-on-off cycles of the encryption comparison, 2), BENCH_SEARCH_KEEP (1: seed the search workspaces into the kept database bench_search_v<N> and reuse them, see
 // search-keep.mjs), BENCH_EXPORT_MAX_CONTACTS (contacts each export pass reads at most; the whole workspace).
 // Results: a Markdown table on stdout and bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
@@ -43,6 +43,7 @@ const settings = {
   connections: envInt('BENCH_CONNECTIONS', 16),
   warmupSeconds: envInt('BENCH_WARMUP', 2, 0),
   rebuildEvents: envInt('BENCH_REBUILD_EVENTS', 1_000_000, 0),
+  encryptionCycles: envInt('BENCH_ENCRYPTION_CYCLES', 2),
   searchSizes: searchSizes(),
   searchKeep: process.env.BENCH_SEARCH_KEEP === '1',
   exportMaxContacts: envInt('BENCH_EXPORT_MAX_CONTACTS', null),
@@ -129,7 +130,7 @@ async function main(run) {
   };
   // After the relay: its PUTs must not find the first service's remembered contacts made stale by another process.
   await benchRateLimits({ databaseUrl: database.url, token, scenarios, measure });
-  await benchEncryption({ databaseUrl: database.url, token, scenarios, measure });
+  run.encryption = await benchEncryption({ databaseUrl: database.url, token, scenarios, measure, cycles: settings.encryptionCycles });
   run.codec = await benchCodec();
   if (settings.searchSizes.length) {
     const options = { sizes: settings.searchSizes, keep: settings.searchKeep, exportMax: settings.exportMaxContacts };
@@ -169,7 +170,7 @@ try {
 run.machine.loadAverageAtEnd = os.loadavg();
 compare(run.scenarios);
 compareSizes(run);
-run.failed = run.errors.length > 0 || run.scenarios.some((s) => s.problems.length > 0) || (run.searchTargets?.problems.length ?? 0) > 0;
+run.failed = run.errors.length > 0 || run.scenarios.some((s) => s.problems.length > 0) || (run.encryption ?? []).some((e) => !e.met) || (run.searchTargets?.problems.length ?? 0) > 0;
 console.log(`\n${markdown(run)}\n`);
 console.log(`bench: wrote ${writeJson(run)}`);
 await cleanup();

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { RssSampler } from './processes.mjs';
+import { RssSampler, cpuMicros } from './processes.mjs';
 
 /**
  * One measured phase. `options` are autocannon's (requests, method, ...); the runner adds url, duration, connections
@@ -47,9 +47,13 @@ export async function runScenario(s, { duration, warmup, connections, headers })
   let rss;
   try {
     const warm = warmup > 0 ? await load({ ...base, duration: warmup }, s.target) : undefined;
+    const cpuBefore = cpuMicros(s.target.pid);
     const result = await load({ ...base, duration }, s.target);
+    const cpu = cpuBefore === null ? null : cpuMicros(s.target.pid) - cpuBefore;
     rss = sampler.stop();
     const summary = summarise(s, result, warm, rss);
+    // The CPU the process under test spent per request: what it costs, apart from how the machine shares its cores.
+    summary.cpuMicrosPerRequest = cpu === null || !result.requests.total ? null : Math.round(cpu / result.requests.total);
     if (s.countEvents) checkEvents(summary, (await s.countEvents()) - eventsBefore, [result, warm]);
     return summary;
   } finally {
