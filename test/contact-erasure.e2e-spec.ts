@@ -211,6 +211,52 @@ describe('contact erasure', () => {
     });
   });
 
+  it('empties every stored answer that names the contact (its PUT, a PUT that changed nothing, a note, a merge), and no other', async () => {
+    const values = personalValues('keyed');
+    const other = personalValues('unrelated');
+    const contact = await me.ok.contacts.create({ role: 'user', email: values.email, name: values.name });
+    const lead = await me.ok.contacts.create({ role: 'lead', phone: values.phone });
+    const kept = await me.ok.contacts.create({ role: 'user', email: other.email, name: other.name });
+    const keys = { put: randomUUID(), unchanged: randomUUID(), note: randomUUID(), merge: randomUUID(), unrelated: randomUUID() };
+    const send = {
+      put: () => me.contacts.update(contact.id, { name: values.renamed }, { 'Idempotency-Key': keys.put }),
+      unchanged: () => me.contacts.update(contact.id, { name: values.renamed }, { 'Idempotency-Key': keys.unchanged }),
+      note: () => me.post(`/contacts/${contact.id}/notes`, { body: values.note }, { 'Idempotency-Key': keys.note }),
+      merge: () => me.contacts.merge({ from: lead.id, into: contact.id }, { 'Idempotency-Key': keys.merge }),
+      unrelated: () => me.contacts.update(kept.id, { name: other.renamed }, { 'Idempotency-Key': keys.unrelated }),
+    };
+    const answers: Record<string, { status: number; text: string }> = {};
+    for (const [name, request] of Object.entries(send)) {
+      answers[name] = await request();
+      expect(answers[name].status, answers[name].text).toBe(200);
+    }
+    expect(answers.unchanged.text).toContain(values.email);
+    expect(answers.note.text).toContain(contact.id);
+    expect(answers.merge.text).toContain(values.email);
+    const row = async (key: string) => (await t.pool.query('SELECT body FROM idempotency_keys WHERE workspace_id = $1 AND key = $2', [ws.workspace_id, key])).rows[0];
+    const named = async (key: string) =>
+      (await t.pool.query('SELECT stream_id FROM idempotency_key_streams WHERE workspace_id = $1 AND key = $2 ORDER BY 1', [ws.workspace_id, key])).rows.map((r) => r.stream_id);
+    // The PUT that changed nothing appended nothing: its answer is named by the repository, the others by their appends.
+    expect(await named(keys.unchanged)).toEqual([contact.id]);
+    expect(await named(keys.merge)).toEqual([contact.id, lead.id].sort());
+    expect(await named(keys.note)).toEqual([contact.id]);
+
+    expect((await me.post(`/contacts/${contact.id}/erase`)).status).toBe(200);
+    for (const name of ['put', 'unchanged', 'note', 'merge'] as const) {
+      expect((await row(keys[name])).body, name).toBeNull();
+      // Still applied: the retry is refused, it neither runs again nor shows what was erased.
+      const retried = await send[name]();
+      expect(retried.status, name).toBe(409);
+      expect(retried.body).toMatchObject({ type: 'error.list', errors: [{ code: 'conflict' }] });
+      for (const value of Object.values(values)) expect(retried.text).not.toContain(value);
+    }
+    expect(await tablesHoldingAny(values)).toEqual({});
+    expect((await row(keys.unrelated)).body).toBe(answers.unrelated.text);
+    const replayed = await send.unrelated();
+    expect(replayed.text).toBe(answers.unrelated.text);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+  });
+
   it('erases archived and deleted contacts, and a user with the lead merged into it', async () => {
     const archived = personalValues('archived');
     const deleted = personalValues('deleted');

@@ -278,7 +278,7 @@ describe('Idempotency-Key', () => {
     expect((await me.post(`/contacts/${created.body.id}/notes`, note, keyed(noteKey))).status).toBe(200);
     const unrelated = randomUUID();
     await me.contacts.create({ role: 'lead', name: 'Kept' }, keyed(unrelated));
-    expect(await eraseStoredAnswers(t.pool, ws.workspace_id, created.body.id)).toBe(2);
+    expect(await eraseStoredAnswers(t.pool, ws.workspace_id, [created.body.id])).toBe(2);
     expect((await keyRow(ws, key)).body).toBeNull();
     expect((await keyRow(ws, unrelated)).body).not.toBeNull();
     const retried = await me.contacts.create({ role: 'lead', email: 'idem-erase@example.com' }, keyed(key));

@@ -22,3 +22,4 @@ export * from './byte-budget-cache.js';
 export * from './idempotency/idempotency-context.js';
 export * from './idempotency/idempotency-keys.js';
 export { IdempotencyKeys1764200001020 } from './migrations/1764200001020-idempotency-keys.js';
+export { IdempotencyKeyStreams1764200001060 } from './migrations/1764200001060-idempotency-key-streams.js';

@@ -86,7 +86,7 @@ export class PostgresEventStore {
     if (encoder.statement) statements.push(encoder.statement(bind));
     const projections = statements.map((sql, i) => `${i === 0 ? 'projected' : `projected_${i}`} AS (${sql})`).join(',\n');
     const claim = currentIdempotencyClaim();
-    const idempotent = claim ? `,\n      idempotent AS (${markAppliedInAppend(claim, bind)})` : '';
+    const idempotent = claim ? `,\n      ${markAppliedInAppend(claim, bind)}` : '';
     const requireClaim = claim ? ',\n             es_require_idempotency_claim((SELECT count(*) FROM idempotent)) AS claimed' : '';
     const text = `
       WITH stream AS (${expectedVersion === 0 ? CREATE_STREAM : ADVANCE_STREAM}),

@@ -18,7 +18,14 @@ import {
   TagDeletions1764200000940,
   TagDeletionCompanies1764200001040,
 } from '@app/contacts';
-import { Checkpoints1764200000050, DataKeys1764200001000, EventLog1764200000000, IdempotencyKeys1764200001020, ParkedEvents1764200000650 } from '@app/event-store';
+import {
+  Checkpoints1764200000050,
+  DataKeys1764200001000,
+  EventLog1764200000000,
+  IdempotencyKeyStreams1764200001060,
+  IdempotencyKeys1764200001020,
+  ParkedEvents1764200000650,
+} from '@app/event-store';
 import { WebhookDeliveryContacts1764200001050, WebhookEventNames1764200000911, Webhooks1764200000500 } from '@app/webhooks';
 import { AdminsWorkspaceIndex1764200000760, SubscriptionTypes1764200000150, TokenLifecycle1764200001030, Workspaces1764200000100 } from '@app/workspaces';
 
@@ -54,4 +61,5 @@ export const MIGRATIONS = [
   TokenLifecycle1764200001030,
   TagDeletionCompanies1764200001040,
   WebhookDeliveryContacts1764200001050,
+  IdempotencyKeyStreams1764200001060,
 ];

@@ -86,6 +86,8 @@ export interface MergedData {
  * carries who and when only; the values are gone with the contact's data key, deleted in the same transaction.
  */
 export interface ContactErased { type: 'ContactErased'; data: At<{ admin_id: number | null }> }
+/** The erasure's event type, for log readers outside the domain (the NATS relay, the webhook notifier). */
+export const CONTACT_ERASED: ContactErased['type'] = 'ContactErased';
 /** On the lead's stream, final: it was merged into a user. */
 export interface ContactMergedInto { type: 'ContactMergedInto'; data: At<{ into_contact_id: string }> }
 /** On the user's stream: a lead was merged in. */

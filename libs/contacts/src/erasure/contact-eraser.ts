@@ -24,7 +24,7 @@ const LEADS_PER_ROUND = 100;
 const EVENT_STORE_STATEMENTS: readonly ErasureStatement[] = [
   (workspaceId, contactId, bind) => dataKeyErasure(workspaceId, contactId, bind),
   (workspaceId, contactId, bind) => parkedErrorsErasure(workspaceId, [contactId, dataEventStreamId(contactId)], bind),
-  (workspaceId, contactId, bind) => storedAnswersErasure(workspaceId, contactId, bind),
+  (workspaceId, contactId, bind) => storedAnswersErasure(workspaceId, [contactId, dataEventStreamId(contactId)], bind),
 ];
 
 /**

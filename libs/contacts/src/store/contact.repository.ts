@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventMetadata, EventTooLargeError, type InlineProjection, PG_POOL, PostgresEventStore, StreamVersionConflictError } from '@app/event-store';
+import { type EventMetadata, EventTooLargeError, type InlineProjection, PG_POOL, PostgresEventStore, StreamVersionConflictError, nameInIdempotentAnswer } from '@app/event-store';
 import { type ExpectedVersions, IntercomError, PreconditionFailedError, allows } from '@app/intercom';
 import type pg from 'pg';
 import type { DecisionContext, MergeEvents } from '../domain/contact.aggregate.js';
@@ -74,7 +74,10 @@ export class ContactRepository {
       const events = decideOrStale(stream.cached || cached, () => decide(stream.state!, context));
       if (events === STALE) return STALE;
       if (events.length > 0) return { ...(await this.save(stream, events, metadata)), events, decidedOn: stream.state };
-      return stream.cached || cached ? STALE : { state: stream.state, version: stream.version, events, decidedOn: stream.state };
+      if (stream.cached || cached) return STALE;
+      // Nothing is appended, but the answer may still show the contact: its erasure must find that answer too.
+      nameInIdempotentAnswer(id);
+      return { state: stream.state, version: stream.version, events, decidedOn: stream.state };
     });
   }
 
@@ -121,7 +124,10 @@ export class ContactRepository {
       const folded = await fold();
       if (!folded.state) throw new ContactNotFoundError();
       const events = decide(folded.state);
-      if (events.length === 0) return { state: folded.state, version: folded.version, events, decidedOn: folded.state };
+      if (events.length === 0) {
+        nameInIdempotentAnswer(stream.id);
+        return { state: folded.state, version: folded.version, events, decidedOn: folded.state };
+      }
       const [view] = await this.saveAll([[folded, events, extra]], metadata);
       return { ...view, events, decidedOn: folded.state };
     });

@@ -13,7 +13,15 @@ export interface IdempotencyClaim {
   applied: boolean;
   /** Cleared when the request's answer is sent, so that work outliving the request is not marked. */
   active: boolean;
+  /**
+   * Streams the request decided on without writing to them (a change that changed nothing still answers the contact):
+   * stored with the answer, beside the streams its appends wrote, so that an erasure finds the answer by index.
+   */
+  named?: Set<string>;
 }
+
+/** Streams one answer may name without writing them (a bulk tag names at most 100); over it the answer is not kept. */
+export const MAX_NAMED_STREAMS = 1000;
 
 const claims = new AsyncLocalStorage<IdempotencyClaim>();
 
@@ -25,6 +33,15 @@ export function runWithIdempotencyClaim<T>(claim: IdempotencyClaim, work: () => 
 export function currentIdempotencyClaim(): IdempotencyClaim | undefined {
   const claim = claims.getStore();
   return claim?.active ? claim : undefined;
+}
+
+/** The running request's answer may name the stream although nothing was written to it (see IdempotencyClaim.named). */
+export function nameInIdempotentAnswer(streamId: string): void {
+  const claim = currentIdempotencyClaim();
+  if (!claim) return;
+  const named = (claim.named ??= new Set());
+  // One past the bound is enough to know the answer is over it.
+  if (named.size <= MAX_NAMED_STREAMS) named.add(streamId);
 }
 
 /** An append or transaction ran for a request whose key another request has since taken over. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Queryable } from '../checkpoints.js';
-import { CLAIM_LOST_SQLSTATE, type IdempotencyClaim, IdempotencyClaimLostError } from './idempotency-context.js';
+import { CLAIM_LOST_SQLSTATE, type IdempotencyClaim, IdempotencyClaimLostError, MAX_NAMED_STREAMS } from './idempotency-context.js';
 
 export interface IdempotencyTimes {
   /** How long a running request holds its key before another request with it may take over (if nothing was written). */
@@ -68,7 +68,9 @@ export class IdempotencyKeys {
           WHERE k.expires_at < now()
              OR (k.answered_at IS NULL AND k.applied_at IS NULL AND k.locked_until < now() AND k.fingerprint = excluded.fingerprint)
           RETURNING owner
-        )
+        ),
+        -- A key taken again after it expired no longer names the streams its earlier request wrote.
+        unnamed AS (DELETE FROM idempotency_key_streams WHERE workspace_id = $1 AND key = $2 AND EXISTS (SELECT 1 FROM claimed))
         SELECT count(*)::int AS claimed FROM claimed`,
       values: [workspaceId, key, fingerprint, owner, this.times.leaseMs, this.times.retentionSeconds],
     });
@@ -87,13 +89,33 @@ export class IdempotencyKeys {
     return row ? { fingerprint: row.fingerprint, applied: row.applied, held: row.held, answered: row.answered, status: row.status, contentType: row.content_type, body: row.body } : null;
   }
 
-  /** Stores the answer of the request that holds the key (nothing if it no longer does). */
+  /**
+   * Stores the answer of the request that holds the key (nothing if it no longer does, or if an erasure already
+   * answered for it: see storedAnswersErasure). With the streams the request named without writing them, in the
+   * same statement; if one of them was erased meanwhile (its data key is a tombstone), the body is not kept.
+   */
   async answer(claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {
+    const named = [...(claim.named ?? [])];
+    const body = named.length > MAX_NAMED_STREAMS ? null : answer.body;
+    const values = [claim.workspaceId, claim.key, claim.owner, answer.status, answer.contentType, body];
+    const where = 'workspace_id = $1 AND key = $2 AND owner = $3 AND answered_at IS NULL';
+    if (named.length === 0 || body === null) {
+      await this.pool.query({ name: 'idempotency_answer', text: `UPDATE idempotency_keys SET answered_at = now(), status = $4, content_type = $5, body = $6 WHERE ${where}`, values });
+      return;
+    }
     await this.pool.query({
-      name: 'idempotency_answer',
-      text: `UPDATE idempotency_keys SET answered_at = now(), status = $4, content_type = $5, body = $6
-              WHERE workspace_id = $1 AND key = $2 AND owner = $3`,
-      values: [claim.workspaceId, claim.key, claim.owner, answer.status, answer.contentType, answer.body],
+      name: 'idempotency_answer_named',
+      text: `
+        WITH named AS (
+          INSERT INTO idempotency_key_streams (workspace_id, stream_id, key)
+          SELECT $1, s, $2 FROM unnest($7::text[]) s WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE ${where})
+          ON CONFLICT DO NOTHING
+        )
+        UPDATE idempotency_keys SET answered_at = now(), status = $4, content_type = $5,
+               body = CASE WHEN EXISTS (SELECT 1 FROM es_data_keys WHERE workspace_id = $1 AND owner_id = ANY($7::text[]) AND erased_at IS NOT NULL)
+                           THEN NULL ELSE $6 END
+         WHERE ${where}`,
+      values: [...values, named],
     });
   }
 
@@ -108,12 +130,16 @@ export class IdempotencyKeys {
 }
 
 /**
- * The CTE body that marks the claim applied inside an append statement (the stream and its new version recorded),
- * given the statement's `bind`; `$1`, `$2` and `$4` are the append's workspace, stream and new version.
+ * The CTEs that mark the claim applied inside an append statement (the stream and its new version recorded) and
+ * record the stream among those the key wrote (the erasure's index), given the statement's `bind`; `$1`, `$2` and
+ * `$4` are the append's workspace, stream and new version. `idempotent` has a row only if the claim is still held.
  */
 export function markAppliedInAppend(claim: IdempotencyClaim, bind: (value: unknown) => string): string {
-  return `UPDATE idempotency_keys SET applied_at = now(), stream_id = $2, stream_version = $4
-           WHERE workspace_id = ${bind(claim.workspaceId)} AND key = ${bind(claim.key)} AND owner = ${bind(claim.owner)} RETURNING 1`;
+  return `idempotent AS (
+        UPDATE idempotency_keys SET applied_at = now(), stream_id = $2, stream_version = $4
+         WHERE workspace_id = ${bind(claim.workspaceId)} AND key = ${bind(claim.key)} AND owner = ${bind(claim.owner)} RETURNING workspace_id, key),
+      idempotent_stream AS (
+        INSERT INTO idempotency_key_streams (workspace_id, stream_id, key) SELECT workspace_id, $2, key FROM idempotent ON CONFLICT DO NOTHING)`;
 }
 
 /** Marks the claim applied inside a transaction that writes outside the log (a catalog row): it commits with it. */
@@ -131,20 +157,27 @@ export function isClaimLost(error: unknown): boolean {
 }
 
 /**
- * For erasure: the stored answers of the workspace that name the contact (its own writes, and any answer that
- * mentions its id, a merge's or a note's) lose their body. The keys stay applied, so a retry is still refused
- * (409) rather than run again. Bounded by a day of the workspace's keys.
+ * For erasure: the stored answers of the workspace that name one of the streams (a contact's own and its data-event
+ * stream) lose their body: every answer of a request that wrote to them (a merge writes two, a note its contact) or
+ * decided on them without writing (IdempotencyClaim.named), found through idempotency_key_streams. The keys stay
+ * applied, so a retry is still refused (409) rather than run again.
  */
-export async function eraseStoredAnswers(db: Queryable, workspaceId: string, contactId: string): Promise<number> {
+export async function eraseStoredAnswers(db: Queryable, workspaceId: string, streamIds: readonly string[]): Promise<number> {
   const values: unknown[] = [];
   const bind = (value: unknown) => `$${values.push(value)}`;
-  const { rowCount } = await db.query(`WITH stream AS (SELECT 1) ${storedAnswersErasure(workspaceId, contactId, bind)}`, values);
+  const { rowCount } = await db.query(`WITH stream AS (SELECT 1) ${storedAnswersErasure(workspaceId, streamIds, bind)}`, values);
   return rowCount ?? 0;
 }
 
-/** eraseStoredAnswers as a statement of an append (it reads the `stream` CTE), so that it commits with ContactErased. */
-export function storedAnswersErasure(workspaceId: string, contactId: string, bind: (value: unknown) => string): string {
-  const id = bind(contactId);
+/**
+ * eraseStoredAnswers as a statement of an append (it reads the `stream` CTE), so that it commits with ContactErased.
+ * It reads the streams' index only: its cost is the answers that name them, not the workspace's keys. `answered_at`
+ * is set on a key still running too, so that its own answer, stored after this commits, is not kept (`answer`).
+ */
+export function storedAnswersErasure(workspaceId: string, streamIds: readonly string[], bind: (value: unknown) => string): string {
+  const workspace = bind(workspaceId);
   return `UPDATE idempotency_keys SET body = NULL, applied_at = coalesce(applied_at, now()), answered_at = coalesce(answered_at, now())
-           WHERE workspace_id = ${bind(workspaceId)} AND (stream_id = ${id} OR strpos(body, ${id}) > 0) AND EXISTS (SELECT 1 FROM stream)`;
+           WHERE workspace_id = ${workspace}
+             AND key IN (SELECT key FROM idempotency_key_streams WHERE workspace_id = ${workspace} AND stream_id = ANY(${bind(streamIds)}::text[]))
+             AND EXISTS (SELECT 1 FROM stream)`;
 }

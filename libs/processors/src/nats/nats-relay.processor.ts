@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
+import { CONTACT_ERASED } from '@app/contacts';
 import { type LogProcessor, type StoredEvent, isPoison, withTimeout } from '@app/event-store';
 import { Counter, Histogram } from 'prom-client';
 import { LogProcessorProvider } from '../log-processor.decorator.js';
@@ -22,9 +23,6 @@ const publishLatency = new Histogram({
 const BATCH_BUDGET_MS = 10_000;
 const CONNECT_WAIT_MS = 3_000;
 const MAX_BACKOFF_MS = 4_000;
-
-/** The event an erasure appends to the contact's own stream (libs/contacts); it carries no personal data. */
-const CONTACT_ERASED = 'ContactErased';
 
 /**
  * Publishes the log to JetStream: `<prefix>.<workspace_id>.<owner_id>.<event_type>` (the owner is the contact, for

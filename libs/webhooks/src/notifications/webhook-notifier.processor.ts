@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type CompanyState, type ContactState, companyStatesAfter, contactIdOfStream, isCompanyEvent, tagNamesOf, toCompanyEvent, toContactEvent } from '@app/contacts';
+import { CONTACT_ERASED, type CompanyState, type ContactState, companyStatesAfter, contactIdOfStream, isCompanyEvent, tagNamesOf, toCompanyEvent, toContactEvent } from '@app/contacts';
 import { type LogProcessor, PoisonEventError, PostgresEventStore, type Queryable, type StoredEvent } from '@app/event-store';
 import { LogProcessorProvider } from '@app/processors';
 import type pg from 'pg';
@@ -58,7 +58,7 @@ export class WebhookNotifier implements LogProcessor {
   async handle(events: StoredEvent[], tx: pg.PoolClient): Promise<void> {
     await this.notify(events, tx);
     // No topic (Intercom has none for erasure): what was queued for the contact, by this batch too, loses its values.
-    for (const event of events.filter((e) => e.type === 'ContactErased')) {
+    for (const event of events.filter((e) => e.type === CONTACT_ERASED)) {
       const values: unknown[] = [];
       const statement = webhookDeliveriesErasure(event.workspaceId, event.streamId, (value) => `$${values.push(value)}`);
       await tx.query(`WITH stream AS (SELECT 1) ${statement}`, values);
