@@ -7,18 +7,22 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 describe('parallel reads of contacts', () => {
   let t: TestApp;
   let findQueries = 0;
+  let loadQueries = 0;
   let query: TestApp['pool']['query'];
 
   beforeAll(async () => {
     t = await startTestApp();
     query = t.pool.query;
     t.pool.query = function (this: unknown, ...args: unknown[]) {
-      if ((args[0] as { name?: string })?.name === 'contacts_find_many') findQueries++;
+      const name = (args[0] as { name?: string })?.name;
+      if (name === 'contacts_find_many') findQueries++;
+      if (name === 'contacts_load_many') loadQueries++;
       return (query as (...a: unknown[]) => unknown).apply(t.pool, args);
     } as TestApp['pool']['query'];
   });
   afterEach(() => {
     findQueries = 0;
+    loadQueries = 0;
   });
   afterAll(async () => {
     if (t) t.pool.query = query;
@@ -57,6 +61,16 @@ describe('parallel reads of contacts', () => {
     expect(findQueries).toBe(3);
     expect(found.map((view) => view?.state.id ?? null)).toEqual([...ids, null, theirs]);
     expect(found.every((view) => view === null || view.version === 1)).toBe(true);
+  });
+
+  it("a merge loads its lead and its user in one query, and answers the merged user", async () => {
+    const me = api(t).as(await t.newWorkspace());
+    const user = await me.ok.contacts.create({ email: 'into@example.com', role: 'user' });
+    const lead = await me.ok.contacts.create({ role: 'lead', name: 'From' });
+    loadQueries = 0;
+    const merged = await me.ok.contacts.merge({ from: lead.id, into: user.id });
+    expect(merged).toMatchObject({ id: user.id, name: 'From' });
+    expect(loadQueries).toBe(1);
   });
 
   it('a GET sent after a PUT answered sees the PUT, however many reads are in flight', async () => {

@@ -13,8 +13,9 @@ type Batch<V> = Map<string, Waiter<V>[]>;
  * Coalesces concurrent reads by key (DataLoader's idea, without its cache): every read of a group asked for in the
  * same turn of the event loop goes out as one query, at most `maxKeys` keys each. A read only ever joins a batch
  * that has not been sent yet, so its query starts after the read was asked for and sees every write committed
- * before it (read-your-writes holds). Each extra reader of a key gets its own copy of the row, as it would have from
- * its own query, so no two requests share a mutable object.
+ * before it (read-your-writes holds). Each extra reader of a key gets its own copy of the row (`copy`, structuredClone
+ * unless told: it would turn a Buffer into a plain Uint8Array), as it would have from its own query, so no two
+ * requests share a mutable object.
  */
 export class ReadBatcher<V> {
   private readonly pending = new Map<string, Batch<V>>();
@@ -23,6 +24,7 @@ export class ReadBatcher<V> {
   constructor(
     private readonly fetch: FetchMany<V>,
     private readonly maxKeys = 64,
+    private readonly copy: (row: V) => V = structuredClone,
   ) {}
 
   load(group: string, key: string): Promise<V | null> {
@@ -55,7 +57,7 @@ export class ReadBatcher<V> {
       (rows) => {
         for (const [key, waiters] of batch) {
           const row = rows.get(key) ?? null;
-          waiters.forEach((waiter, i) => waiter.resolve(i === 0 || row === null ? row : structuredClone(row)));
+          waiters.forEach((waiter, i) => waiter.resolve(i === 0 || row === null ? row : this.copy(row)));
         }
       },
       (error) => {
