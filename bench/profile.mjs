@@ -2,7 +2,9 @@
 // optionally under a CPU profile, for issue 12's A/B work (docs/performance.md). Not part of npm run bench.
 // Env: DATABASE_URL (a server to create bench_<random> on; required), PROFILE_DURATION (s, 15), PROFILE_CONNECTIONS (50),
 // PROFILE_CONTACTS (200), PROFILE_CPU (1: run the service under --cpu-prof and print its top frames), PROFILE_DIR
-// (where the .cpuprofile goes, bench/results/profile), PROFILE_ROUNDS (alternations of baseline and service, 2).
+// (where the .cpuprofile goes, bench/results/profile), PROFILE_ROUNDS (alternations of baseline and service, 2),
+// PROFILE_COMPARE (the main.js of another build, e.g. a copy of dist/ under bench/results/: run as "other" on the same
+// database, alternating with this build within each round, for an A/B in the same minutes).
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +21,7 @@ const contacts = int('PROFILE_CONTACTS', 200);
 const rounds = int('PROFILE_ROUNDS', 2);
 const cpu = process.env.PROFILE_CPU === '1';
 const dir = path.resolve(process.env.PROFILE_DIR ?? new URL('./results/profile', import.meta.url).pathname);
+const compare = process.env.PROFILE_COMPARE ? path.resolve(process.env.PROFILE_COMPARE) : null;
 if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must name a PostgreSQL server');
 
 try {
@@ -30,6 +33,7 @@ try {
   }
   const nodeArgs = cpu ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const service = await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-service.log'), nodeArgs });
+  const other = compare && (await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-other.log'), main: compare, nodeArgs }));
   const request = apiClient(service.url, token);
   const ids = [];
   for (let i = 0; i < contacts; i++) ids.push((await request('POST', '/contacts', { email: `p${i}@example.com`, name: `Profile ${i}` })).json.id);
@@ -39,11 +43,12 @@ try {
   const get = { method: 'GET', setupRequest: (r) => ({ ...r, path: `/contacts/${ids[randomInt(ids.length)]}` }) };
   const load = (url, seconds) =>
     new Promise((resolve, reject) => autocannon({ url, connections, duration: seconds, headers, requests: [get] }, (e, r) => (e ? reject(e) : resolve(r))));
-  await load(service.url, 2);
-  await load(baseline.url, 2);
-  const totals = { service: [], baseline: [] };
+  const targets = [['baseline', baseline], ['service', service], ...(other ? [['other', other]] : [])];
+  for (const [, target] of targets) await load(target.url, 2);
+  const totals = { service: [], baseline: [], other: [] };
   for (let round = 0; round < rounds; round++) {
-    for (const [name, target] of [['baseline', baseline], ['service', service]]) {
+    // The two builds swap places every round, so that neither is always the one measured after the other.
+    for (const [name, target] of round % 2 && other ? [targets[0], targets[2], targets[1]] : targets) {
       const r = await load(target.url, duration);
       if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       totals[name].push(r.requests.average);
@@ -52,11 +57,20 @@ try {
   }
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
   console.log(`service / node:http: ${(sum(totals.service) / sum(totals.baseline)).toFixed(3)}`);
+  if (other) console.log(`other / node:http: ${(sum(totals.other) / sum(totals.baseline)).toFixed(3)}, service / other: ${(sum(totals.service) / sum(totals.other)).toFixed(3)}`);
   await service.stop();
   if (cpu) {
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    console.log(`profile: ${path.join(dir, file)}`);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${service.pid}.`));
+    console.log(`profile (service): ${path.join(dir, file)}`);
     summarise(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+  }
+  if (other) {
+    await other.stop();
+    const file = cpu && readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && !f.includes(`.${service.pid}.`));
+    if (file) {
+      console.log(`\nprofile (other): ${path.join(dir, file)}`);
+      summarise(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+    }
   }
 } finally {
   await cleanup();

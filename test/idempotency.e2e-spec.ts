@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestMethod } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer } from '@nestjs/core';
 import { IdempotencyClaimLostError, PostgresEventStore, eraseStoredAnswers, runWithIdempotencyClaim } from '@app/event-store';
+import { IdempotencyInterceptor, isReadsOnly } from '@app/intercom/http';
 import type { CreatedWorkspace } from '@app/workspaces';
 import { type Client, api } from './support/api.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -219,6 +223,25 @@ describe('Idempotency-Key', () => {
     expect(defined.status, defined.text).toBe(200);
     expect((await me.post('/data_attributes', define, keyed(attributeKey))).text).toBe(defined.text);
     expect((await keyRow(ws, attributeKey)).applied_at).not.toBeNull();
+  });
+
+  it('is bound to every write route of the app (@IdempotentWrites) and to no read: a read runs through no interceptor', async () => {
+    const routes: { route: string; write: boolean; interceptors: unknown[] }[] = [];
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
+        for (const name of Object.getOwnPropertyNames(prototype)) {
+          const handler = Object.getOwnPropertyDescriptor(prototype, name)!.value;
+          const method = typeof handler === 'function' ? Reflect.getMetadata(METHOD_METADATA, handler) : undefined;
+          if (method === undefined) continue;
+          const write = method !== RequestMethod.GET && method !== RequestMethod.HEAD && !isReadsOnly(handler);
+          routes.push({ route: `${metatype!.name}.${name}`, write, interceptors: Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? [] });
+        }
+      }
+    }
+    expect(routes.filter((r) => r.write).length).toBeGreaterThan(25);
+    expect(routes.filter((r) => r.write && !r.interceptors.includes(IdempotencyInterceptor)).map((r) => r.route)).toEqual([]);
+    expect(routes.filter((r) => !r.write && r.interceptors.length > 0).map((r) => r.route)).toEqual([]);
   });
 
   it('ignores the header where nothing is written (search) and stores nothing without it', async () => {

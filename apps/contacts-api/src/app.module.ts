@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ContactErasureModule, ContactsModule, RequestBoundsModule, TagDetachmentModule } from '@app/contacts';
-import { IdempotencyInterceptor, IntercomVersionGuard } from '@app/intercom/http';
+import { IntercomVersionGuard } from '@app/intercom/http';
 import { EventStoreModule } from '@app/event-store';
 import { ProcessorsModule } from '@app/processors';
 import { CONTACT_ERASURE_STATEMENTS, MIGRATIONS, type RuntimeConfig, personalDataCodec } from '@app/runtime';
@@ -81,8 +81,6 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useClass: IntercomVersionGuard },
         { provide: APP_FILTER, useClass: IntercomErrorFilter },
-        // After the guards (the workspace is known), around the pipes and the handler.
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         WorkspaceBootstrap,
       ],
     };

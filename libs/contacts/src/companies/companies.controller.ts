@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { type ApiVersion, entityTag, tagDigest } from '@app/intercom';
-import { Conditional, type ConditionalRequest, EventMeta, ReadsOnly, RequestedVersion } from '@app/intercom/http';
+import { Conditional, type ConditionalRequest, EventMeta, IdempotentWrites, ReadsOnly, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { renderContact } from '../contacts/contact.response.js';
 import { CompanyContactsRequest, CompanyListRequest, RetrieveCompaniesRequest, SaveCompanyRequest, ScrollCompaniesRequest, UpdateCompanyRequest } from './company.request.js';
@@ -23,6 +23,7 @@ const IF_MATCH = { name: 'If-Match', required: false, description: 'An ETag of t
 
 @ApiTags('Companies')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('companies')
 export class CompaniesController {
   constructor(

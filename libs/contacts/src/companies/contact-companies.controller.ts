@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import { EventMeta } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { AttachCompanyCommand } from './attach-company.handler.js';
 import { ContactCompaniesRequest, ContactCompanyRequest } from './company.request.js';
@@ -12,6 +12,7 @@ import { ListContactCompaniesQuery } from './list-contact-companies.handler.js';
 
 @ApiTags('Contacts', 'Companies')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('contacts/:id/companies')
 export class ContactCompaniesController {
   constructor(

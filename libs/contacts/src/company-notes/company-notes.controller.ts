@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import { EventMeta } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { CreateNoteRequest, ListNotesRequest } from '../notes/notes.request.js';
 import { AddCompanyNoteCommand } from './add-company-note.handler.js';
@@ -17,6 +17,7 @@ const DEFAULT_PER_PAGE = 50;
 @ApiTags('Notes')
 @ApiBearerAuth()
 @UseGuards(CompanyNotesVersionGuard)
+@IdempotentWrites()
 @Controller('companies/:id/notes')
 export class CompanyNotesController {
   constructor(

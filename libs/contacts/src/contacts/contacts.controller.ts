@@ -4,7 +4,7 @@ import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { type ApiVersion, entityTag, supports } from '@app/intercom';
-import { Conditional, type ConditionalRequest, EventMeta, RequestedVersion } from '@app/intercom/http';
+import { Conditional, type ConditionalRequest, EventMeta, IdempotentWrites, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import type { LifecycleAction } from '../domain/contact.aggregate.js';
 import { GetContactAsOfQuery } from '../history/get-contact-as-of.handler.js';
@@ -35,6 +35,7 @@ const IF_MATCH = { name: 'If-Match', required: false, description: 'An ETag of t
 @ApiTags('Contacts')
 @ApiBearerAuth()
 @ApiHeader({ name: 'Intercom-Version', required: false, description: '1.0 to 1.4, 2.0 to 2.16 or Unstable; default 2.11' })
+@IdempotentWrites()
 @Controller('contacts')
 export class ContactsController {
   constructor(

@@ -7,9 +7,11 @@ import { CreateDataAttributeRequest, UpdateDataAttributeRequest } from './data-a
 import { renderDataAttribute } from './data-attribute.response.js';
 import { ListDataAttributesQuery } from './list-data-attributes.handler.js';
 import { UpdateDataAttributeCommand } from './update-data-attribute.handler.js';
+import { IdempotentWrites } from '@app/intercom/http';
 
 @ApiTags('Data Attributes')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('data_attributes')
 export class DataAttributesController {
   constructor(

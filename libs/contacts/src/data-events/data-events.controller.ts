@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { ParameterInvalidError } from '@app/intercom';
-import { EventMeta } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import type { FastifyRequest } from 'fastify';
 import type { ContactLookup } from './data-event.repository.js';
@@ -21,6 +21,7 @@ class EventListContactMissingError extends ParameterInvalidError {
 
 @ApiTags('Data Events')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('events')
 export class DataEventsController {
   constructor(

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import { EventMeta } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { EraseContactCommand } from './erase-contact.handler.js';
 import { EraseContactRequest } from './erase-contact.request.js';
@@ -10,6 +10,7 @@ import { EraseContactRequest } from './erase-contact.request.js';
 /** The service's own route beside Intercom's DELETE: Intercom has no erasure endpoint. */
 @ApiTags('Contacts')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('contacts')
 export class ErasureController {
   constructor(private readonly commands: CommandBus) {}

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { type ApiVersion, supports } from '@app/intercom';
-import { EventMeta, RequestedVersion } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { renderCompanyNote } from '../company-notes/company-notes.response.js';
 import { AddNoteCommand } from './add-note.handler.js';
@@ -17,6 +17,7 @@ const DEFAULT_PER_PAGE = 50;
 
 @ApiTags('Notes')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller()
 export class NotesController {
   constructor(

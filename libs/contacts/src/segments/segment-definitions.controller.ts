@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nest
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiVersion } from '@app/intercom';
-import { RequestedVersion } from '@app/intercom/http';
+import { IdempotentWrites, RequestedVersion } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { DefineSegmentCommand } from './define-segment.handler.js';
 import { DeleteSegmentCommand } from './delete-segment.handler.js';
@@ -16,6 +16,7 @@ import { renderDefinition } from './segment.response.js';
  */
 @ApiTags('Segments')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('segment_definitions')
 export class SegmentDefinitionsController {
   constructor(

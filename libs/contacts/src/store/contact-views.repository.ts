@@ -3,6 +3,7 @@ import { PG_POOL } from '@app/event-store';
 import type pg from 'pg';
 import { contactColumns } from './contact-state.columns.js';
 import type { ContactView } from './contact.repository.js';
+import { ReadBatcher } from './read-batcher.js';
 
 const c = contactColumns('c');
 
@@ -56,15 +57,23 @@ const RESOLVE_REFS = `
 /** Reads of the contacts read model by key: what query handlers use (they never load aggregates). */
 @Injectable()
 export class ContactViews {
+  // Concurrent reads by id share one query per workspace and turn of the event loop (issue 12): a GET's cost in
+  // PostgreSQL and in the pool's writes is mostly per query, not per row.
+  private readonly byId = new ReadBatcher<ContactView>((workspaceId, ids) => this.findMany(workspaceId, ids));
+
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
-  async find(workspaceId: string, id: string): Promise<ContactView | null> {
+  find(workspaceId: string, id: string): Promise<ContactView | null> {
+    return this.byId.load(workspaceId, id);
+  }
+
+  private async findMany(workspaceId: string, ids: string[]): Promise<Map<string, ContactView>> {
     const { rows } = await this.pool.query({
-      name: 'contacts_find',
-      text: 'SELECT state, version FROM contacts WHERE workspace_id = $1 AND id = $2',
-      values: [workspaceId, id],
+      name: 'contacts_find_many',
+      text: 'SELECT id, state, version FROM contacts WHERE workspace_id = $1 AND id = ANY($2::text[])',
+      values: [workspaceId, ids],
     });
-    return rows[0] ?? null;
+    return new Map(rows.map(({ id, state, version }) => [id, { state, version }]));
   }
 
   async findUserByExternalId(workspaceId: string, externalId: string): Promise<ContactView | null> {

@@ -8,6 +8,7 @@ import type { ContactEvent } from '../domain/contact.events.js';
 import type { ContactState } from '../domain/contact.state.js';
 import { contactColumns } from './contact-state.columns.js';
 import { DecisionContexts } from './decision-context.js';
+import { ReadBatcher } from './read-batcher.js';
 import { inlineProjection, projectEvents } from './read-model.projection.js';
 import { WriteQueues } from './write-queues.js';
 
@@ -42,9 +43,18 @@ const STALE = Symbol('stale');
 
 const c = contactColumns('c');
 // The contact's data key comes along (codec.remember), so that the write after a load makes no round trip for it.
-const LOAD = `SELECT c.state, c.version, k.master_key_id, k.wrapped_key, k.owner_id IS NOT NULL AS has_key
+const LOAD = `SELECT c.id, c.state, c.version, k.master_key_id, k.wrapped_key, k.owner_id IS NOT NULL AS has_key
                 FROM contacts c LEFT JOIN es_data_keys k ON k.workspace_id = c.workspace_id AND k.owner_id = c.id
-               WHERE c.workspace_id = $1 AND c.id = $2`;
+               WHERE c.workspace_id = $1 AND c.id = ANY($2::text[])`;
+
+interface LoadRow {
+  id: string;
+  state: ContactState;
+  version: number;
+  master_key_id: string | null;
+  wrapped_key: Buffer | null;
+  has_key: boolean;
+}
 
 /**
  * The one write mechanism: load, decide, save. Saving appends the events with the expected version
@@ -54,6 +64,16 @@ const LOAD = `SELECT c.state, c.version, k.master_key_id, k.wrapped_key, k.owner
 @Injectable()
 export class ContactRepository {
   private readonly queues = new WriteQueues();
+  // Concurrent loads (a merge's two, writers of different contacts) share a query, as ContactViews' reads do. A load
+  // starts inside its contact's write queue, so its query is sent after the previous write of that contact committed.
+  private readonly loads = new ReadBatcher<LoadRow>(
+    async (workspaceId, ids) => {
+      const { rows } = await this.pool.query<LoadRow>({ name: 'contacts_load_many', text: LOAD, values: [workspaceId, ids] });
+      return new Map(rows.map((row) => [row.id, row]));
+    },
+    64,
+    (row) => ({ ...row, state: structuredClone(row.state) }),
+  );
 
   constructor(
     @Inject(PG_POOL) protected readonly pool: pg.Pool,
@@ -134,9 +154,9 @@ export class ContactRepository {
   }
 
   async load(workspaceId: string, id: string, _fresh = true): Promise<ContactStream> {
-    const { rows } = await this.pool.query({ name: 'contacts_load', text: LOAD, values: [workspaceId, id] });
-    if (rows[0]) this.store.codec.remember?.(workspaceId, id, rows[0].has_key ? rows[0] : null);
-    return { workspaceId, id, state: rows[0]?.state ?? null, version: rows[0]?.version ?? 0, cached: false };
+    const row = await this.loads.load(workspaceId, id);
+    if (row) this.store.codec.remember?.(workspaceId, id, row.has_key ? row : null);
+    return { workspaceId, id, state: row?.state ?? null, version: row?.version ?? 0, cached: false };
   }
 
   /** Appends the events and projects them in the same statement; returns the committed row. */

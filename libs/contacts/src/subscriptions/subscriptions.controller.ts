@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import { EventMeta } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { ListContactSubscriptionsQuery } from './list-contact-subscriptions.handler.js';
 import { ListSubscriptionTypesQuery } from './list-subscription-types.handler.js';
@@ -13,6 +13,7 @@ import { renderContactSubscription, renderSubscription } from './subscriptions.r
 
 @ApiTags('Subscription Types')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller()
 export class SubscriptionsController {
   constructor(

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
-import { EventMeta } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { ListContactTagsQuery } from './list-contact-tags.handler.js';
 import { TagContactCommand } from './tag-contact.handler.js';
@@ -12,6 +12,7 @@ import { renderContactTag, renderTagList } from './tag.response.js';
 
 @ApiTags('Contacts', 'Tags')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('contacts/:id/tags')
 export class ContactTagsController {
   constructor(

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventMetadata } from '@app/event-store';
 import { ParameterInvalidError } from '@app/intercom';
-import { EventMeta } from '@app/intercom/http';
+import { EventMeta, IdempotentWrites } from '@app/intercom/http';
 import { Auth, type AuthContext } from '@app/workspaces';
 import { TagCompaniesCommand } from '../companies/tag-companies.handler.js';
 import { DeleteTagCommand } from './delete-tag.handler.js';
@@ -17,6 +17,7 @@ import { renderTag, renderTagList } from './tag.response.js';
 
 @ApiTags('Tags')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('tags')
 export class TagsController {
   constructor(

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, RequestMethod, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { type IdempotencyClaim, IdempotencyKeys, type KeyRecord, isClaimLost, runWithIdempotencyClaim } from '@app/event-store';
 import type { FastifyRequest } from 'fastify';
 import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
@@ -20,6 +20,7 @@ const READS_ONLY = Symbol('READS_ONLY');
 
 /** A POST that only reads (a search, a list): an Idempotency-Key sent with it is ignored, nothing is stored. */
 export const ReadsOnly = () => SetMetadata(READS_ONLY, true);
+export const isReadsOnly = (route: object): boolean => Reflect.getMetadata(READS_ONLY, route) === true;
 
 /** What the request's onSend hook needs: the claim to answer, or the stored answer being replayed. */
 export type IdempotentExchange = { claim: IdempotencyClaim; replay?: undefined } | { claim?: undefined; replay: KeyRecord };
@@ -33,16 +34,13 @@ export type KeyedRequest = FastifyRequest & { auth?: { workspaceId: string }; [I
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(
-    @Inject(IdempotencyKeys) private readonly keys: IdempotencyKeys,
-    @Inject(Reflector) private readonly reflector: Reflector,
-  ) {}
+  constructor(@Inject(IdempotencyKeys) private readonly keys: IdempotencyKeys) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<KeyedRequest>();
     const header = request.headers['idempotency-key'];
     const workspaceId = request.auth?.workspaceId;
-    if (header === undefined || !workspaceId || !WRITES.has(request.method) || this.reflector.get(READS_ONLY, context.getHandler())) {
+    if (header === undefined || !workspaceId || !WRITES.has(request.method) || isReadsOnly(context.getHandler())) {
       return next.handle();
     }
     return from(this.admit(request, workspaceId, header)).pipe(
@@ -78,6 +76,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 }
+
+const WRITE_ROUTES = new Set([RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.ALL]);
+
+/**
+ * Binds IdempotencyInterceptor to every write route (POST, PUT, PATCH, DELETE, unless `@ReadsOnly()`) of the controller, as
+ * `@UseInterceptors` on each of them would; put it on every controller that has one. It is not a global interceptor
+ * because Nest runs each request of a route with an interceptor through rxjs (defer, mergeAll, a ReplaySubject and
+ * async resources per request: GET at 1.18x without them, issue 12), and this one has nothing to do on a read.
+ * test/idempotency.e2e-spec.ts checks that every write route of the app has it.
+ */
+export const IdempotentWrites = (): ClassDecorator => (target) => {
+  for (const name of Object.getOwnPropertyNames(target.prototype)) {
+    const descriptor = Object.getOwnPropertyDescriptor(target.prototype, name)!;
+    const route = descriptor.value;
+    if (typeof route !== 'function' || !WRITE_ROUTES.has(Reflect.getMetadata(METHOD_METADATA, route)) || isReadsOnly(route)) continue;
+    UseInterceptors(IdempotencyInterceptor)(target.prototype, name, descriptor);
+  }
+};
 
 /** Method, path with query and body: a key names one request. */
 function fingerprintOf(request: FastifyRequest): string {

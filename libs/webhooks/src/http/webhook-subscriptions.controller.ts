@@ -4,9 +4,11 @@ import { Auth, type AuthContext } from '@app/workspaces';
 import { WebhookSubscriptionsService } from '../subscriptions/webhook-subscriptions.service.js';
 import { CreateWebhookSubscriptionRequest, ListDeliveriesRequest } from './webhook-subscription.request.js';
 import { renderDelivery, renderSubscription } from './webhook-subscription.response.js';
+import { IdempotentWrites } from '@app/intercom/http';
 
 @ApiTags('Webhooks')
 @ApiBearerAuth()
+@IdempotentWrites()
 @Controller('webhook_subscriptions')
 export class WebhookSubscriptionsController {
   constructor(private readonly subscriptions: WebhookSubscriptionsService) {}
