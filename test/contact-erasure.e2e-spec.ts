@@ -178,10 +178,12 @@ describe('contact erasure', () => {
       expect((await me.contacts.get(contact.id).query({ as_of: Math.floor(Date.now() / 1000) })).status).toBe(404);
       // The feed is gap-safe: it stops below a transaction still in flight (another file's, in a shared database), so
       // it is read again until it reaches the erasure, for at most 10 s.
-      let feed: Json[] = [];
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-        feed = (await me.ok.changes({ limit: 1000 })).data.filter((item: Json) => item.contact_id === contact.id);
-        if (feed.some((item: Json) => item.event_type === 'ContactErased')) break;
+      const readFeed = async (): Promise<Json[]> => (await me.ok.changes({ limit: 1000 })).data.filter((item: Json) => item.contact_id === contact.id);
+      const deadline = Date.now() + 10_000;
+      let feed = await readFeed();
+      while (!feed.some((item: Json) => item.event_type === 'ContactErased') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        feed = await readFeed();
       }
       expect(feed.map((item: Json) => item.event_type)).toEqual(['ContactCreated', 'ContactUpdated', 'ContactTagged', 'NoteAdded', 'DataEventTracked', 'ContactErased']);
       expect(feed.find((item: Json) => item.event_type === 'ContactCreated')?.data).toMatchObject({ email: '[erased]', name: '[erased]' });

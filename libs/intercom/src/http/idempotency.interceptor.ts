@@ -40,7 +40,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<KeyedRequest>();
     const header = request.headers['idempotency-key'];
     const workspaceId = request.auth?.workspaceId;
-    if (header === undefined || !workspaceId || !WRITES.has(request.method) || isReadsOnly(context.getHandler())) {
+    // @IdempotentWrites binds it to write routes only, never a @ReadsOnly() one; an ALL route also answers reads.
+    if (header === undefined || !workspaceId || !WRITES.has(request.method)) {
       return next.handle();
     }
     return from(this.admit(request, workspaceId, header)).pipe(
