@@ -4,7 +4,9 @@
 // PROFILE_CONTACTS (200), PROFILE_CPU (1: run the service under --cpu-prof and print its top frames), PROFILE_DIR
 // (where the .cpuprofile goes, bench/results/profile), PROFILE_ROUNDS (alternations of baseline and service, 2),
 // PROFILE_COMPARE (the main.js of another build, e.g. a copy of dist/ under bench/results/: run as "other" on the same
-// database, alternating with this build within each round, for an A/B in the same minutes).
+// database, alternating with this build within each round, for an A/B in the same minutes), PROFILE_OTHER_NODE_ARGS
+// (node flags of "other" only: PROFILE_COMPARE set to this build's main.js and
+// PROFILE_OTHER_NODE_ARGS=--max-semi-space-size=64 is an A/B of a node flag on one build).
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -33,7 +35,7 @@ try {
   }
   const nodeArgs = cpu ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const service = await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-service.log'), nodeArgs });
-  const other = compare && (await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-other.log'), main: compare, nodeArgs }));
+  const other = compare && (await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-other.log'), main: compare, nodeArgs: [...nodeArgs, ...(process.env.PROFILE_OTHER_NODE_ARGS ?? '').split(' ').filter(Boolean)] }));
   const request = apiClient(service.url, token);
   const ids = [];
   for (let i = 0; i < contacts; i++) ids.push((await request('POST', '/contacts', { email: `p${i}@example.com`, name: `Profile ${i}` })).json.id);
