@@ -39,6 +39,11 @@ export class ByteBudgetCache<V> {
     this.bytes -= entry.bytes;
   }
 
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
   get size(): number {
     return this.entries.size;
   }

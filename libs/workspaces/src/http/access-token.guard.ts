@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { WorkspacesService, hashToken } from '../workspaces.service.js';
+import { type TokenIdentity, WorkspacesService } from '../workspaces.service.js';
 import { accessToken } from './access-token.js';
 import { IntercomError } from '@app/intercom';
 
@@ -18,11 +18,7 @@ export const isPublic = (reflector: Reflector, context: ExecutionContext) =>
   reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]) === true;
 
 
-export interface AuthContext {
-  workspaceId: string;
-  /** A short prefix of the token's hash (never part of the token itself), recorded as the actor of events. */
-  tokenRef: string;
-}
+export type AuthContext = TokenIdentity;
 
 export type AuthedRequest = FastifyRequest & { auth?: AuthContext };
 
@@ -38,11 +34,9 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const token = accessToken(request);
     if (!token) throw new UnauthorizedError();
-    // One hash per request: it keys the token caches and names the actor.
-    const hash = hashToken(token);
-    const workspaceId = await this.workspaces.authenticate(token, hash);
-    if (!workspaceId) throw new UnauthorizedError();
-    request.auth = { workspaceId, tokenRef: `token:${hash.slice(0, 12)}` };
+    const identity = await this.workspaces.identify(token);
+    if (!identity) throw new UnauthorizedError();
+    request.auth = identity;
     return true;
   }
 }

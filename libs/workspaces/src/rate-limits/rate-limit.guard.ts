@@ -54,7 +54,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.limits.perMinute || isPublic(this.reflector, context)) return this.auth.canActivate(context);
     const token = accessToken(context.switchToHttp().getRequest<AuthedRequest>());
-    if (token === undefined || typeof this.workspaces.remembered(token) !== 'string') await super.canActivate(context);
+    if (token === undefined || !this.workspaces.knowsValid(token)) await super.canActivate(context);
     await this.auth.canActivate(context);
     return super.canActivate(context);
   }
