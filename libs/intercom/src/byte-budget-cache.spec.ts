@@ -27,4 +27,15 @@ describe('ByteBudgetCache', () => {
     cache.delete('k');
     expect(cache.usedBytes).toBe(0);
   });
+
+  it('clear forgets every entry and frees the whole budget', () => {
+    const cache = sized(40);
+    cache.set('a', 'aaaaaaaaa');
+    cache.set('b', 'bbbbbbbbb');
+    cache.clear();
+    expect([cache.size, cache.usedBytes, cache.get('a')]).toEqual([0, 0, undefined]);
+    cache.set('c', 'ccccccccc');
+    cache.set('d', 'ddddddddd');
+    expect([cache.get('c'), cache.get('d')]).toEqual(['ccccccccc', 'ddddddddd']);
+  });
 });
