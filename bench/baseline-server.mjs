@@ -1,6 +1,7 @@
 // The ceilings the service is compared with, doing no work beyond parsing the request and serialising a contact of
 // the same size: `fastify` (the default) is the service's HTTP stack, `node:http` a server on Node's own module with no
-// framework at all. Started by run.mjs with an IPC channel; the kind is its one argument.
+// framework at all. Started by run.mjs with an IPC channel; the kind is its one argument. The body it is sent is what it
+// answers: a contact for the bench's GET and PUT, a list page for profile.mjs's list and search routes.
 import http from 'node:http';
 import Fastify from 'fastify';
 
@@ -20,7 +21,7 @@ function nodeServer() {
   return http.createServer((req, res) => {
     const path = req.url.split('?')[0];
     if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && path.startsWith('/contacts/')) return send(res, 200, contact);
+    if (req.method === 'GET' && (path === '/contacts' || path.startsWith('/contacts/'))) return send(res, 200, contact);
     let text = '';
     req.setEncoding('utf8');
     req.on('data', (chunk) => (text += chunk));
@@ -32,7 +33,7 @@ function nodeServer() {
         return send(res, 400, { error: 'expected a JSON body' });
       }
       if (typeof parsed !== 'object' || parsed === null) return send(res, 400, { error: 'expected a JSON body' });
-      if (req.method === 'PUT' && path.startsWith('/contacts/')) return send(res, 200, contact);
+      if ((req.method === 'PUT' && path.startsWith('/contacts/')) || (req.method === 'POST' && path === '/contacts/search')) return send(res, 200, contact);
       // Intercom's answer to a tracked event: 202 with an empty body.
       if (req.method === 'POST' && path === '/events') return send(res, 202);
       send(res, 404, { error: 'not found' });

@@ -1,6 +1,9 @@
-// node bench/profile.mjs: GET /contacts/{id} of the built service against a bare node:http server in the same run,
-// optionally under a CPU profile, for issue 12's A/B work (docs/performance.md). Not part of npm run bench.
-// Env: DATABASE_URL (a server to create bench_<random> on; required), PROFILE_DURATION (s, 15), PROFILE_CONNECTIONS (50),
+// node bench/profile.mjs: one route of the built service (GET /contacts/{id} by default) against a bare node:http server
+// answering every request with one real answer of that route, in the same run, optionally under a CPU profile, for issue 12's A/B work
+// (docs/performance.md). Not part of npm run bench.
+// Env: DATABASE_URL (a server to create bench_<random> on; required), PROFILE_ROUTE (get: GET /contacts/{id}; put: PUT
+// /contacts/{id} with a new name and a random plan; list: GET /contacts?per_page=50; search: POST /contacts/search of
+// one email, the shape of an SDK's find-by-email; default get), PROFILE_DURATION (s, 15), PROFILE_CONNECTIONS (50),
 // PROFILE_CONTACTS (200), PROFILE_CPU (1: run the service under --cpu-prof and print its top frames), PROFILE_DIR
 // (where the .cpuprofile goes, bench/results/profile), PROFILE_ROUNDS (alternations of baseline and service, 2),
 // PROFILE_COMPARE (the main.js of another build, e.g. a copy of dist/ under bench/results/: run as "other" on the same
@@ -11,6 +14,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { cleanup } from './cleanup.mjs';
 import { freshDatabase } from './database.mjs';
 import { startBaseline, startService } from './processes.mjs';
@@ -24,6 +28,7 @@ const rounds = int('PROFILE_ROUNDS', 2);
 const cpu = process.env.PROFILE_CPU === '1';
 const dir = path.resolve(process.env.PROFILE_DIR ?? new URL('./results/profile', import.meta.url).pathname);
 const compare = process.env.PROFILE_COMPARE ? path.resolve(process.env.PROFILE_COMPARE) : null;
+const route = process.env.PROFILE_ROUTE ?? 'get';
 if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL must name a PostgreSQL server');
 
 try {
@@ -36,30 +41,46 @@ try {
   const nodeArgs = cpu ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   const service = await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-service.log'), nodeArgs });
   const other = compare && (await startService({ databaseUrl: database.url, token, logPath: path.join(dir, '..', 'profile-other.log'), main: compare, nodeArgs: [...nodeArgs, ...(process.env.PROFILE_OTHER_NODE_ARGS ?? '').split(' ').filter(Boolean)] }));
-  const request = apiClient(service.url, token);
+  const api = apiClient(service.url, token);
+  await api('POST', '/data_attributes', { name: 'plan', model: 'contact', data_type: 'string' });
   const ids = [];
-  for (let i = 0; i < contacts; i++) ids.push((await request('POST', '/contacts', { email: `p${i}@example.com`, name: `Profile ${i}` })).json.id);
-  const { text } = await request('GET', `/contacts/${ids[0]}`);
+  for (let i = 0; i < contacts; i++) ids.push((await api('POST', '/contacts', { email: `p${i}@example.com`, name: `Profile ${i}` })).json.id);
+  const request = routeRequest(route, ids);
+  // The bare server answers every request with the body of one real answer of this route.
+  const sample = request.setupRequest({});
+  const { text } = await api(sample.method, sample.path, sample.body && JSON.parse(sample.body));
   const baseline = await startBaseline(text, 'node:http');
-  const headers = { authorization: `Bearer ${token}` };
-  const get = { method: 'GET', setupRequest: (r) => ({ ...r, path: `/contacts/${ids[randomInt(ids.length)]}` }) };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const load = (url, seconds) =>
-    new Promise((resolve, reject) => autocannon({ url, connections, duration: seconds, headers, requests: [get] }, (e, r) => (e ? reject(e) : resolve(r))));
+    new Promise((resolve, reject) => autocannon({ url, connections, duration: seconds, headers, requests: [request] }, (e, r) => (e ? reject(e) : resolve(r))));
   const targets = [['baseline', baseline], ['service', service], ...(other ? [['other', other]] : [])];
   for (const [, target] of targets) await load(target.url, 2);
+  // Transactions the database committed per request of each build, from pg_stat_database: every query outside a
+  // transaction is one, so it counts round trips (a batch of coalesced reads counts once). Stats flush within ~1 s.
+  const stats = new pg.Client({ connectionString: database.url });
+  await stats.connect();
+  const transactions = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { rows } = await stats.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0].n);
+  };
   const totals = { service: [], baseline: [], other: [] };
   for (let round = 0; round < rounds; round++) {
     // The two builds swap places every round, so that neither is always the one measured after the other.
     for (const [name, target] of round % 2 && other ? [targets[0], targets[2], targets[1]] : targets) {
+      const before = name === 'baseline' ? 0 : await transactions();
       const r = await load(target.url, duration);
       if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       totals[name].push(r.requests.average);
-      console.log(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+      // Every transaction of the database in the window counts, the service's background ones and our stats query too.
+      const perRequest = name === 'baseline' ? '' : `, ${(((await transactions()) - before) / r.requests.total).toFixed(2)} transactions/request`;
+      console.log(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${perRequest}`);
     }
   }
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
   console.log(`service / node:http: ${(sum(totals.service) / sum(totals.baseline)).toFixed(3)}`);
   if (other) console.log(`other / node:http: ${(sum(totals.other) / sum(totals.baseline)).toFixed(3)}, service / other: ${(sum(totals.service) / sum(totals.other)).toFixed(3)}`);
+  await stats.end();
   await service.stop();
   if (cpu) {
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${service.pid}.`));
@@ -76,6 +97,20 @@ try {
   }
 } finally {
   await cleanup();
+}
+
+/** The autocannon request of PROFILE_ROUTE, its path (and body) drawn anew each time. */
+function routeRequest(name, ids) {
+  const pick = () => randomInt(ids.length);
+  let counter = 0;
+  const routes = {
+    get: () => ({ method: 'GET', path: `/contacts/${ids[pick()]}` }),
+    put: () => ({ method: 'PUT', path: `/contacts/${ids[pick()]}`, body: JSON.stringify({ name: `Profile ${++counter}`, custom_attributes: { plan: ['free', 'pro'][randomInt(2)] } }) }),
+    list: () => ({ method: 'GET', path: '/contacts?per_page=50' }),
+    search: () => ({ method: 'POST', path: '/contacts/search', body: JSON.stringify({ query: { field: 'email', operator: '=', value: `p${pick()}@example.com` } }) }),
+  };
+  if (!routes[name]) throw new Error(`PROFILE_ROUTE must be one of ${Object.keys(routes).join(', ')}`);
+  return { setupRequest: (r) => ({ ...r, ...routes[name]() }) };
 }
 
 /** Self and inclusive time, by function and by package, as shares of the samples that are not idle. */
