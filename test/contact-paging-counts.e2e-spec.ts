@@ -115,4 +115,51 @@ describe('counts of a paging session', () => {
     expect(counts()).toEqual([]);
     expect(counterReads()).toHaveLength(2);
   });
+
+  it('answers in one statement a page 1 that holds every match, and every page of the plain list', async () => {
+    const ws = await t.newWorkspace();
+    const client = api(t).as(ws);
+    const [only] = await seed(client, 'few', 3);
+    await seed(client, 'rest', 2);
+    // The statements that read contacts, their search values or their counters.
+    const reads = () => statements.filter((sql) => /FROM (contacts c|contact_search_values v|contact_counts)/.test(sql));
+    const search = (query: object, per_page: number) => client.contacts.search({ query, pagination: { per_page } });
+
+    // Room to spare on page 1: its rows are the count, exact.
+    statements = [];
+    const prefix = await search({ field: 'email', operator: '^', value: 'few-' }, 3);
+    expect(prefix.body).toMatchObject({ total_count: 3, pages: { page: 1, total_pages: 1 } });
+    expect(prefix.body.data).toHaveLength(3);
+    expect(reads()).toHaveLength(1);
+    const email = (await client.contacts.get(only)).body.email as string;
+    statements = [];
+    const exact = await search({ field: 'email', operator: '=', value: email }, 50);
+    expect(exact.body).toMatchObject({ total_count: 1, data: [{ id: only }] });
+    expect(reads()).toHaveLength(1);
+    statements = [];
+    const none = await search({ field: 'email', operator: '=', value: 'nobody@example.com' }, 50);
+    expect(none.body).toMatchObject({ total_count: 0, data: [] });
+    expect(reads()).toHaveLength(1);
+
+    // A full page 1 cannot tell: the search counts.
+    statements = [];
+    const full = await search({ field: 'email', operator: '^', value: 'few-' }, 2);
+    expect(full.body).toMatchObject({ total_count: 3, pages: { total_pages: 2 } });
+    expect(counts()).toHaveLength(1);
+
+    // The plain list reads its total in the page's own statement, on page 1 and on later pages.
+    statements = [];
+    const page1 = await client.contacts.list({ per_page: 3 });
+    expect(page1.body).toMatchObject({ total_count: 5, pages: { total_pages: 2 } });
+    expect(reads()).toHaveLength(1);
+    expect(counterReads()).toHaveLength(1);
+    // A later page left empty (its contacts deleted meanwhile) has no row to carry the total: it reads the counters.
+    for (const contact of (await client.contacts.list({ per_page: 2, starting_after: page1.body.pages.next.starting_after })).body.data) {
+      expect((await client.contacts.delete(contact.id)).status).toBe(200);
+    }
+    statements = [];
+    const empty = await client.contacts.list({ per_page: 3, starting_after: page1.body.pages.next.starting_after });
+    expect(empty.body).toMatchObject({ total_count: 3, data: [] });
+    expect(reads()).toHaveLength(2);
+  });
 });

@@ -25,15 +25,17 @@ interface Statement {
 /**
  * The keyset page (perPage + 1 rows, to see whether another follows) and the total count of one plan.
  * The count binds only the workspace and the filter's values, which the plan binds first. The plain list
- * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts).
- * A search counts at most EXACT_COUNT_LIMIT + 1 matches, so its cost has a bound whatever the workspace's size.
+ * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts);
+ * its page 1 reads that sum in the page's own statement (`totalInPage`). A search counts at most
+ * EXACT_COUNT_LIMIT + 1 matches, so its cost has a bound whatever the workspace's size.
  */
 export function pageStatements(plan: SearchPlan): PageStatements {
   const where = filteredWhere(plan);
   const count = countStatement(plan, where);
   const fieldCount = count && plan.stored && !plan.stored.equality ? fieldCountStatement(plan, plan.stored) : null;
-  if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where), count, fieldCount };
-  return { walk: plan.stored.equality ? null : storedPage(plan, plan.stored, true), page: storedPage(plan, plan.stored, false), count, fieldCount };
+  const totalInPage = count !== null && !plan.filter;
+  if (!plan.stored || plan.sort !== DEFAULT_SORT) return { walk: null, page: contactsPage(plan, where, totalInPage), count, fieldCount, totalInPage };
+  return { walk: plan.stored.equality ? null : storedPage(plan, plan.stored, true), page: storedPage(plan, plan.stored, false), count, fieldCount, totalInPage };
 }
 
 interface PageStatements {
@@ -44,6 +46,8 @@ interface PageStatements {
   count: Statement | null;
   /** The count of a range, list or pattern on one field by reading the field whole: for a workspace the walk covers. */
   fieldCount: Statement | null;
+  /** Every row of the page carries the plain list's total (column `total`): page 1 of a list sends no count. */
+  totalInPage: boolean;
 }
 
 /** The contacts a plan may answer: the workspace's listed ones that meet its filter. */
@@ -52,8 +56,12 @@ const filteredWhere = (plan: SearchPlan) => ['c.workspace_id = $1', VISIBLE, ...
 /** The field's values the walk reads at most before the page falls back to the filter's own index. */
 export const WALK_LIMIT = 10_000;
 
-/** The page read from contacts: the list index in the default order, any filter as a condition on each row. */
-function contactsPage(plan: SearchPlan, where: string): Statement {
+/**
+ * The page read from contacts: the list index in the default order, any filter as a condition on each row. With
+ * `withTotal`, each row also carries the workspace's counter sum, read once (an uncorrelated subquery) in the page's
+ * snapshot.
+ */
+function contactsPage(plan: SearchPlan, where: string, withTotal: boolean): Statement {
   const keys = [...plan.sort.keys.map((key) => key.sql), 'c.id'];
   const direction = plan.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const conditions = [where];
@@ -61,8 +69,9 @@ function contactsPage(plan: SearchPlan, where: string): Statement {
     const bound = [...plan.after.keys.map((value, i) => plan.params.bind(value, plan.sort.keys[i].type)), plan.params.bind(plan.after.id, 'text')];
     conditions.push(`(${keys.join(', ')}) ${direction === 'ASC' ? '>' : '<'} (${bound.join(', ')})`);
   }
+  const total = withTotal ? `, (${COUNTER_TOTAL}) AS total` : '';
   const text = `
-    SELECT c.state, c.version, ${keys.map((key, i) => `${key} AS k${i}`).join(', ')}
+    SELECT c.state, c.version, ${keys.map((key, i) => `${key} AS k${i}`).join(', ')}${total}
       FROM contacts c
      WHERE ${conditions.join(' AND ')}
      ORDER BY ${keys.map((key) => `${key} ${direction}`).join(', ')}
@@ -137,7 +146,7 @@ function countStatement(plan: SearchPlan, where: string): Statement | null {
   return { text: `SELECT count(*)::int AS total FROM (${matchesOf(plan, where)} LIMIT ${EXACT_COUNT_LIMIT + 1}) matches`, values };
 }
 
-/** Reads pages of the contacts read model: a keyset page and, when it is not carried over, the total, side by side. */
+/** Reads pages of the contacts read model: a keyset page and, when it is not carried over and the page cannot tell, the total. */
 @Injectable()
 export class ContactListRepository {
   constructor(@Inject(SEARCH_POOL) private readonly pool: pg.Pool) {}
@@ -148,14 +157,27 @@ export class ContactListRepository {
    */
   async page(plan: SearchPlan): Promise<ContactRows> {
     const statements = pageStatements(plan);
-    const [page, total] = await Promise.all([this.readPage(plan, statements), this.total(plan, statements)]);
+    const page = await this.readPage(plan, statements);
     const keyCount = plan.sort.keys.length;
     const rows = page.map((row) => ({
       item: { state: row.state as ContactView['state'], version: row.version as number },
       keys: plan.sort.keys.map((_, i) => row[`k${i}`]),
       id: row[`k${keyCount}`] as string,
     }));
-    return { rows, total: total ?? plan.after!.total! };
+    return { rows, total: await this.pageTotal(plan, statements, page) };
+  }
+
+  /**
+   * The total_count of a page: a later page's is its cursor's (a cursor without one counts again). Page 1 with room
+   * to spare (no next page) holds every match, so its rows are the exact count, as an SDK's find-by-email gets it:
+   * one round trip, and no count sent. Otherwise the plain list's is in its rows (an empty later page has none, and
+   * counts), and a search counts, once the page has shown it must.
+   */
+  private async pageTotal(plan: SearchPlan, statements: PageStatements, page: Record<string, unknown>[]): Promise<number> {
+    if (!statements.count) return plan.after!.total!;
+    if (!plan.after && page.length <= plan.perPage) return page.length;
+    if (statements.totalInPage && page.length > 0) return Number(page[0].total);
+    return (await this.total(plan, statements))!;
   }
 
   /** Page 1's total_count (null on later pages, whose cursor carries it). */
