@@ -64,16 +64,34 @@ try {
     const { rows } = await stats.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
     return Number(rows[0].n);
   };
+  // CPU time of the database's server processes serving this database (a local server: /proc), in clock ticks.
+  const databaseTicks = async () => {
+    const { rows } = await stats.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+    let ticks = 0;
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        return null;
+      }
+    }
+    return ticks;
+  };
   const totals = { service: [], baseline: [], other: [] };
   for (let round = 0; round < rounds; round++) {
     // The two builds swap places every round, so that neither is always the one measured after the other.
     for (const [name, target] of round % 2 && other ? [targets[0], targets[2], targets[1]] : targets) {
       const before = name === 'baseline' ? 0 : await transactions();
+      const ticksBefore = name === 'baseline' ? null : await databaseTicks();
       const r = await load(target.url, duration);
       if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       totals[name].push(r.requests.average);
       // Every transaction of the database in the window counts, the service's background ones and our stats query too.
-      const perRequest = name === 'baseline' ? '' : `, ${(((await transactions()) - before) / r.requests.total).toFixed(2)} transactions/request`;
+      const ticksAfter = name === 'baseline' ? null : await databaseTicks();
+      // Clock ticks are 10 ms on Linux (USER_HZ 100).
+      const cpu = ticksBefore === null || ticksAfter === null ? '' : `, database CPU ${Math.round(((ticksAfter - ticksBefore) * 10_000) / r.requests.total)} µs/request`;
+      const perRequest = name === 'baseline' ? '' : `, ${(((await transactions()) - before) / r.requests.total).toFixed(2)} transactions/request${cpu}`;
       console.log(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${perRequest}`);
     }
   }
