@@ -17,6 +17,7 @@ import {
   DataEventListIndex1764200000980,
   TagDeletions1764200000940,
   TagDeletionCompanies1764200001040,
+  ContactSearchValuesByKey1764200001070,
 } from '@app/contacts';
 import {
   Checkpoints1764200000050,
@@ -62,4 +63,5 @@ export const MIGRATIONS = [
   TagDeletionCompanies1764200001040,
   WebhookDeliveryContacts1764200001050,
   IdempotencyKeyStreams1764200001060,
+  ContactSearchValuesByKey1764200001070,
 ];
