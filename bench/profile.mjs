@@ -64,20 +64,24 @@ try {
     const { rows } = await stats.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
     return Number(rows[0].n);
   };
-  // CPU time of the database's server processes serving this database (a local server: /proc), in clock ticks.
+  // CPU time of the server processes serving this database (a server on this machine: /proc), in clock ticks, by pid: a backend
+  // that exits within the window (an idle pool connection closed) takes its ticks along, so deltas are taken per pid.
   const databaseTicks = async () => {
     const { rows } = await stats.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
-    let ticks = 0;
+    const ticks = new Map();
     for (const { pid } of rows) {
       try {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (!stat.includes('(postgres)')) continue;
+        const fields = stat.replace(/^.*\) /, '').split(' ');
+        ticks.set(pid, Number(fields[11]) + Number(fields[12]));
       } catch {
-        return null;
+        // Not a process of this machine, or it has just exited.
       }
     }
-    return ticks;
+    return ticks.size ? ticks : null;
   };
+  const ticksBetween = (before, after) => [...after].reduce((sum, [pid, ticks]) => sum + ticks - (before.get(pid) ?? 0), 0);
   const totals = { service: [], baseline: [], other: [] };
   for (let round = 0; round < rounds; round++) {
     // The two builds swap places every round, so that neither is always the one measured after the other.
@@ -90,7 +94,7 @@ try {
       // Every transaction of the database in the window counts, the service's background ones and our stats query too.
       const ticksAfter = name === 'baseline' ? null : await databaseTicks();
       // Clock ticks are 10 ms on Linux (USER_HZ 100).
-      const cpu = ticksBefore === null || ticksAfter === null ? '' : `, database CPU ${Math.round(((ticksAfter - ticksBefore) * 10_000) / r.requests.total)} µs/request`;
+      const cpu = !ticksBefore || !ticksAfter ? '' : `, database CPU ${Math.round((ticksBetween(ticksBefore, ticksAfter) * 10_000) / r.requests.total)} µs/request`;
       const perRequest = name === 'baseline' ? '' : `, ${(((await transactions()) - before) / r.requests.total).toFixed(2)} transactions/request${cpu}`;
       console.log(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${perRequest}`);
     }
