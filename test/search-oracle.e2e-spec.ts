@@ -267,5 +267,16 @@ describe('the count of a broad search', () => {
       expect(second.total_count).toBe(first.total_count);
       expect(second.data[0].id).not.toBe(first.data[0].id);
     }
+
+    // A segment on one field (its rows each probed for the role) beyond the bound: its query's estimate times the
+    // role's share, never above the same query's count without the role, nor outside the bounds.
+    const query = { field: 'email_domain', operator: '=', value: 'many.io' };
+    const everyone = (await client.ok.contacts.search({ query })).total_count;
+    const segment = await client.ok.post('/segment_definitions', { name: 'many users', person_type: 'user', query });
+    const { count } = (await client.ok.get('/segments?include_count=true')).segments.find((listed: Json) => listed.id === segment.id);
+    expect(count).toBeGreaterThan(1_000);
+    expect(count).toBeLessThanOrEqual(everyone);
+    const searched = await client.ok.contacts.search({ query: { field: 'segment_id', operator: '=', value: segment.id } });
+    expect(searched.total_count).toBe(count);
   }, 60_000);
 });

@@ -54,6 +54,12 @@ export interface StoredMatch {
   cond: string;
   /** One `=` on a value, whose index holds its matches in the list's order. */
   equality: boolean;
+  /**
+   * A segment on one field: `cond` is its query's condition and a probe of each row for the segment's role. For the
+   * estimate beyond the exact count, the query's condition alone and the role's rows, which the planner cannot
+   * combine (it takes the probe for a join and reckons the matches at several times the field's rows).
+   */
+  segment?: { cond: string; roleRows: string };
 }
 
 /** SQL of the search's workspace (the plan binds it first) and the parameters, for the whole compilation. */
@@ -111,7 +117,8 @@ function compileSaved(segment: SavedSearch, scope: Scope): CompiledFilter {
   if (!query.stored) return { sql: `(${c.role} = ${role} AND ${query.sql})` };
   const { field, scope: rows, cond, equality } = query.stored;
   const ofRole = `EXISTS (SELECT 1 FROM contact_search_values r WHERE r.workspace_id = ${scope.workspace} AND r.contact_id = v.contact_id AND r.field = 'role' AND r.text_value = ${role})`;
-  return storedMatch(scope, field, rows, `(${cond} AND ${ofRole})`, equality);
+  const roleRows = `SELECT 1 FROM contact_search_values r WHERE r.workspace_id = ${scope.workspace} AND r.field = 'role' AND r.text_value = ${role}`;
+  return storedMatch(scope, field, rows, `(${cond} AND ${ofRole})`, equality, { cond, roleRows });
 }
 
 /**
@@ -202,8 +209,8 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
 const rowsOf = (scope: Scope, key: string) => `v.workspace_id = ${scope.workspace}${scope.probe ? ' AND v.contact_id = c.id' : ''} AND v.field = ${key}`;
 
 /** Contacts whose value of one stored field (the rows `rows`) meets `cond` (over the row `v`). */
-function storedMatch(scope: Scope, field: string, rows: string, cond: string, equality = false): CompiledFilter {
-  const stored = { field, scope: rows, cond, equality };
+function storedMatch(scope: Scope, field: string, rows: string, cond: string, equality = false, segment?: StoredMatch['segment']): CompiledFilter {
+  const stored: StoredMatch = { field, scope: rows, cond, equality, ...(segment ? { segment } : {}) };
   if (scope.probe) return { sql: `EXISTS (SELECT 1 FROM contact_search_values v WHERE ${rows} AND ${cond})`, stored };
   return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), stored };
 }
