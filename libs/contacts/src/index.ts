@@ -40,6 +40,7 @@ export { ContactSearchTrigramsByField1764200000810 } from './store/migrations/17
 export { TagDeletions1764200000940 } from './store/migrations/1764200000940-tag-deletions.js';
 export { TagDeletionCompanies1764200001040 } from './store/migrations/1764200001040-tag-deletion-companies.js';
 export { ContactSearchValuesByKey1764200001070 } from './store/migrations/1764200001070-contact-search-values-by-key.js';
+export { CompanyContactsByKey1764200001080 } from './store/migrations/1764200001080-company-contacts-by-key.js';
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
 export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-company-notes.js';
 export { CompanySegments1764200000970 } from './store/migrations/1764200000970-company-segments.js';

@@ -18,6 +18,7 @@ import {
   TagDeletions1764200000940,
   TagDeletionCompanies1764200001040,
   ContactSearchValuesByKey1764200001070,
+  CompanyContactsByKey1764200001080,
 } from '@app/contacts';
 import {
   Checkpoints1764200000050,
@@ -64,4 +65,5 @@ export const MIGRATIONS = [
   WebhookDeliveryContacts1764200001050,
   IdempotencyKeyStreams1764200001060,
   ContactSearchValuesByKey1764200001070,
+  CompanyContactsByKey1764200001080,
 ];
