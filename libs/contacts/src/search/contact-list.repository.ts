@@ -26,7 +26,7 @@ interface Statement {
  * The keyset page (perPage + 1 rows, to see whether another follows) and the total count of one plan.
  * The count binds only the workspace and the filter's values, which the plan binds first. The plain list
  * (no filter) sums the workspace's counter rows, which the projection keeps (store/read-model.projection.ts);
- * its page 1 reads that sum in the page's own statement (`totalInPage`). A search counts at most
+ * each of its pages reads that sum in the page's own statement (`totalInPage`). A search counts at most
  * EXACT_COUNT_LIMIT + 1 matches, so its cost has a bound whatever the workspace's size.
  */
 export function pageStatements(plan: SearchPlan): PageStatements {
@@ -46,7 +46,7 @@ interface PageStatements {
   count: Statement | null;
   /** The count of a range, list or pattern on one field by reading the field whole: for a workspace the walk covers. */
   fieldCount: Statement | null;
-  /** Every row of the page carries the plain list's total (column `total`): page 1 of a list sends no count. */
+  /** Every row of the page carries the plain list's total (column `total`): a page of the list sends no count. */
   totalInPage: boolean;
 }
 
