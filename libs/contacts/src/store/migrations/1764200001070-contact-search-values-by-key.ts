@@ -14,13 +14,10 @@ export class ContactSearchValuesByKey1764200001070 implements MigrationInterface
       CREATE OR REPLACE FUNCTION contact_search_values_update() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE gone record;
       BEGIN
-        FOR gone IN SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v
-                    EXCEPT SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v LOOP
+        FOR gone IN ${OLD_CHANGED} LOOP
           DELETE FROM contact_search_values WHERE workspace_id = gone.workspace_id AND contact_id = gone.id AND field = gone.field;
         END LOOP;
-        INSERT INTO contact_search_values
-        SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v
-        EXCEPT SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v;
+        ${INSERT_CHANGED}
         RETURN NULL;
       END $$`);
     await db.query(`
@@ -39,12 +36,9 @@ export class ContactSearchValuesByKey1764200001070 implements MigrationInterface
       CREATE OR REPLACE FUNCTION contact_search_values_update() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         DELETE FROM contact_search_values s
-         USING (SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v
-                EXCEPT SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v) gone
+         USING (${OLD_CHANGED}) gone
          WHERE s.workspace_id = gone.workspace_id AND s.contact_id = gone.id AND s.field = gone.field;
-        INSERT INTO contact_search_values
-        SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v
-        EXCEPT SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v;
+        ${INSERT_CHANGED}
         RETURN NULL;
       END $$`);
     await db.query(`
@@ -55,3 +49,11 @@ export class ContactSearchValuesByKey1764200001070 implements MigrationInterface
       END $$`);
   }
 }
+
+// Both versions of the update trigger, as migration 800 wrote them: the old values that changed or went, and the
+// insert of the new values that changed or came.
+const OLD_CHANGED = `SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v
+        EXCEPT SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v`;
+const INSERT_CHANGED = `INSERT INTO contact_search_values
+        SELECT n.workspace_id, n.id, v.* FROM new_rows n, contact_search_values_of(n.state) v
+        EXCEPT SELECT o.workspace_id, o.id, v.* FROM old_rows o, contact_search_values_of(o.state) v;`;
