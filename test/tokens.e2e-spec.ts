@@ -1,11 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresEventStore } from '@app/event-store';
 import { LIMITS } from '@app/intercom';
 import { WebhooksWorker } from '@app/webhooks';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { UsageError, runCli } from '../apps/contacts-api/src/cli-commands.js';
 import { api } from './support/api.js';
 import { UUID } from './support/shape.js';
@@ -90,6 +90,24 @@ describe('access tokens: token create, list and revoke', () => {
     expect(await cli('token', 'revoke', '--workspace', ws.workspace_id, String(doomed.id))).toEqual(revoked);
     const listed: Out[] = await cli('token', 'list', '--workspace', ws.workspace_id);
     expect(listed.map((token) => [token.name, token.revoked_at])).toEqual([[null, null], ['leaked', revoked.revoked_at], ['kept', null]]);
+  });
+
+  it('answers a known token from memory: no query, and the same actor, named by a prefix of its hash', async () => {
+    const t = await startTestApp({ TOKEN_CACHE_MS: '60000' });
+    try {
+      const ws = await t.newWorkspace('memory');
+      const first = await t.workspaces.identify(ws.access_token);
+      expect(first).toEqual({ workspaceId: ws.workspace_id, tokenRef: `token:${createHash('sha256').update(ws.access_token).digest('hex').slice(0, 12)}` });
+      const query = vi.spyOn(t.pool, 'query');
+      expect(await t.workspaces.identify(ws.access_token)).toEqual(first);
+      expect(query).not.toHaveBeenCalled();
+      // The spy sees the service's queries: a token it does not know is looked up.
+      expect(await t.workspaces.identify('tok_unknown')).toBeNull();
+      expect(query).toHaveBeenCalledTimes(1);
+      query.mockRestore();
+    } finally {
+      await t.close();
+    }
   });
 
   it('before the bound, a replica that cached the token may still take it; one that did not, and the revoking process, refuse it at once', async () => {
