@@ -19,6 +19,8 @@ import {
   TagDeletionCompanies1764200001040,
   ContactSearchValuesByKey1764200001070,
   CompanyContactsByKey1764200001080,
+  ContactSearchTrigramsAcrossPunctuation1764200001090,
+  ContactSearchRoleProbe1764200001100,
 } from '@app/contacts';
 import {
   Checkpoints1764200000050,
@@ -66,4 +68,6 @@ export const MIGRATIONS = [
   IdempotencyKeyStreams1764200001060,
   ContactSearchValuesByKey1764200001070,
   CompanyContactsByKey1764200001080,
+  ContactSearchTrigramsAcrossPunctuation1764200001090,
+  ContactSearchRoleProbe1764200001100,
 ];

@@ -284,7 +284,13 @@ function storedCondition(field: SearchField, column: string, asked: string, valu
   }
   const scalarValue = scalar(field, asked, value);
   const pattern = LIKE_PATTERNS[operator];
-  if (pattern) return `${column} ${field.lowerCase ? 'LIKE' : 'ILIKE'} ${params.bind(pattern(escapeLike(scalarValue as string)), 'text')}`;
+  if (pattern) {
+    // The trigram indexes hold the value with its punctuation mapped to a letter (migration 1764200001090): the
+    // mapped pattern on the mapped value selects the rows, the pattern on the value decides.
+    const like = field.lowerCase ? 'LIKE' : 'ILIKE';
+    const bound = params.bind(pattern(escapeLike(scalarValue as string)), 'text');
+    return `(contact_search_trigram_text(${column}) ${like} contact_search_trigram_text(${bound}) AND ${column} ${like} ${bound})`;
+  }
   if (field.type === 'date') return compileDate(column, 'numeric', operator, scalarValue as number, params);
   return `${column} ${operator} ${params.bind(scalarValue, cast)}`;
 }

@@ -1,0 +1,50 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+const TRIGRAM_FIELDS = ['email', 'name', 'phone', 'external_id'] as const;
+const OTHER_FIELDS = `text_value IS NOT NULL AND field NOT IN (${[...TRIGRAM_FIELDS, 'avatar'].map((f) => `'${f}'`).join(', ')})`;
+
+/**
+ * Every ASCII punctuation character but `%` and `\` (a LIKE pattern's wildcard and escape, which must keep their
+ * meaning). `_` is among them: the compiler always escapes it (`\_`), and the mapped `\q` is still a literal.
+ */
+export const TRIGRAM_PUNCTUATION = ' !"#$&\'()*+,-./:;<=>?@[]^_`{|}~';
+
+/**
+ * The trigram indexes read a value with its punctuation mapped to one letter (`contact_search_trigram_text`), so
+ * that a pattern across punctuation keeps its trigrams. pg_trgm splits words at every character that is not a
+ * letter or a digit: `e.ro` was the words `e` and `ro`, whose trigrams (`  e`, ` ro`) most emails hold, and at 1M
+ * contacts its page rechecked 60,758 rows for 4,543 matches (1.4 s). Mapped, `eqro` has the trigrams `eqr` and
+ * `qro`: 4,590 candidates. The compiler matches a pattern on the mapped value and the mapped pattern (the map is the
+ * same on both sides, so every match of the pattern is a match of the mapped one) and then on the value itself,
+ * which decides.
+ */
+export class ContactSearchTrigramsAcrossPunctuation1764200001090 implements MigrationInterface {
+  name = 'ContactSearchTrigramsAcrossPunctuation1764200001090';
+
+  async up(db: QueryRunner): Promise<void> {
+    const quoted = TRIGRAM_PUNCTUATION.replace(/'/g, "''");
+    await db.query(`
+      CREATE FUNCTION contact_search_trigram_text(value text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        RETURN translate(value, '${quoted}', '${'q'.repeat(TRIGRAM_PUNCTUATION.length)}')`);
+    for (const field of TRIGRAM_FIELDS) {
+      await db.query(`DROP INDEX contact_search_values_${field}_trgm_idx`);
+      await db.query(`
+        CREATE INDEX contact_search_values_${field}_trgm_idx ON contact_search_values
+         USING gin (contact_search_trigram_text(text_value) gin_trgm_ops) WHERE field = '${field}'`);
+    }
+    await db.query('DROP INDEX contact_search_values_other_trgm_idx');
+    await db.query(`
+      CREATE INDEX contact_search_values_other_trgm_idx ON contact_search_values
+       USING gin (contact_search_trigram_text(text_value) gin_trgm_ops) WHERE ${OTHER_FIELDS}`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    for (const field of [...TRIGRAM_FIELDS, 'other']) await db.query(`DROP INDEX contact_search_values_${field}_trgm_idx`);
+    for (const field of TRIGRAM_FIELDS) {
+      await db.query(`CREATE INDEX contact_search_values_${field}_trgm_idx ON contact_search_values USING gin (text_value gin_trgm_ops) WHERE field = '${field}'`);
+    }
+    await db.query(`CREATE INDEX contact_search_values_other_trgm_idx ON contact_search_values USING gin (text_value gin_trgm_ops) WHERE ${OTHER_FIELDS}`);
+    await db.query('DROP FUNCTION contact_search_trigram_text(text)');
+  }
+}
