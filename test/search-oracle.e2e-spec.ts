@@ -3,7 +3,7 @@ import { ContactRepository, createContact, rebuildContactProjections } from '@ap
 import { DEFAULT_VERSION, newObjectId } from '@app/intercom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, type Json, api } from './support/api.js';
-import { pageStatements } from '../libs/contacts/src/search/contact-list.repository.js';
+import { pageStatements, walkStatement } from '../libs/contacts/src/search/contact-list.repository.js';
 import { planSearch } from '../libs/contacts/src/search/search-plan.js';
 import { type AttributeTypes, matches } from './support/search-oracle.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -12,6 +12,8 @@ const DAY = 86_400;
 const JAN1 = 1577836800;
 const SEED = Number(process.env.SEARCH_ORACLE_SEED ?? Date.now() % 1_000_000);
 const ATTRIBUTES: AttributeTypes = { plan: 'string', seats: 'integer', score: 'float', vip: 'boolean', renews_on: 'date' };
+// The values each step of the stepwise walk reads: a few, so that the 120 contacts take many steps.
+const WALK_STEP = 7;
 
 /** A small seeded generator: a failure names its seed (SEARCH_ORACLE_SEED reruns it). */
 function prng(seed: number) {
@@ -178,13 +180,23 @@ describe('search against an in-memory oracle of the DSL', () => {
    * The page a one-field filter reads from its own index (the walk's fallback) and its count from that index (which
    * a workspace too large to walk takes), or null for other filters.
    */
-  async function indexPageIds(query: Json): Promise<{ ids: string[]; counted: number } | null> {
+  async function indexPageIds(query: Json): Promise<{ ids: string[]; counted: number; walked: string[] } | null> {
     const attributes = new Map(Object.entries(ATTRIBUTES));
     const plan = planSearch({ workspaceId, query, perPage: 150, context: { attributes, version: DEFAULT_VERSION } });
     if (!plan.stored || plan.stored.equality) return null;
     const statements = pageStatements(plan);
     const { rows } = await t.pool.query(statements.page);
-    return { ids: rows.map((row) => row.k1 as string), counted: Number((await t.pool.query(statements.count!)).rows[0].total) };
+    // The walk in steps of WALK_STEP values, each from the marker of the one before, as a walk that walks on does.
+    const walked: string[] = [];
+    let from: { keys: unknown[]; id: string } | null = null;
+    for (let step = 0; step < 1_000; step++) {
+      const rows: Json[] = (await t.pool.query(walkStatement(plan, plan.stored, from, WALK_STEP))).rows;
+      walked.push(...rows.filter((row) => row.hit).map((row) => row.k1 as string));
+      const marker: Json | undefined = rows.find((row) => row.marker);
+      if (!marker) break;
+      from = { keys: [marker.k0], id: marker.k1 as string };
+    }
+    return { ids: rows.map((row) => row.k1 as string), counted: Number((await t.pool.query(statements.count!)).rows[0].total), walked };
   }
 
   const inListOrder = (states: Json[], ids: string[]) => {
@@ -213,6 +225,7 @@ describe('search against an in-memory oracle of the DSL', () => {
         fallbacks++;
         expect(indexPage.ids, `seed ${SEED}, index page of query ${n}: ${JSON.stringify(query)}`).toEqual(inListOrder(states, expected).slice(0, 151));
         expect(indexPage.counted, `seed ${SEED}, index count of query ${n}`).toBe(Math.min(expected.length, 1001));
+        expect(indexPage.walked, `seed ${SEED}, stepwise walk of query ${n}`).toEqual(inListOrder(states, expected));
       }
     }
     expect(fallbacks).toBeGreaterThan(50);

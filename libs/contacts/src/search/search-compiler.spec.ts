@@ -35,14 +35,14 @@ describe('search compiler: values are always bound', () => {
   });
 
   it('escapes LIKE wildcards and matches case-insensitively', () => {
-    expect(whenCompiled(single('name', '~', '50%_off\\'))).toEqual({ sql: ids("'name'", '(contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($1::text) AND v.text_value ILIKE $1::text)'), values: ['%50\\%\\_off\\\\%'] });
-    expect(whenCompiled(single('email', '^', 'Joe'))).toEqual({ sql: ids("'email'", '(contact_search_trigram_text(v.text_value) LIKE contact_search_trigram_text($1::text) AND v.text_value LIKE $1::text)'), values: ['joe%'] });
+    expect(whenCompiled(single('name', '~', '50%_off\\'))).toEqual({ sql: ids("'name'", '(v.text_value ILIKE $1::text AND contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($1::text))'), values: ['%50\\%\\_off\\\\%'] });
+    expect(whenCompiled(single('email', '^', 'Joe'))).toEqual({ sql: ids("'email'", '(v.text_value LIKE $1::text AND contact_search_trigram_text(v.text_value) LIKE contact_search_trigram_text($1::text))'), values: ['joe%'] });
     expect(whenCompiled(single('email', '$', '.io')).values).toEqual(['%.io']);
   });
 
   it('lets negative operators match contacts without a value: a probe for a matching value that must find none', () => {
     expect(whenCompiled(single('phone', '!=', '1')).sql).toBe(none("'phone'", 'v.text_value = $1::text'));
-    expect(whenCompiled(single('phone', '!~', '1')).sql).toBe(none("'phone'", '(contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($1::text) AND v.text_value ILIKE $1::text)'));
+    expect(whenCompiled(single('phone', '!~', '1')).sql).toBe(none("'phone'", '(v.text_value ILIKE $1::text AND contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($1::text))'));
     expect(whenCompiled(single('phone', 'NIN', ['1'])).sql).toBe(none("'phone'", 'v.text_value = ANY($1::text[])'));
     expect(whenCompiled(single('custom_attributes.seats', '!=', 3)).sql).toBe(none('$1::text', 'v.number_value = $2::numeric'));
   });
@@ -160,7 +160,7 @@ describe('search compiler: operators by type', () => {
   });
 
   it('reads owner_id as a string and knows formatted_phone on 2.16', () => {
-    expect(whenCompiled(single('owner_id', '~', '12'), given({}, 16)).sql).toBe(ids("'owner_id'", '(contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($1::text) AND v.text_value ILIKE $1::text)'));
+    expect(whenCompiled(single('owner_id', '~', '12'), given({}, 16)).sql).toBe(ids("'owner_id'", '(v.text_value ILIKE $1::text AND contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($1::text))'));
     expect(whenCompiled(single('formatted_phone', '=', '+1'), given({}, 16)).sql).toContain("v.field = 'phone'");
     thenRejected(single('formatted_phone', '=', '+1'), /not a searchable/);
   });
@@ -175,7 +175,7 @@ describe('search compiler: AND / OR', () => {
   it('nests two levels: (1 OR 2) AND (3 OR 4); filters on one field merge into one index range, others union', () => {
     const { sql, values } = whenCompiled(group('AND', [group('OR', [leaf, leaf]), group('OR', [leaf, single('name', '^', 'a')])]));
     const union = `c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = 'role' AND ${role(3)} UNION ALL ` +
-      `SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = 'name' AND (contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($4::text) AND v.text_value ILIKE $4::text))`;
+      `SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = 'name' AND (v.text_value ILIKE $4::text AND contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($4::text)))`;
     expect(sql).toBe(`(${ids("'role'", `(${role(1)} OR ${role(2)})`)} AND ${union})`);
     expect(values).toEqual(['user', 'user', 'user', 'a%']);
   });

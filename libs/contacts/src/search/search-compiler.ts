@@ -286,10 +286,11 @@ function storedCondition(field: SearchField, column: string, asked: string, valu
   const pattern = LIKE_PATTERNS[operator];
   if (pattern) {
     // The trigram indexes hold the value with its punctuation mapped to a letter (migration 1764200001090): the
-    // mapped pattern on the mapped value selects the rows, the pattern on the value decides.
+    // mapped pattern on the mapped value selects the rows from them, the pattern on the value decides. Written
+    // first, the value's own pattern is all that a walk of the field evaluates for a row that does not match.
     const like = field.lowerCase ? 'LIKE' : 'ILIKE';
     const bound = params.bind(pattern(escapeLike(scalarValue as string)), 'text');
-    return `(contact_search_trigram_text(${column}) ${like} contact_search_trigram_text(${bound}) AND ${column} ${like} ${bound})`;
+    return `(${column} ${like} ${bound} AND contact_search_trigram_text(${column}) ${like} contact_search_trigram_text(${bound}))`;
   }
   if (field.type === 'date') return compileDate(column, 'numeric', operator, scalarValue as number, params);
   return `${column} ${operator} ${params.bind(scalarValue, cast)}`;

@@ -16,7 +16,8 @@ export const TRIGRAM_PUNCTUATION = ' !"#$&\'()*+,-./:;<=>?@[]^_`{|}~';
  * contacts its page rechecked 60,758 rows for 4,543 matches (1.4 s). Mapped, `eqro` has the trigrams `eqr` and
  * `qro`: 4,590 candidates. The compiler matches a pattern on the mapped value and the mapped pattern (the map is the
  * same on both sides, so every match of the pattern is a match of the mapped one) and then on the value itself,
- * which decides.
+ * which decides. The function's body is a plain SELECT so that the planner inlines it (a SQL-standard RETURN body
+ * is called per row: 7 us each, 68 ms over the 10,000 values of a walk).
  */
 export class ContactSearchTrigramsAcrossPunctuation1764200001090 implements MigrationInterface {
   name = 'ContactSearchTrigramsAcrossPunctuation1764200001090';
@@ -26,7 +27,7 @@ export class ContactSearchTrigramsAcrossPunctuation1764200001090 implements Migr
     await db.query(`
       CREATE FUNCTION contact_search_trigram_text(value text) RETURNS text
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        RETURN translate(value, '${quoted}', '${'q'.repeat(TRIGRAM_PUNCTUATION.length)}')`);
+        AS $$ SELECT translate(value, '${quoted}', '${'q'.repeat(TRIGRAM_PUNCTUATION.length)}') $$`);
     for (const field of TRIGRAM_FIELDS) {
       await db.query(`DROP INDEX contact_search_values_${field}_trgm_idx`);
       await db.query(`
@@ -37,6 +38,9 @@ export class ContactSearchTrigramsAcrossPunctuation1764200001090 implements Migr
     await db.query(`
       CREATE INDEX contact_search_values_other_trgm_idx ON contact_search_values
        USING gin (contact_search_trigram_text(text_value) gin_trgm_ops) WHERE ${OTHER_FIELDS}`);
+    // The planner's estimates of the mapped value come from the statistics of the new index expressions, which only
+    // ANALYZE gathers (a sample: seconds at any size).
+    await db.query('ANALYZE contact_search_values');
   }
 
   async down(db: QueryRunner): Promise<void> {
