@@ -242,12 +242,15 @@ export class ContactListRepository {
    * and the workspace's listed contacts, so it is never less than what was counted nor more than could match. A
    * segment on one field is estimated as its query's matches times its role's share of the listed contacts: planned
    * as a cross join of the two, whose rows are the product, in one statement that binds every value the count binds.
+   * A pattern is estimated by its mapped form alone (StoredMatch.selects).
    */
   private async estimate(plan: SearchPlan, values: unknown[], known?: number): Promise<number> {
     const segment = plan.stored?.segment;
     const planned = segment
       ? `SELECT 1 FROM (SELECT 1 FROM contact_search_values v WHERE ${plan.stored!.scope} AND ${segment.cond}) m, (${segment.roleRows}) r`
-      : matchesOf(plan, filteredWhere(plan));
+      : plan.stored?.selects
+        ? `SELECT 1 FROM contact_search_values v WHERE ${plan.stored.scope} AND ${plan.stored.selects}`
+        : matchesOf(plan, filteredWhere(plan));
     const [explained, listed] = await Promise.all([this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${planned}`, values }), known ?? this.listed(plan)]);
     const rows = Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
     const estimated = Math.round(segment ? rows / Math.max(listed, 1) : rows);

@@ -55,6 +55,11 @@ export interface StoredMatch {
   /** One `=` on a value, whose index holds its matches in the list's order. */
   equality: boolean;
   /**
+   * A pattern's mapped form alone, which its trigram index selects rows by: the planner's estimate of it is the
+   * closer one (at 1M contacts 4.1 times off in geometric mean over 18 fragments, against 11.7 for both conditions).
+   */
+  selects?: string;
+  /**
    * A segment on one field: `cond` is its query's condition and a probe of each row for the segment's role. For the
    * estimate beyond the exact count, the query's condition alone and the role's rows, which the planner cannot
    * combine (it takes the probe for a join and reckons the matches at several times the field's rows).
@@ -268,19 +273,20 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
     const present = `${column} IS NOT NULL`;
     return operator === '=' ? storedMiss(scope, key, present) : storedMatch(scope, field.name, rowsOf(scope, key), present);
   }
-  const cond = storedCondition(field, column, operator, value, scope.params);
+  const { cond, selects } = storedCondition(field, column, operator, value, scope.params);
   if (NEGATIVE.has(operator)) return storedMiss(scope, key, cond);
-  return storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date');
+  const matched = storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date');
+  return selects ? { ...matched, stored: { ...matched.stored!, selects } } : matched;
 }
 
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */
-function storedCondition(field: SearchField, column: string, asked: string, value: unknown, params: SqlParams): string {
+function storedCondition(field: SearchField, column: string, asked: string, value: unknown, params: SqlParams): { cond: string; selects?: string } {
   const operator = POSITIVE_OF[asked] ?? asked;
   const cast = field.stored!.column === 'text_value' ? 'text' : field.stored!.column === 'number_value' ? 'numeric' : 'boolean';
   if (operator === 'IN') {
     if (!Array.isArray(value)) throw new Invalid(`Operator ${asked} on ${field.name} needs an array value`);
     const values = value.map((item) => scalar(field, asked, item));
-    return `${column} = ANY(${params.bind(values, `${cast}[]`)})`;
+    return { cond: `${column} = ANY(${params.bind(values, `${cast}[]`)})` };
   }
   const scalarValue = scalar(field, asked, value);
   const pattern = LIKE_PATTERNS[operator];
@@ -290,10 +296,11 @@ function storedCondition(field: SearchField, column: string, asked: string, valu
     // first, the value's own pattern is all that a walk of the field evaluates for a row that does not match.
     const like = field.lowerCase ? 'LIKE' : 'ILIKE';
     const bound = params.bind(pattern(escapeLike(scalarValue as string)), 'text');
-    return `(${column} ${like} ${bound} AND contact_search_trigram_text(${column}) ${like} contact_search_trigram_text(${bound}))`;
+    const selects = `contact_search_trigram_text(${column}) ${like} contact_search_trigram_text(${bound})`;
+    return { cond: `(${column} ${like} ${bound} AND ${selects})`, selects };
   }
-  if (field.type === 'date') return compileDate(column, 'numeric', operator, scalarValue as number, params);
-  return `${column} ${operator} ${params.bind(scalarValue, cast)}`;
+  if (field.type === 'date') return { cond: compileDate(column, 'numeric', operator, scalarValue as number, params) };
+  return { cond: `${column} ${operator} ${params.bind(scalarValue, cast)}` };
 }
 
 function compileNull(field: SearchField, operator: string, params: SqlParams): string {
