@@ -134,6 +134,19 @@ export const EXACT_COUNT_LIMIT = LIMITS.searchExactCount;
 
 const COUNTER_TOTAL = 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1';
 
+/**
+ * What the estimate beyond the exact count plans: a segment on one field as the cross join of its query's rows and
+ * its role's rows; a pattern by its mapped form alone; anything else as its matches.
+ */
+function plannedForEstimate(plan: SearchPlan): string {
+  const stored = plan.stored;
+  if (stored?.segment) {
+    return `SELECT 1 FROM (SELECT 1 FROM contact_search_values v WHERE ${stored.scope} AND ${stored.segment.cond}) m, (${stored.segment.roleRows}) r`;
+  }
+  if (stored?.selects) return `SELECT 1 FROM contact_search_values v WHERE ${stored.scope} AND ${stored.selects}`;
+  return matchesOf(plan, filteredWhere(plan));
+}
+
 /** The matches of a search, unbounded: only ever planned (EXPLAIN), never run. */
 const matchesOf = (plan: SearchPlan, where: string) =>
   plan.stored ? `SELECT 1 FROM contact_search_values v WHERE ${plan.stored.scope} AND ${plan.stored.cond}` : `SELECT 1 FROM contacts c WHERE ${where}`;
@@ -246,12 +259,7 @@ export class ContactListRepository {
    */
   private async estimate(plan: SearchPlan, values: unknown[], known?: number): Promise<number> {
     const segment = plan.stored?.segment;
-    const planned = segment
-      ? `SELECT 1 FROM (SELECT 1 FROM contact_search_values v WHERE ${plan.stored!.scope} AND ${segment.cond}) m, (${segment.roleRows}) r`
-      : plan.stored?.selects
-        ? `SELECT 1 FROM contact_search_values v WHERE ${plan.stored.scope} AND ${plan.stored.selects}`
-        : matchesOf(plan, filteredWhere(plan));
-    const [explained, listed] = await Promise.all([this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${planned}`, values }), known ?? this.listed(plan)]);
+    const [explained, listed] = await Promise.all([this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${plannedForEstimate(plan)}`, values }), known ?? this.listed(plan)]);
     const rows = Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
     const estimated = Math.round(segment ? rows / Math.max(listed, 1) : rows);
     return Math.max(Math.min(estimated, listed), EXACT_COUNT_LIMIT + 1);

@@ -123,7 +123,7 @@ function compileSaved(segment: SavedSearch, scope: Scope): CompiledFilter {
   const { field, scope: rows, cond, equality } = query.stored;
   const ofRole = `EXISTS (SELECT 1 FROM contact_search_values r WHERE r.workspace_id = ${scope.workspace} AND r.contact_id = v.contact_id AND r.field = 'role' AND r.text_value = ${role})`;
   const roleRows = `SELECT 1 FROM contact_search_values r WHERE r.workspace_id = ${scope.workspace} AND r.field = 'role' AND r.text_value = ${role}`;
-  return storedMatch(scope, field, rows, `(${cond} AND ${ofRole})`, equality, { cond, roleRows });
+  return storedMatch(scope, field, rows, `(${cond} AND ${ofRole})`, equality, { segment: { cond, roleRows } });
 }
 
 /**
@@ -214,8 +214,8 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
 const rowsOf = (scope: Scope, key: string) => `v.workspace_id = ${scope.workspace}${scope.probe ? ' AND v.contact_id = c.id' : ''} AND v.field = ${key}`;
 
 /** Contacts whose value of one stored field (the rows `rows`) meets `cond` (over the row `v`). */
-function storedMatch(scope: Scope, field: string, rows: string, cond: string, equality = false, segment?: StoredMatch['segment']): CompiledFilter {
-  const stored: StoredMatch = { field, scope: rows, cond, equality, ...(segment ? { segment } : {}) };
+function storedMatch(scope: Scope, field: string, rows: string, cond: string, equality = false, extra: Pick<StoredMatch, 'segment' | 'selects'> = {}): CompiledFilter {
+  const stored: StoredMatch = { field, scope: rows, cond, equality, ...extra };
   if (scope.probe) return { sql: `EXISTS (SELECT 1 FROM contact_search_values v WHERE ${rows} AND ${cond})`, stored };
   return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), stored };
 }
@@ -275,8 +275,7 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
   }
   const { cond, selects } = storedCondition(field, column, operator, value, scope.params);
   if (NEGATIVE.has(operator)) return storedMiss(scope, key, cond);
-  const matched = storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date');
-  return selects ? { ...matched, stored: { ...matched.stored!, selects } } : matched;
+  return storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date', selects ? { selects } : {});
 }
 
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */

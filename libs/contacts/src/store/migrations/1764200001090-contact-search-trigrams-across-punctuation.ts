@@ -6,7 +6,7 @@ const TRIGRAM_FIELDS = ['email', 'name', 'phone', 'external_id'] as const;
  * Every ASCII punctuation character but `%` and `\` (a LIKE pattern's wildcard and escape, which must keep their
  * meaning). `_` is among them: the compiler always escapes it (`\_`), and the mapped `\q` is still a literal.
  */
-export const TRIGRAM_PUNCTUATION = ' !"#$&\'()*+,-./:;<=>?@[]^_`{|}~';
+const TRIGRAM_PUNCTUATION = ' !"#$&\'()*+,-./:;<=>?@[]^_`{|}~';
 
 /**
  * The trigram indexes of email, name, phone and external_id read a value with its punctuation mapped to one letter
