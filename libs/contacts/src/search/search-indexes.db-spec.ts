@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_VERSION } from '@app/intercom';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { pageStatements } from './contact-list.repository.js';
+import { ContactListRepository, WALK_LIMIT, pageStatements } from './contact-list.repository.js';
 import { planSearch } from './search-plan.js';
 
 let pool: pg.Pool;
@@ -75,4 +75,35 @@ describe('the indexes of contact_search_values', () => {
       expect(probe?.['Node Type']).toBe('Index Only Scan');
     });
   });
+
+  it('walks on once from the marker when the first walk found half a page, and reads no page from the index', async () => {
+    // WALK_LIMIT * 2 + 500 contacts (committed: the repository reads on its own connections), one in 333 of them with
+    // `hit` in its email: 30 in the first walk, the 51st match in the second.
+    const workspaceId = `w-${randomUUID()}`;
+    const total = WALK_LIMIT * 2 + 500;
+    await pool.query(
+      `INSERT INTO contacts (workspace_id, id, version, state)
+       SELECT $1, 'c' || n, 1, jsonb_build_object('id', 'c' || n, 'role', 'user',
+              'email', CASE WHEN n % 333 = 0 THEN 'hit' ELSE 'x' END || n || '@a.io', 'created_at', n, 'updated_at', n,
+              'archived', false, 'custom_attributes', '{}'::jsonb, 'tag_ids', '[]'::jsonb, 'company_ids', '[]'::jsonb)
+         FROM generate_series(1, $2::int) n`,
+      [workspaceId, total],
+    );
+    await pool.query('INSERT INTO contact_counts (workspace_id, slot, visible) VALUES ($1, 0, $2)', [workspaceId, total]);
+    const sent: string[] = [];
+    const query = pool.query.bind(pool);
+    const counting = Object.assign(Object.create(pool), { query: (statement: { text: string }) => (sent.push(statement.text), query(statement as never)) });
+    try {
+      const plan = planSearch({ workspaceId, query: { field: 'email', operator: '~', value: 'hit' }, perPage: 50, context: { attributes: new Map(), version: DEFAULT_VERSION } });
+      const { rows, total: counted } = await new ContactListRepository(counting).page(plan);
+      expect(rows.map((row) => row.id)).toEqual(Array.from({ length: 51 }, (_, i) => `c${333 * (i + 1)}`));
+      expect(counted).toBe(Math.floor(total / 333));
+      const pages = sent.filter((text) => text.includes('JOIN contacts c'));
+      expect(pages).toHaveLength(2);
+      expect(pages.every((text) => text.includes('row_number()'))).toBe(true);
+    } finally {
+      await pool.query('DELETE FROM contacts WHERE workspace_id = $1', [workspaceId]);
+      await pool.query('DELETE FROM contact_counts WHERE workspace_id = $1', [workspaceId]);
+    }
+  }, 60_000);
 });
