@@ -4,7 +4,9 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifySerializerCompiler } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { responseSerializer } from '@app/contacts';
 import { IdempotencyKeys } from '@app/event-store';
 import { LIMITS, ParameterInvalidError } from '@app/intercom';
 import { idempotentAnswers } from '@app/intercom/http';
@@ -59,6 +61,8 @@ export async function createApp(config: RuntimeConfig): Promise<NestFastifyAppli
 /** Everything about the HTTP surface that is not a module: parsers, pipes, docs, metrics, shutdown. */
 export function configureApp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's types say a serializer returns a string; it sends a Buffer as it is (the list's: responseSerializer).
+  fastify.setSerializerCompiler(responseSerializer as FastifySerializerCompiler<unknown>);
   fastify.removeContentTypeParser('application/json');
   // An empty body is no body: the SDK posts archive/unarchive/block without one.
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {

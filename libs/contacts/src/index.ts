@@ -13,6 +13,7 @@ export { COMPANY_STREAM } from './companies/company.repository.js';
 export { COMPANY_SEGMENTS, type CompanySegments, type SegmentItem } from './companies/company-segments.js';
 export { type CompanySnapshot, companyStatesAfter } from './companies/company-snapshots.js';
 export { renderContact, renderDeleted } from './contacts/contact.response.js';
+export { responseSerializer } from './contacts/contact.schema.js';
 export * from './domain/data-event.events.js';
 export * from './domain/data-event-metadata.js';
 export { renderDataEvent } from './data-events/data-event.response.js';

@@ -4,7 +4,7 @@ import { NEWEST_VERSION, OLDEST_VERSION } from '@app/intercom';
 import { companyAttached, consentSet, created, noteAdded, tagged } from '../domain/contact.fixtures.js';
 import { type ContactState, evolve } from '../domain/contact.state.js';
 import { renderContact } from './contact.response.js';
-import { CONTACT_LIST_SCHEMA, CONTACT_SCHEMA } from './contact.schema.js';
+import { CONTACT_LIST_SCHEMA, CONTACT_SCHEMA, responseSerializer } from './contact.schema.js';
 
 const fold = (...events: Parameters<typeof evolve>[1][]) => events.reduce<ContactState | null>(evolve, null)!;
 
@@ -63,6 +63,16 @@ describe('the contact response schema', () => {
         pages: { type: 'pages', page: 1, per_page: 3, total_pages: 1, next: { per_page: 3, starting_after: 'abc' } },
       };
       expect(list(page)).toBe(JSON.stringify(page));
+    }
+  });
+
+  it('writes a list page as the bytes of JSON.stringify, the contacts one by one', () => {
+    const bytes = responseSerializer({ schema: CONTACT_LIST_SCHEMA });
+    for (const data of [[], STATES.map((state) => renderContact(state, NEWEST_VERSION, MERGES(state)))]) {
+      const page = { type: 'list', data, total_count: data.length, pages: { type: 'pages', page: 1, per_page: 3, total_pages: 1 } };
+      const written = bytes(page);
+      expect(Buffer.isBuffer(written)).toBe(true);
+      expect(written.toString('utf8')).toBe(JSON.stringify(page));
     }
   });
 

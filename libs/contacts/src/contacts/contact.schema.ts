@@ -5,6 +5,8 @@
  * missing here would be dropped from the answer: contact.schema.spec.ts checks that the serializer writes exactly what
  * JSON.stringify writes, for every version and every shape of value.
  */
+import fastJsonStringify from 'fast-json-stringify';
+
 type Schema = Record<string, unknown>;
 
 const SCALAR: Schema = { type: ['null', 'string', 'number', 'boolean'] };
@@ -57,3 +59,33 @@ export const CONTACT_LIST_SCHEMA: Schema = object({ type: STRING, data: { type: 
 /** The route schemas: Fastify serializes a 200 with them; every other status (errors) as before. */
 export const CONTACT_RESPONSE = { response: { 200: CONTACT_SCHEMA } };
 export const CONTACT_LIST_RESPONSE = { response: { 200: CONTACT_LIST_SCHEMA } };
+
+/** A list answer as renderPage builds it: the contacts under `data`, the envelope's other keys around them. */
+interface ContactList {
+  data: unknown[];
+}
+
+/**
+ * Writes a list as bytes, contact by contact. A page of 150 is a 265 KB answer: as one string, V8 builds it as a rope
+ * in its large-object space, flattens it when Fastify takes its byte length, and Node encodes it again into a new
+ * buffer to write it; 2 ms of a page's 5 (docs/performance.md, "Export pages"). Each contact's text is small, and
+ * one concatenation of their bytes is the answer: the same bytes, about three times cheaper.
+ */
+function contactListBytes(): (list: ContactList) => Buffer {
+  const envelope = fastJsonStringify(CONTACT_LIST_SCHEMA as never);
+  const contact = fastJsonStringify(CONTACT_SCHEMA as never);
+  return (list) => {
+    const text = envelope({ ...list, data: [] });
+    // `type`, the one key before `data`, is a JSON string: a quote inside it is escaped, so this finds the key.
+    const at = text.indexOf('"data":[]') + '"data":['.length;
+    const parts = [Buffer.from(text.slice(0, at))];
+    list.data.forEach((item, n) => parts.push(Buffer.from(n === 0 ? contact(item) : `,${contact(item)}`)));
+    parts.push(Buffer.from(text.slice(at)));
+    return Buffer.concat(parts);
+  };
+}
+
+/** Fastify's serializer compiler for every route schema: the list's writes bytes, the others compile as Fastify would. */
+export function responseSerializer({ schema }: { schema: unknown }): (data: unknown) => string | Buffer {
+  return schema === CONTACT_LIST_SCHEMA ? (contactListBytes() as (data: unknown) => Buffer) : fastJsonStringify(schema as never);
+}
