@@ -2,7 +2,7 @@
 // answering every request with one real answer of that route, in the same run, optionally under a CPU profile, for issue 12's A/B work
 // (docs/performance.md). Not part of npm run bench.
 // Env: DATABASE_URL (a server to create bench_<random> on; required), PROFILE_ROUTE (get: GET /contacts/{id}; put: PUT
-// /contacts/{id} with a new name and a random plan; list: GET /contacts?per_page=50; search: POST /contacts/search of
+// /contacts/{id} with a new name and a random plan; list: GET /contacts?per_page=PROFILE_PER_PAGE, 50 unless set; search: POST /contacts/search of
 // one email, the shape of an SDK's find-by-email; default get), PROFILE_DURATION (s, 15), PROFILE_CONNECTIONS (50),
 // PROFILE_CONTACTS (200), PROFILE_CPU (1: run the service under --cpu-prof and print its top frames), PROFILE_DIR
 // (where the .cpuprofile goes, bench/results/profile), PROFILE_ROUNDS (alternations of baseline and service, 2),
@@ -25,6 +25,7 @@ const duration = int('PROFILE_DURATION', 15);
 const connections = int('PROFILE_CONNECTIONS', 50);
 const contacts = int('PROFILE_CONTACTS', 200);
 const rounds = int('PROFILE_ROUNDS', 2);
+const perPage = int('PROFILE_PER_PAGE', 50);
 const cpu = process.env.PROFILE_CPU === '1';
 const dir = path.resolve(process.env.PROFILE_DIR ?? new URL('./results/profile', import.meta.url).pathname);
 const compare = process.env.PROFILE_COMPARE ? path.resolve(process.env.PROFILE_COMPARE) : null;
@@ -128,7 +129,7 @@ function routeRequest(name, ids) {
   const routes = {
     get: () => ({ method: 'GET', path: `/contacts/${ids[pick()]}` }),
     put: () => ({ method: 'PUT', path: `/contacts/${ids[pick()]}`, body: JSON.stringify({ name: `Profile ${++counter}`, custom_attributes: { plan: ['free', 'pro'][randomInt(2)] } }) }),
-    list: () => ({ method: 'GET', path: '/contacts?per_page=50' }),
+    list: () => ({ method: 'GET', path: `/contacts?per_page=${perPage}` }),
     search: () => ({ method: 'POST', path: '/contacts/search', body: JSON.stringify({ query: { field: 'email', operator: '=', value: `p${pick()}@example.com` } }) }),
   };
   if (!routes[name]) throw new Error(`PROFILE_ROUTE must be one of ${Object.keys(routes).join(', ')}`);
