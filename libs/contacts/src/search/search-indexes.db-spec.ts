@@ -77,33 +77,67 @@ describe('the indexes of contact_search_values', () => {
   });
 
   it('walks on once from the marker when the first walk found half a page, and reads no page from the index', async () => {
-    // WALK_LIMIT * 2 + 500 contacts (committed: the repository reads on its own connections), one in 333 of them with
-    // `hit` in its email: 30 in the first walk, the 51st match in the second.
-    const workspaceId = `w-${randomUUID()}`;
-    const total = WALK_LIMIT * 2 + 500;
-    await pool.query(
-      `INSERT INTO contacts (workspace_id, id, version, state)
-       SELECT $1, 'c' || n, 1, jsonb_build_object('id', 'c' || n, 'role', 'user',
-              'email', CASE WHEN n % 333 = 0 THEN 'hit' ELSE 'x' END || n || '@a.io', 'created_at', n, 'updated_at', n,
-              'archived', false, 'custom_attributes', '{}'::jsonb, 'tag_ids', '[]'::jsonb, 'company_ids', '[]'::jsonb)
-         FROM generate_series(1, $2::int) n`,
-      [workspaceId, total],
-    );
-    await pool.query('INSERT INTO contact_counts (workspace_id, slot, visible) VALUES ($1, 0, $2)', [workspaceId, total]);
-    const sent: string[] = [];
-    const query = pool.query.bind(pool);
-    const counting = Object.assign(Object.create(pool), { query: (statement: { text: string }) => (sent.push(statement.text), query(statement as never)) });
-    try {
-      const plan = planSearch({ workspaceId, query: { field: 'email', operator: '~', value: 'hit' }, perPage: 50, context: { attributes: new Map(), version: DEFAULT_VERSION } });
-      const { rows, total: counted } = await new ContactListRepository(counting).page(plan);
+    // WALK_LIMIT * 2 + 500 contacts, one in 333 of them with `hit` in its email: 30 in the first walk, the 51st
+    // match in the second.
+    await withLargeWorkspace(333, async (page, total) => {
+      const { rows, total: counted, sent } = await page('hit');
       expect(rows.map((row) => row.id)).toEqual(Array.from({ length: 51 }, (_, i) => `c${333 * (i + 1)}`));
       expect(counted).toBe(Math.floor(total / 333));
       const pages = sent.filter((text) => text.includes('JOIN contacts c'));
       expect(pages).toHaveLength(2);
       expect(pages.every((text) => text.includes('row_number()'))).toBe(true);
-    } finally {
-      await pool.query('DELETE FROM contacts WHERE workspace_id = $1', [workspaceId]);
-      await pool.query('DELETE FROM contact_counts WHERE workspace_id = $1', [workspaceId]);
-    }
+    });
+  }, 60_000);
+
+  it('reads a narrow pattern from its index at once, when its exact count says a walk would find too few', async () => {
+    // One in 1,000 of WALK_LIMIT * 2 + 500 contacts: a walk would find 10. The first page walks, and its marker
+    // tells the repository that the workspace is larger than a walk; the next counts first.
+    await withLargeWorkspace(1000, async (page) => {
+      const walked = await page('hit');
+      expect(walked.sent.filter((text) => text.includes('row_number()'))).toHaveLength(1);
+      const { rows, total, sent } = await page('hit');
+      expect([rows, total]).toEqual([walked.rows, walked.total]);
+      expect(rows.map((row) => row.id)).toEqual(Array.from({ length: 20 }, (_, i) => `c${1000 * (i + 1)}`));
+      expect(total).toBe(20);
+      const pages = sent.filter((text) => text.includes('JOIN contacts c'));
+      expect(pages).toHaveLength(1);
+      expect(pages[0]).not.toContain('row_number()');
+    });
   }, 60_000);
 });
+
+/**
+ * A workspace of WALK_LIMIT * 2 + 500 contacts (committed: the repository reads on its own connections), one in
+ * `every` with `hit` in its email, and pages of an email pattern in it, through one repository, each with the
+ * statements it sent.
+ */
+async function withLargeWorkspace(
+  every: number,
+  run: (page: (pattern: string) => Promise<Awaited<ReturnType<ContactListRepository['page']>> & { sent: string[] }>, total: number) => Promise<void>,
+) {
+  const workspaceId = `w-${randomUUID()}`;
+  const total = WALK_LIMIT * 2 + 500;
+  await pool.query(
+    `INSERT INTO contacts (workspace_id, id, version, state)
+     SELECT $1, 'c' || n, 1, jsonb_build_object('id', 'c' || n, 'role', 'user',
+            'email', CASE WHEN n % $3 = 0 THEN 'hit' ELSE 'x' END || n || '@a.io', 'created_at', n, 'updated_at', n,
+            'archived', false, 'custom_attributes', '{}'::jsonb, 'tag_ids', '[]'::jsonb, 'company_ids', '[]'::jsonb)
+       FROM generate_series(1, $2::int) n`,
+    [workspaceId, total, every],
+  );
+  await pool.query('INSERT INTO contact_counts (workspace_id, slot, visible) VALUES ($1, 0, $2)', [workspaceId, total]);
+  const query = pool.query.bind(pool);
+  try {
+    let sent: string[] = [];
+    const counting = Object.assign(Object.create(pool), { query: (statement: { text: string }) => (sent.push(statement.text), query(statement as never)) });
+    const repository = new ContactListRepository(counting);
+    await run(async (pattern) => {
+      sent = [];
+      const plan = planSearch({ workspaceId, query: { field: 'email', operator: '~', value: pattern }, perPage: 50, context: { attributes: new Map(), version: DEFAULT_VERSION } });
+      return { ...(await repository.page(plan)), sent };
+    }, total);
+  } finally {
+    await pool.query('DELETE FROM contacts WHERE workspace_id = $1', [workspaceId]);
+    await pool.query('DELETE FROM contact_counts WHERE workspace_id = $1', [workspaceId]);
+  }
+}
