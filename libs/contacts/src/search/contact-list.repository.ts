@@ -178,17 +178,17 @@ function countStatement(plan: SearchPlan, where: string): Statement | null {
 }
 
 /** Workspace sizes kept, at about 100 bytes each (an id and a number): about 1 MB. */
-const SIZES_KEPT = 10_000;
+export const SIZES_KEPT = 10_000;
 
 /**
  * The listed contacts of the workspaces this process counted last, as it counted them: a hint of which page to try
  * first (countFirst), never an answer, so a stale one costs time, not correctness. The oldest goes first when full.
  */
-class WorkspaceSizes {
+export class WorkspaceSizes {
   private readonly sizes = new Map<string, number>();
 
-  of(workspaceId: string): number | undefined {
-    return this.sizes.get(workspaceId);
+  largerThanWalk(workspaceId: string): boolean {
+    return (this.sizes.get(workspaceId) ?? 0) > WALK_LIMIT;
   }
 
   learn(workspaceId: string, listed: number): number {
@@ -197,7 +197,15 @@ class WorkspaceSizes {
     if (this.sizes.size > SIZES_KEPT) this.sizes.delete(this.sizes.keys().next().value!);
     return listed;
   }
+
+  /** A walk met its marker: the workspace lists more contacts than a walk reads, whatever else is known of it. */
+  walkedPast(workspaceId: string): void {
+    if (!this.largerThanWalk(workspaceId)) this.learn(workspaceId, WALK_LIMIT + 1);
+  }
 }
+
+/** The workspace of a plan: its first parameter. */
+const workspaceOf = (plan: SearchPlan) => plan.params.values[0] as string;
 
 /** Reads pages of the contacts read model: a keyset page and, when it is not carried over and the page cannot tell, the total. */
 @Injectable()
@@ -234,7 +242,7 @@ export class ContactListRepository {
    * covers or whose size this process has not counted yet (a small workspace's page 1 stays one statement).
    */
   private async countFirst(plan: SearchPlan, { walk, count, fieldCount }: PageStatements): Promise<Counted | null> {
-    if (!walk || !count || !fieldCount || !((this.sizes.of(plan.params.values[0] as string) ?? 0) > WALK_LIMIT)) return null;
+    if (!walk || !count || !fieldCount || !this.sizes.largerThanWalk(workspaceOf(plan))) return null;
     const listed = await this.listed(plan);
     if (listed <= WALK_LIMIT) return null;
     return { listed, counted: Number((await this.pool.query(count)).rows[0].total) };
@@ -249,7 +257,7 @@ export class ContactListRepository {
   private async pageTotal(plan: SearchPlan, statements: PageStatements, page: Record<string, unknown>[]): Promise<number> {
     if (!statements.count) return plan.after!.total!;
     if (!plan.after && page.length <= plan.perPage) return page.length;
-    if (statements.totalInPage && page.length > 0) return this.sizes.learn(plan.params.values[0] as string, Number(page[0].total));
+    if (statements.totalInPage && page.length > 0) return this.sizes.learn(workspaceOf(plan), Number(page[0].total));
     return (await this.total(plan, statements))!;
   }
 
@@ -264,15 +272,14 @@ export class ContactListRepository {
   }
 
   /** A search's total_count from its bounded count: exact up to EXACT_COUNT_LIMIT, else the estimate. */
-  private bounded(plan: SearchPlan, count: Statement, { counted, listed }: Partial<Counted> & { counted: number }): Promise<number> | number {
+  private bounded(plan: SearchPlan, count: Statement, { counted, listed }: { counted: number; listed?: number }): Promise<number> | number {
     return counted > EXACT_COUNT_LIMIT ? this.estimate(plan, count.values, listed) : counted;
   }
 
   /** The workspace's listed contacts: the sum of its counter rows. */
   private async listed(plan: SearchPlan): Promise<number> {
     const listed = Number((await this.pool.query({ text: COUNTER_TOTAL, values: plan.params.values.slice(0, 1) })).rows[0].total);
-    this.sizes.learn(plan.params.values[0] as string, listed);
-    return listed;
+    return this.sizes.learn(workspaceOf(plan), listed);
   }
 
   /** The total alone, as page 1 of the plan would count it: exact up to EXACT_COUNT_LIMIT, then the estimate. */
@@ -300,9 +307,7 @@ export class ContactListRepository {
         hits = [...hits, ...walked.filter((row) => row.hit)];
       }
       if (hits.length > plan.perPage || !walked.some((row) => row.marker)) return hits.slice(0, plan.perPage + 1);
-      // The walk met its marker: the workspace lists more contacts than a walk reads, whatever else is known of it.
-      const workspaceId = plan.params.values[0] as string;
-      if (!((this.sizes.of(workspaceId) ?? 0) > WALK_LIMIT)) this.sizes.learn(workspaceId, WALK_LIMIT + 1);
+      this.sizes.walkedPast(workspaceOf(plan));
     }
     return (await this.pool.query(statements.page)).rows;
   }
