@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SEARCH_POOL } from '@app/event-store';
-import { LIMITS } from '@app/intercom';
+import { ByteBudgetCache, LIMITS } from '@app/intercom';
 import type pg from 'pg';
 import type { ContactView } from '../store/contact.repository.js';
 import { contactColumns } from '../store/contact-state.columns.js';
@@ -177,24 +177,22 @@ function countStatement(plan: SearchPlan, where: string): Statement | null {
   return { text: `SELECT count(*)::int AS total FROM (${matchesOf(plan, where)} LIMIT ${EXACT_COUNT_LIMIT + 1}) matches`, values };
 }
 
-/** Workspace sizes kept, at about 100 bytes each (an id and a number): about 1 MB. */
-export const SIZES_KEPT = 10_000;
+/** What the workspace sizes may hold: about 12,000 workspaces of 36-character ids. */
+export const SIZES_BYTES = 1024 * 1024;
 
 /**
  * The listed contacts of the workspaces this process counted last, as it counted them: a hint of which page to try
  * first (countFirst), never an answer, so a stale one costs time, not correctness. The oldest goes first when full.
  */
 export class WorkspaceSizes {
-  private readonly sizes = new Map<string, number>();
+  private readonly sizes = new ByteBudgetCache<number>(SIZES_BYTES, () => 16);
 
   largerThanWalk(workspaceId: string): boolean {
     return (this.sizes.get(workspaceId) ?? 0) > WALK_LIMIT;
   }
 
   learn(workspaceId: string, listed: number): number {
-    this.sizes.delete(workspaceId);
     this.sizes.set(workspaceId, listed);
-    if (this.sizes.size > SIZES_KEPT) this.sizes.delete(this.sizes.keys().next().value!);
     return listed;
   }
 
