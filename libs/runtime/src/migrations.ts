@@ -21,6 +21,7 @@ import {
   CompanyContactsByKey1764200001080,
   ContactSearchTrigramsAcrossPunctuation1764200001090,
   ContactSearchRoleProbe1764200001100,
+  ContactSearchValuesRole1764200001110,
 } from '@app/contacts';
 import {
   Checkpoints1764200000050,
@@ -70,4 +71,5 @@ export const MIGRATIONS = [
   CompanyContactsByKey1764200001080,
   ContactSearchTrigramsAcrossPunctuation1764200001090,
   ContactSearchRoleProbe1764200001100,
+  ContactSearchValuesRole1764200001110,
 ];

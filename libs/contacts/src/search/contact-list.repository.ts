@@ -140,15 +140,9 @@ export const EXACT_COUNT_LIMIT = LIMITS.searchExactCount;
 
 const COUNTER_TOTAL = 'SELECT coalesce(sum(visible), 0)::bigint AS total FROM contact_counts WHERE workspace_id = $1';
 
-/**
- * What the estimate beyond the exact count plans: a segment on one field as the cross join of its query's rows and
- * its role's rows; a pattern by its mapped form alone; anything else as its matches.
- */
+/** What the estimate beyond the exact count plans: a pattern by its mapped form alone, anything else as its matches. */
 function plannedForEstimate(plan: SearchPlan): string {
   const stored = plan.stored;
-  if (stored?.segment) {
-    return `SELECT 1 FROM (SELECT 1 FROM contact_search_values v WHERE ${stored.scope} AND ${stored.segment.cond}) m, (${stored.segment.roleRows}) r`;
-  }
   if (stored?.selects) return `SELECT 1 FROM contact_search_values v WHERE ${stored.scope} AND ${stored.selects}`;
   return matchesOf(plan, filteredWhere(plan));
 }
@@ -313,15 +307,12 @@ export class ContactListRepository {
   /**
    * More matches than the exact bound: the planner's estimate of them (planned, not run), held between the bound
    * and the workspace's listed contacts, so it is never less than what was counted nor more than could match. A
-   * segment on one field is estimated as its query's matches times its role's share of the listed contacts: planned
-   * as a cross join of the two, whose rows are the product, in one statement that binds every value the count binds.
-   * A pattern is estimated by its mapped form alone (StoredMatch.selects).
+   * pattern is estimated by its mapped form alone (StoredMatch.selects); a segment's rows by its role too, whose
+   * share of the values the planner's statistics of the column know.
    */
   private async estimate(plan: SearchPlan, values: unknown[], known?: number): Promise<number> {
-    const segment = plan.stored?.segment;
     const [explained, listed] = await Promise.all([this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${plannedForEstimate(plan)}`, values }), known ?? this.listed(plan)]);
     const rows = Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
-    const estimated = Math.round(segment ? rows / Math.max(listed, 1) : rows);
-    return Math.max(Math.min(estimated, listed), EXACT_COUNT_LIMIT + 1);
+    return Math.max(Math.min(rows, listed), EXACT_COUNT_LIMIT + 1);
   }
 }

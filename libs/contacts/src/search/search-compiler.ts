@@ -59,12 +59,6 @@ export interface StoredMatch {
    * closer one (at 1M contacts 4.1 times off in geometric mean over 18 fragments, against 11.7 for both conditions).
    */
   selects?: string;
-  /**
-   * A segment on one field: `cond` is its query's condition and a probe of each row for the segment's role. For the
-   * estimate beyond the exact count, the query's condition alone and the role's rows, which the planner cannot
-   * combine (it takes the probe for a join and reckons the matches at several times the field's rows).
-   */
-  segment?: { cond: string; roleRows: string };
 }
 
 /** SQL of the search's workspace (the plan binds it first) and the parameters, for the whole compilation. */
@@ -111,19 +105,18 @@ export function compileSegment(segment: SavedSearch, context: SearchContext, par
 const c = contactColumns('c');
 
 /**
- * A query on one stored field stays one (its rows, each also probed for the role by primary key), so that a segment
- * such as `plan = pro` pages and counts from its value index like the query itself; any other keeps the role as the
- * contacts column, beside a filter that selects the rows.
+ * A query on one stored field stays one (its rows, those of the segment's role: each row carries its contact's role),
+ * so that a segment such as `plan = pro` pages and counts from its value index like the query itself; any other keeps
+ * the role as the contacts column, beside a filter that selects the rows.
  */
 function compileSaved(segment: SavedSearch, scope: Scope): CompiledFilter {
   const inner: Scope = { ...scope, context: { attributes: scope.context.attributes, version: segment.version } };
   const role = scope.params.bind(segment.personType === 'user' ? 'user' : 'lead', 'text');
   const query = compileNode(segment.query, inner, 0);
   if (!query.stored) return { sql: `(${c.role} = ${role} AND ${query.sql})` };
-  const { field, scope: rows, cond, equality } = query.stored;
-  const ofRole = `EXISTS (SELECT 1 FROM contact_search_values r WHERE r.workspace_id = ${scope.workspace} AND r.contact_id = v.contact_id AND r.field = 'role' AND r.text_value = ${role})`;
-  const roleRows = `SELECT 1 FROM contact_search_values r WHERE r.workspace_id = ${scope.workspace} AND r.field = 'role' AND r.text_value = ${role}`;
-  return storedMatch(scope, field, rows, `(${cond} AND ${ofRole})`, equality, { segment: { cond, roleRows } });
+  const { field, scope: rows, cond, equality, selects } = query.stored;
+  const ofRole = (condition: string) => `(${condition} AND v.role = ${role})`;
+  return storedMatch(scope, field, rows, ofRole(cond), equality, selects && ofRole(selects));
 }
 
 /**
@@ -214,8 +207,8 @@ function compileGroup(operator: 'AND' | 'OR', items: unknown, scope: Scope, dept
 const rowsOf = (scope: Scope, key: string) => `v.workspace_id = ${scope.workspace}${scope.probe ? ' AND v.contact_id = c.id' : ''} AND v.field = ${key}`;
 
 /** Contacts whose value of one stored field (the rows `rows`) meets `cond` (over the row `v`). */
-function storedMatch(scope: Scope, field: string, rows: string, cond: string, equality = false, extra: Pick<StoredMatch, 'segment' | 'selects'> = {}): CompiledFilter {
-  const stored: StoredMatch = { field, scope: rows, cond, equality, ...extra };
+function storedMatch(scope: Scope, field: string, rows: string, cond: string, equality = false, selects?: string): CompiledFilter {
+  const stored: StoredMatch = { field, scope: rows, cond, equality, selects };
   if (scope.probe) return { sql: `EXISTS (SELECT 1 FROM contact_search_values v WHERE ${rows} AND ${cond})`, stored };
   return { ...withIds([`SELECT v.contact_id FROM contact_search_values v WHERE ${rows} AND ${cond}`]), stored };
 }
@@ -275,7 +268,7 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
   }
   const { cond, selects } = storedCondition(field, column, operator, value, scope.params);
   if (NEGATIVE.has(operator)) return storedMiss(scope, key, cond);
-  return storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date', selects ? { selects } : {});
+  return storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date', selects);
 }
 
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */

@@ -66,13 +66,19 @@ describe('the indexes of contact_search_values', () => {
     });
   });
 
-  it('probe a segment row for its role from the role index alone', async () => {
+  it("count a segment's members from its query's index alone: each row carries its contact's role", async () => {
     await withContacts(async (client, workspaceId) => {
-      const segment = { id: 's1', personType: 'lead', query: { field: 'email', operator: '$', value: '@rox.io' }, version: DEFAULT_VERSION };
-      const { count } = statementsOf(workspaceId, { field: 'segment_id', operator: '=', value: 's1' }, new Map([['s1', segment]]));
+      const segments = new Map([
+        ['s1', { id: 's1', personType: 'lead', query: { field: 'email_domain', operator: '=', value: 'rox.io' }, version: DEFAULT_VERSION }],
+        ['s2', { id: 's2', personType: 'lead', query: { field: 'email', operator: '$', value: '@rox.io' }, version: DEFAULT_VERSION }],
+      ]);
+      const { count } = statementsOf(workspaceId, { field: 'segment_id', operator: '=', value: 's1' }, segments);
+      // Contacts 21 to 400 are at rox.io; every fourth is a lead.
       expect(Number((await client.query(count!)).rows[0].total)).toBe(95);
-      const probe = (await explained(client, count!)).find((node) => node['Index Name'] === 'contact_search_values_role_idx');
-      expect(probe?.['Node Type']).toBe('Index Only Scan');
+      const scans = (await explained(client, count!)).filter((node) => node['Index Name']?.startsWith('contact_search_values'));
+      expect(scans.map((node) => [node['Node Type'], node['Index Name']])).toEqual([['Index Only Scan', 'contact_search_values_text_idx']]);
+      const pattern = statementsOf(workspaceId, { field: 'segment_id', operator: '=', value: 's2' }, segments);
+      expect(Number((await client.query(pattern.count!)).rows[0].total)).toBe(95);
     });
   });
 

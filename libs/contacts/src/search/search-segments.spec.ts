@@ -17,10 +17,9 @@ function whenCompiled(query: unknown, context: SearchContext) {
 }
 
 const PRO = segment('s1', single('custom_attributes.plan', '=', 'pro'));
-// A segment on one stored field stays one: its rows, each probed for the role.
-const ofRole = (n: number) => `EXISTS (SELECT 1 FROM contact_search_values r WHERE r.workspace_id = $ws AND r.contact_id = v.contact_id AND r.field = 'role' AND r.text_value = $${n}::text)`;
+// A segment on one stored field stays one: its rows whose role (each row carries its contact's) is the segment's.
 const proMembers = (role: string, n: number, key: number) =>
-  `c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = $${key}::text AND (v.text_value = $${key + 1}::text AND ${ofRole(n)}))`;
+  `c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = $${key}::text AND (v.text_value = $${key + 1}::text AND v.role = $${n}::text))`;
 
 describe('search compiler: segment_id inlines the segment', () => {
   it("compiles = to the segment's role and query, bound like any other filter", () => {
@@ -66,7 +65,7 @@ describe('search compiler: segment_id inlines the segment', () => {
     const params = new SqlParams();
     const sql = compileSegment(PRO, given([]), params, '$ws', true);
     expect(sql).toBe(
-      `EXISTS (SELECT 1 FROM contact_search_values v WHERE v.workspace_id = $ws AND v.contact_id = c.id AND v.field = $2::text AND (v.text_value = $3::text AND ${ofRole(1)}))`,
+      `EXISTS (SELECT 1 FROM contact_search_values v WHERE v.workspace_id = $ws AND v.contact_id = c.id AND v.field = $2::text AND (v.text_value = $3::text AND v.role = $1::text))`,
     );
   });
 
@@ -74,7 +73,7 @@ describe('search compiler: segment_id inlines the segment', () => {
     const params = new SqlParams();
     const compiled = compileFilter(single('segment_id', '=', 's1'), given([PRO]), params, '$ws');
     expect(compiled.stored).toMatchObject({ field: 'custom_attributes.plan', equality: true });
-    expect(compiled.stored?.cond).toContain(ofRole(1));
+    expect(compiled.stored?.cond).toBe('(v.text_value = $3::text AND v.role = $1::text)');
     const two = segment('s2', { operator: 'AND', value: [single('name', '=', 'ann'), single('custom_attributes.plan', '=', 'pro')] });
     expect(compileFilter(single('segment_id', '=', 's2'), given([two]), new SqlParams(), '$ws').stored).toBeUndefined();
   });
