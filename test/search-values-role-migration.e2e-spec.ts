@@ -3,7 +3,7 @@ import { migrate } from '@app/event-store';
 import { MIGRATIONS } from '@app/runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnDatabase, ownDatabase } from './support/own-database';
+import { type OwnDatabase, ownDatabase } from './support/own-database.js';
 
 // Contacts as the projection writes them: every third a lead, every tenth archived (no search values).
 const INSERT = `

@@ -167,9 +167,20 @@ function countStatement(plan: SearchPlan, where: string): Statement | null {
   if (plan.after?.total !== undefined) return null;
   const values = plan.params.values.slice(0, plan.filterValueCount);
   if (!plan.filter) return { text: COUNTER_TOTAL, values };
-  // On one stored field the matches are index entries of contact_search_values, which holds listed contacts only.
-  return { text: `SELECT count(*)::int AS total FROM (${matchesOf(plan, where)} LIMIT ${EXACT_COUNT_LIMIT + 1}) matches`, values };
+  // On one stored field the matches are index entries of contact_search_values, which holds listed contacts only. The
+  // workspace's listed contacts come along (its counter rows, a few index entries): what an estimate is held to.
+  return { text: `SELECT count(*)::int AS total, (${COUNTER_TOTAL}) AS listed FROM (${matchesOf(plan, where)} LIMIT ${EXACT_COUNT_LIMIT + 1}) matches`, values };
 }
+
+/**
+ * How long the planner's estimate of a search is kept: it moves only when ANALYZE refreshes the table's statistics
+ * (autovacuum does after a tenth of the rows change), never with each write, so planning it again on every page 1
+ * (parse and plan, about 0.5 ms of the server) told nothing new. What was counted and the listed contacts it is held
+ * to are read fresh every time.
+ */
+export const ESTIMATE_KEPT_MS = 60_000;
+/** What the kept estimates may hold: about 5,000 searches. */
+export const ESTIMATES_BYTES = 256 * 1024;
 
 /** What the workspace sizes may hold: about 12,000 workspaces of 36-character ids. */
 export const SIZES_BYTES = 1024 * 1024;
@@ -203,6 +214,8 @@ const workspaceOf = (plan: SearchPlan) => plan.params.values[0] as string;
 @Injectable()
 export class ContactListRepository {
   private readonly sizes = new WorkspaceSizes();
+  /** The planner's estimates beyond the exact count, by the search they estimate (its countKey). */
+  private readonly estimates = new ByteBudgetCache<{ rows: number; at: number }>(ESTIMATES_BYTES, () => 32);
 
   constructor(@Inject(SEARCH_POOL) private readonly pool: pg.Pool) {}
 
@@ -235,9 +248,8 @@ export class ContactListRepository {
    */
   private async countFirst(plan: SearchPlan, { walk, count, fieldCount }: PageStatements): Promise<Counted | null> {
     if (!walk || !count || !fieldCount || !this.sizes.largerThanWalk(workspaceOf(plan))) return null;
-    const listed = await this.listed(plan);
-    if (listed <= WALK_LIMIT) return null;
-    return { listed, counted: Number((await this.pool.query(count)).rows[0].total) };
+    const counted = await this.counted(plan, count);
+    return counted.listed > WALK_LIMIT ? counted : null;
   }
 
   /**
@@ -256,15 +268,26 @@ export class ContactListRepository {
   /** Page 1's total_count (null on later pages, whose cursor carries it). */
   private async total(plan: SearchPlan, { count, fieldCount }: PageStatements): Promise<number | null> {
     if (!count) return null;
-    const listed = fieldCount ? await this.listed(plan) : undefined;
-    if (fieldCount && listed! <= WALK_LIMIT) return Number((await this.pool.query(fieldCount)).rows[0].total);
-    const counted = Number((await this.pool.query(count)).rows[0].total);
     // The plain list's total is the counter rows', exact at any size; only a search's count has the bound.
-    return plan.filter !== null ? this.bounded(plan, count, { counted, listed }) : counted;
+    if (!plan.filter) return Number((await this.pool.query(count)).rows[0].total);
+    // A field read whole when the workspace is no larger than a walk; a workspace known to be larger counts at once.
+    if (fieldCount && !this.sizes.largerThanWalk(workspaceOf(plan)) && (await this.listed(plan)) <= WALK_LIMIT) {
+      return Number((await this.pool.query(fieldCount)).rows[0].total);
+    }
+    const counted = await this.counted(plan, count);
+    // A hint gone stale (the workspace has shrunk to a walk's size since): the field read whole is exact.
+    if (fieldCount && counted.listed <= WALK_LIMIT && counted.counted > EXACT_COUNT_LIMIT) return Number((await this.pool.query(fieldCount)).rows[0].total);
+    return this.bounded(plan, count, counted);
+  }
+
+  /** A search's bounded count, with the workspace's listed contacts it was taken among (learnt for the next page). */
+  private async counted(plan: SearchPlan, count: Statement): Promise<Counted> {
+    const { total, listed } = (await this.pool.query(count)).rows[0];
+    return { counted: Number(total), listed: this.sizes.learn(workspaceOf(plan), Number(listed)) };
   }
 
   /** A search's total_count from its bounded count: exact up to EXACT_COUNT_LIMIT, else the estimate. */
-  private bounded(plan: SearchPlan, count: Statement, { counted, listed }: { counted: number; listed?: number }): Promise<number> | number {
+  private bounded(plan: SearchPlan, count: Statement, { counted, listed }: Counted): Promise<number> | number {
     return counted > EXACT_COUNT_LIMIT ? this.estimate(plan, count.values, listed) : counted;
   }
 
@@ -308,11 +331,17 @@ export class ContactListRepository {
    * More matches than the exact bound: the planner's estimate of them (planned, not run), held between the bound
    * and the workspace's listed contacts, so it is never less than what was counted nor more than could match. A
    * pattern is estimated by its mapped form alone (StoredMatch.selects); a segment's rows by its role too, whose
-   * share of the values the planner's statistics of the column know.
+   * share of the values the planner's statistics of the column know. The plan is kept for ESTIMATE_KEPT_MS.
    */
-  private async estimate(plan: SearchPlan, values: unknown[], known?: number): Promise<number> {
-    const [explained, listed] = await Promise.all([this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${plannedForEstimate(plan)}`, values }), known ?? this.listed(plan)]);
-    const rows = Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
-    return Math.max(Math.min(rows, listed), EXACT_COUNT_LIMIT + 1);
+  private async estimate(plan: SearchPlan, values: unknown[], listed: number): Promise<number> {
+    const key = plan.countKey!;
+    let planned = this.estimates.get(key);
+    if (planned === undefined || planned.at + ESTIMATE_KEPT_MS < Date.now()) {
+      const explained = await this.pool.query({ text: `EXPLAIN (FORMAT JSON) ${plannedForEstimate(plan)}`, values });
+      planned = { rows: Number(explained.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']), at: Date.now() };
+      this.estimates.set(key, planned);
+    }
+    return Math.max(Math.min(planned.rows, listed), EXACT_COUNT_LIMIT + 1);
   }
+
 }

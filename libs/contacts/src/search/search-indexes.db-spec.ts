@@ -110,6 +110,22 @@ describe('the indexes of contact_search_values', () => {
       expect(pages[0]).not.toContain('row_number()');
     });
   }, 60_000);
+
+  it("counts a broad pattern with its workspace's listed contacts in one statement, and plans its estimate once", async () => {
+    // One in 10: 2,050 matches, beyond the exact count.
+    await withLargeWorkspace(10, async (page, total) => {
+      const first = await page('hit');
+      expect(first.total).toBeGreaterThan(1000);
+      expect(first.total).toBeLessThanOrEqual(total);
+      expect(first.sent.filter((text) => text.startsWith('EXPLAIN'))).toHaveLength(1);
+      // Now the workspace's size is known: the count goes first and reads it, and the estimate is the one planned.
+      const again = await page('hit');
+      expect([again.rows, again.total]).toEqual([first.rows, first.total]);
+      expect(again.sent).toHaveLength(2);
+      expect(again.sent[0]).toMatch(/^SELECT count\(\*\)::int AS total, \(SELECT coalesce\(sum\(visible\)/);
+      expect(again.sent[1]).toContain('row_number()');
+    });
+  }, 60_000);
 });
 
 /**
