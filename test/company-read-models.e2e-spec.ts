@@ -1,4 +1,4 @@
-import { CompanyContactsByKey1764200001080, CompanySegments1764200000970, CompanyStreams1764200000920, TagDeletionCompanies1764200001040, evolveCompany, rebuildContactProjections, toCompanyEvent } from '@app/contacts';
+import { CompanyContactsByKey1764200001080, CompanyContactsByKeyAtAnySize1764200001120, CompanySegments1764200000970, CompanyStreams1764200000920, TagDeletionCompanies1764200001040, evolveCompany, rebuildContactProjections, toCompanyEvent } from '@app/contacts';
 import { PostgresEventStore, migrate } from '@app/event-store';
 import { MIGRATIONS } from '@app/runtime';
 import { WorkspacesService } from '@app/workspaces';
@@ -60,9 +60,15 @@ describe('migration 920 on a database with catalog companies', () => {
   });
 
   it('turns each row into a stream of one CompanyCreated, keeps its values, plan and user count, and takes new events on top', async () => {
-    // 970 indexes the companies' state, 1040 company_tags and 1080 the company_contacts triggers, which 920 brings:
-    // they wait for the later full migration.
-    const later = [CompanyStreams1764200000920, CompanySegments1764200000970, TagDeletionCompanies1764200001040, CompanyContactsByKey1764200001080];
+    // 970 indexes the companies' state, 1040 company_tags and 1080 and 1120 the company_contacts triggers, which 920
+    // brings: they wait for the later full migration.
+    const later = [
+      CompanyStreams1764200000920,
+      CompanySegments1764200000970,
+      TagDeletionCompanies1764200001040,
+      CompanyContactsByKey1764200001080,
+      CompanyContactsByKeyAtAnySize1764200001120,
+    ];
     await migrate({ url, migrations: MIGRATIONS.filter((m) => !later.includes(m)) });
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     const ws = await new WorkspacesService(pool, { tokenCacheMs: 0 }).create({ name: 'before' });

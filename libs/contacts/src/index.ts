@@ -45,6 +45,7 @@ export { CompanyContactsByKey1764200001080 } from './store/migrations/1764200001
 export { ContactSearchTrigramsAcrossPunctuation1764200001090 } from './store/migrations/1764200001090-contact-search-trigrams-across-punctuation.js';
 export { ContactSearchRoleProbe1764200001100 } from './store/migrations/1764200001100-contact-search-role-probe.js';
 export { ContactSearchValuesRole1764200001110 } from './store/migrations/1764200001110-contact-search-values-role.js';
+export { CompanyContactsByKeyAtAnySize1764200001120 } from './store/migrations/1764200001120-company-contacts-by-key-at-any-size.js';
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
 export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-company-notes.js';
 export { CompanySegments1764200000970 } from './store/migrations/1764200000970-company-segments.js';

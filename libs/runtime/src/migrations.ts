@@ -22,6 +22,7 @@ import {
   ContactSearchTrigramsAcrossPunctuation1764200001090,
   ContactSearchRoleProbe1764200001100,
   ContactSearchValuesRole1764200001110,
+  CompanyContactsByKeyAtAnySize1764200001120,
 } from '@app/contacts';
 import {
   Checkpoints1764200000050,
@@ -72,4 +73,5 @@ export const MIGRATIONS = [
   ContactSearchTrigramsAcrossPunctuation1764200001090,
   ContactSearchRoleProbe1764200001100,
   ContactSearchValuesRole1764200001110,
+  CompanyContactsByKeyAtAnySize1764200001120,
 ];
