@@ -90,6 +90,17 @@ describe('a replica that remembers a contact another replica changed', () => {
     expect(res.status).toBe(200);
     expect(res.body.custom_attributes).toEqual({ plan: 'starter', seats: 5 });
   });
+
+  it('searches a data attribute that another replica defined a moment ago', async () => {
+    const search = (app: TestApp, field: string) => on(app).post('/contacts/search', { query: { field, operator: '=', value: 'pro' } });
+    await search(a, 'custom_attributes.plan').expect(200); // a remembers the workspace's attributes
+    await on(b).ok.dataAttributes.define('tier', 'string');
+    const contact = await on(b).ok.contacts.create({ email: 'tier@example.com', custom_attributes: { tier: 'pro' } });
+    const res = await search(a, 'custom_attributes.tier');
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((c: { id: string }) => c.id)).toEqual([contact.id]);
+    expect((await search(a, 'custom_attributes.nope')).body.errors[0].code).toBe('parameter_invalid');
+  });
 });
 
 async function conflictCount(baseUrl: string): Promise<number> {

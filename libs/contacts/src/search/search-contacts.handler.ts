@@ -7,7 +7,8 @@ import { SegmentCatalog } from '../segments/segment-catalog.repository.js';
 import { ContactListRepository } from './contact-list.repository.js';
 import { namedSegments } from './search-compiler.js';
 import { type SavedSearch, mentionsCustomAttributes } from './search-fields.js';
-import { type Page, planSearch, toPage } from './search-plan.js';
+import { SearchQueryInvalidError } from './search.errors.js';
+import { type Page, type PageRequest, planSearch, toPage } from './search-plan.js';
 
 export class SearchContactsQuery extends Query<Page<ContactView>> {
   constructor(
@@ -37,12 +38,27 @@ export class SearchContactsHandler implements IQueryHandler<SearchContactsQuery,
     // A company segment's id is read as no segment: it has no contacts.
     const named = namedSegments(query);
     const segments: Map<string, SavedSearch> = new Map((await this.segments.findMany(workspaceId, named, 'contacts')).map((segment) => [segment.id, segment]));
-    // Archived data attributes are not searchable, as they are not writable; read fresh, as a write would.
-    const attributes = mentionsCustomAttributes(query, sort, ...[...segments.values()].map((segment) => segment.query))
-      ? (await this.contexts.get(workspaceId, true)).context.dataAttributes
-      : new Map<string, DataType>();
-    const plan = planSearch({ workspaceId, query, sort, perPage, startingAfter, context: { attributes, version, segments } });
+    const input = { workspaceId, query, sort, perPage, startingAfter };
+    const plan = mentionsCustomAttributes(query, sort, ...[...segments.values()].map((segment) => segment.query))
+      ? await this.planOnAttributes(input, version, segments)
+      : planSearch({ ...input, context: { attributes: new Map<string, DataType>(), version, segments } });
     const { rows, total } = await this.contacts.page(plan);
     return toPage(plan, rows, total);
+  }
+
+  /**
+   * Plans on the workspace's data attributes as this process knows them (DecisionContexts: at most 5 s old, as a
+   * write decides). A query refused on remembered attributes is planned again on fresh ones, so an attribute another
+   * replica has just created is found; one it has just archived stays searchable here for those seconds, as writable.
+   */
+  private async planOnAttributes(input: Omit<PageRequest, 'context'>, version: ApiVersion, segments: Map<string, SavedSearch>) {
+    const { context, cached } = await this.contexts.get(input.workspaceId);
+    try {
+      return planSearch({ ...input, context: { attributes: context.dataAttributes, version, segments } });
+    } catch (error) {
+      if (!cached || !(error instanceof SearchQueryInvalidError)) throw error;
+      const fresh = await this.contexts.get(input.workspaceId, true);
+      return planSearch({ ...input, context: { attributes: fresh.context.dataAttributes, version, segments } });
+    }
   }
 }
