@@ -101,6 +101,15 @@ describe('a replica that remembers a contact another replica changed', () => {
     expect(res.body.data.map((c: { id: string }) => c.id)).toEqual([contact.id]);
     expect((await search(a, 'custom_attributes.nope')).body.errors[0].code).toBe('parameter_invalid');
   });
+
+  it('searches on the attributes it remembers: one archived a moment ago on another replica stays searchable, as writable', async () => {
+    const search = (app: TestApp) => on(app).post('/contacts/search', { query: { field: 'custom_attributes.band', operator: '=', value: 'gold' } });
+    const attribute = await on(b).ok.dataAttributes.define('band', 'string');
+    await search(a).expect(200); // a remembers band
+    await on(b).ok.put(`/data_attributes/${attribute.id}`, { archived: true });
+    await search(a).expect(200);
+    expect((await search(b)).body.errors[0].code).toBe('parameter_invalid');
+  });
 });
 
 async function conflictCount(baseUrl: string): Promise<number> {

@@ -1,14 +1,13 @@
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { ApiVersion } from '@app/intercom';
-import type { DataType } from '../domain/contact.state.js';
 import type { ContactView } from '../store/contact.repository.js';
 import { DecisionContexts } from '../store/decision-context.js';
 import { SegmentCatalog } from '../segments/segment-catalog.repository.js';
 import { ContactListRepository } from './contact-list.repository.js';
 import { namedSegments } from './search-compiler.js';
-import { type SavedSearch, mentionsCustomAttributes } from './search-fields.js';
+import { type SavedSearch, type SearchContext, mentionsCustomAttributes } from './search-fields.js';
 import { SearchQueryInvalidError } from './search.errors.js';
-import { type Page, type PageRequest, planSearch, toPage } from './search-plan.js';
+import { type Page, type SearchPlan, planSearch, toPage } from './search-plan.js';
 
 export class SearchContactsQuery extends Query<Page<ContactView>> {
   constructor(
@@ -38,10 +37,10 @@ export class SearchContactsHandler implements IQueryHandler<SearchContactsQuery,
     // A company segment's id is read as no segment: it has no contacts.
     const named = namedSegments(query);
     const segments: Map<string, SavedSearch> = new Map((await this.segments.findMany(workspaceId, named, 'contacts')).map((segment) => [segment.id, segment]));
-    const input = { workspaceId, query, sort, perPage, startingAfter };
+    const planWith = (attributes: SearchContext['attributes']) => planSearch({ workspaceId, query, sort, perPage, startingAfter, context: { attributes, version, segments } });
     const plan = mentionsCustomAttributes(query, sort, ...[...segments.values()].map((segment) => segment.query))
-      ? await this.planOnAttributes(input, version, segments)
-      : planSearch({ ...input, context: { attributes: new Map<string, DataType>(), version, segments } });
+      ? await this.planOnAttributes(workspaceId, planWith)
+      : planWith(new Map());
     const { rows, total } = await this.contacts.page(plan);
     return toPage(plan, rows, total);
   }
@@ -51,14 +50,13 @@ export class SearchContactsHandler implements IQueryHandler<SearchContactsQuery,
    * write decides). A query refused on remembered attributes is planned again on fresh ones, so an attribute another
    * replica has just created is found; one it has just archived stays searchable here for those seconds, as writable.
    */
-  private async planOnAttributes(input: Omit<PageRequest, 'context'>, version: ApiVersion, segments: Map<string, SavedSearch>) {
-    const { context, cached } = await this.contexts.get(input.workspaceId);
+  private async planOnAttributes(workspaceId: string, planWith: (attributes: SearchContext['attributes']) => SearchPlan): Promise<SearchPlan> {
+    const { context, cached } = await this.contexts.get(workspaceId);
     try {
-      return planSearch({ ...input, context: { attributes: context.dataAttributes, version, segments } });
+      return planWith(context.dataAttributes);
     } catch (error) {
       if (!cached || !(error instanceof SearchQueryInvalidError)) throw error;
-      const fresh = await this.contexts.get(input.workspaceId, true);
-      return planSearch({ ...input, context: { attributes: fresh.context.dataAttributes, version, segments } });
+      return planWith((await this.contexts.get(workspaceId, true)).context.dataAttributes);
     }
   }
 }
