@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { cleanup } from './cleanup.mjs';
 import { freshDatabase } from './database.mjs';
-import { startBaseline, startService } from './processes.mjs';
+import { cpuMicros, startBaseline, startService } from './processes.mjs';
 import { apiClient } from './seed.mjs';
 
 const int = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -89,7 +89,14 @@ try {
     for (const [name, target] of round % 2 && other ? [targets[0], targets[2], targets[1]] : targets) {
       const before = name === 'baseline' ? 0 : await transactions();
       const ticksBefore = name === 'baseline' ? null : await databaseTicks();
+      // The CPU the measured process itself spent per request, steadier than requests/s on shared cores, and autocannon's (this process).
+      const ownBefore = cpuMicros(target.pid);
+      const loadBefore = process.cpuUsage();
       const r = await load(target.url, duration);
+      const { user, system } = process.cpuUsage(loadBefore);
+      const perRequestOf = (micros) => Math.round(micros / r.requests.total);
+      const own = ownBefore === null ? '' : `, own CPU ${perRequestOf(cpuMicros(target.pid) - ownBefore)} µs/request`;
+      const generator = `, autocannon CPU ${perRequestOf(user + system)} µs/request`;
       if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
       totals[name].push(r.requests.average);
       // Every transaction of the database in the window counts, the service's background ones and our stats query too.
@@ -97,7 +104,7 @@ try {
       // Clock ticks are 10 ms on Linux (USER_HZ 100).
       const cpu = !ticksBefore || !ticksAfter ? '' : `, database CPU ${Math.round((ticksBetween(ticksBefore, ticksAfter) * 10_000) / r.requests.total)} µs/request`;
       const perRequest = name === 'baseline' ? '' : `, ${(((await transactions()) - before) / r.requests.total).toFixed(2)} transactions/request${cpu}`;
-      console.log(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${perRequest}`);
+      console.log(`${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms${own}${generator}${perRequest}`);
     }
   }
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
