@@ -1,6 +1,7 @@
 // npm run bench:compare: this checkout's build against another checkout's build (BENCH_AGAINST, a path to a checkout
 // on which `npm run build` ran), both running at once on fresh databases, GET and PUT /contacts/{id} alternately in
-// BENCH_ROUNDS rounds of BENCH_DURATION seconds, so that both sides see the same machine at the same moments.
+// BENCH_ROUNDS rounds of BENCH_DURATION seconds at BENCH_CONNECTIONS connections (16), so that both sides see the same
+// machine at the same moments.
 // For a change that must not slow the service (a refactor): the ratio of the medians says whether it did.
 import { randomBytes, randomInt } from 'node:crypto';
 import path from 'node:path';
@@ -14,6 +15,7 @@ const against = process.env.BENCH_AGAINST;
 if (!against) throw new Error('set BENCH_AGAINST to the path of another checkout, built with npm run build');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const duration = Number(process.env.BENCH_DURATION ?? 6);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PLANS = ['free', 'starter', 'pro', 'enterprise'];
 
 const sides = {};
@@ -36,7 +38,7 @@ for (let round = 0; round < rounds; round++) {
     for (const name of round % 2 ? ['against', 'this'] : ['this', 'against']) {
       const { service, ids, headers } = sides[name];
       const s = scenario(`${name} ${kind}`, { requests: [requests[kind](ids)] }, { target: service });
-      const result = await runScenario(s, { duration, warmup: 1, connections: 16, headers });
+      const result = await runScenario(s, { duration, warmup: 1, connections, headers });
       if (result.problems.length) throw new Error(`${s.name}: ${result.problems.join('; ')}`);
       figures[name][kind].push(Math.round(result.requestsPerSecond));
     }
