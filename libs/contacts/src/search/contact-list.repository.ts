@@ -124,14 +124,16 @@ const withContacts = (matches: string) => `
  * The walk: `limit` of the field's values after `from` in the list's order (the order index holds them all, so no
  * heap), keeping the matches, at most a page of them. It reads one value more than `limit`, whose row comes along as
  * a marker (hit or not): without it the walk read the field to its end, and its matches are the whole answer. A
- * range, list or pattern that matches one contact in 200 or more fills a page within WALK_LIMIT values.
+ * range, list or pattern that matches one contact in 200 or more fills a page within WALK_LIMIT values. The row
+ * number's frame is ROWS: the default (RANGE) compares each row's keys with the row before to find its peers, which
+ * the numbering never needs, and cost a sixth of the walk (4.4 against 3.7 ms for 10,000 values at 1M contacts).
  */
 export function walkStatement(plan: SearchPlan, { scope, cond }: StoredMatch, from: { keys: unknown[]; id: string } | null, limit: number): Statement {
   const params = new SqlParams();
   params.values.push(...plan.params.values.slice(0, plan.filterValueCount));
   const after = from ? ` AND ${afterPosition(params, from)}` : '';
   const matches = `SELECT w.created_at, w.contact_id, w.hit IS TRUE AS hit, w.n > ${limit} AS marker, w.n
-         FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit, row_number() OVER (ORDER BY v.created_at, v.contact_id) AS n
+         FROM (SELECT v.created_at, v.contact_id, (${cond}) AS hit, row_number() OVER (ORDER BY v.created_at, v.contact_id ROWS UNBOUNDED PRECEDING) AS n
                  FROM contact_search_values v
                 WHERE ${scope}${after} ORDER BY v.created_at, v.contact_id LIMIT ${limit + 1}) w
         WHERE w.hit OR w.n > ${limit} LIMIT ${params.bind(plan.perPage + 1, 'int')} + 1`;
