@@ -96,6 +96,19 @@ describe('the indexes of contact_search_values', () => {
     });
   }, 60_000);
 
+  it("counts page 1 read from a pattern's trigrams in that page's own statement: no count after it", async () => {
+    // One in 390 of WALK_LIMIT * 2 + 500 contacts: 25 in the first walk (under half a page: no second walk), 52 in
+    // all, so page 1 is full and its total_count is not its rows.
+    await withLargeWorkspace(390, async (page, total) => {
+      const { rows, total: counted, sent } = await page('hit');
+      expect(rows.map((row) => row.id)).toEqual(Array.from({ length: 51 }, (_, i) => `c${390 * (i + 1)}`));
+      expect(counted).toBe(Math.floor(total / 390));
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toContain('row_number()');
+      expect(sent[1]).toContain('count(*) OVER () AS matched');
+    });
+  }, 60_000);
+
   it('reads a narrow range from its index at once, when its exact count says a walk would find too few', async () => {
     // One in 1,000 of WALK_LIMIT * 2 + 500 contacts: a walk would find 10. The first page walks, and its marker
     // tells the repository that the workspace is larger than a walk; the next counts first.
