@@ -109,6 +109,21 @@ describe('the indexes of contact_search_values', () => {
     });
   }, 60_000);
 
+  it('answers the exact count of such a page beyond the exact bound: it read every match to sort them', async () => {
+    // The last 1,100 of WALK_LIMIT * 2 + 500 contacts have `hit` in their email: the walk finds none of them.
+    const late = 1100;
+    await withLargeWorkspace(
+      WALK_LIMIT * 3,
+      async (page, total) => {
+        const { rows, total: counted, sent } = await page('hit');
+        expect(rows.map((row) => row.id)).toEqual(Array.from({ length: 51 }, (_, i) => `c${total - late + 1 + i}`));
+        expect(counted).toBe(late);
+        expect(sent).toHaveLength(2);
+      },
+      late,
+    );
+  }, 60_000);
+
   it('reads a narrow range from its index at once, when its exact count says a walk would find too few', async () => {
     // One in 1,000 of WALK_LIMIT * 2 + 500 contacts: a walk would find 10. The first page walks, and its marker
     // tells the repository that the workspace is larger than a walk; the next counts first.
@@ -159,22 +174,23 @@ const SCORED = { field: 'custom_attributes.score', operator: '<', value: 1 };
 
 /**
  * A workspace of WALK_LIMIT * 2 + 500 contacts (committed: the repository reads on its own connections), one in
- * `every` with `hit` in its email and a score of 0, and pages of an email pattern (or another query) in it, through one repository, each with the
+ * `every` with `hit` in its email and a score of 0 (and the last `lastHits` with `hit` too), and pages of an email pattern (or another query) in it, through one repository, each with the
  * statements it sent.
  */
 async function withLargeWorkspace(
   every: number,
   run: (page: (query: string | object) => Promise<Awaited<ReturnType<ContactListRepository['page']>> & { sent: string[] }>, total: number) => Promise<void>,
+  lastHits = 0,
 ) {
   const workspaceId = `w-${randomUUID()}`;
   const total = WALK_LIMIT * 2 + 500;
   await pool.query(
     `INSERT INTO contacts (workspace_id, id, version, state)
      SELECT $1, 'c' || n, 1, jsonb_build_object('id', 'c' || n, 'role', 'user',
-            'email', CASE WHEN n % $3 = 0 THEN 'hit' ELSE 'x' END || n || '@a.io', 'created_at', n, 'updated_at', n,
+            'email', CASE WHEN n % $3 = 0 OR n > $2 - $4 THEN 'hit' ELSE 'x' END || n || '@a.io', 'created_at', n, 'updated_at', n,
             'archived', false, 'custom_attributes', jsonb_build_object('score', n % $3), 'tag_ids', '[]'::jsonb, 'company_ids', '[]'::jsonb)
        FROM generate_series(1, $2::int) n`,
-    [workspaceId, total, every],
+    [workspaceId, total, every, lastHits],
   );
   await pool.query('INSERT INTO contact_counts (workspace_id, slot, visible) VALUES ($1, 0, $2)', [workspaceId, total]);
   const query = pool.query.bind(pool);
