@@ -4,10 +4,10 @@
 // with PostgreSQL's JIT on and off. PROBE_FRAGMENTS (40) fragments; a line per fragment, then the sums.
 // Which of them one request runs is the repository's choice: the walk, then the ordered count when the walk filled its
 // page (a common fragment), or the page and the count from the trigram index (a rare one).
-import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { keptDatabaseName } from './search-keep.mjs';
 import { PER_PAGE, statementsFor } from './search-explain.mjs';
+import { emailFragment } from './search-specs.mjs';
 
 if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to the server of the kept search database');
 const size = Number(process.env.PROBE_SIZE ?? 1_000_000);
@@ -21,12 +21,6 @@ if (!meta) throw new Error(`${keptDatabaseName()} has no workspace of ${size} co
 const workspaceId = meta.value.workspaceId;
 
 const { rows } = await db.query(`SELECT text_value FROM contact_search_values WHERE workspace_id = $1 AND field = 'email' ORDER BY random() LIMIT $2`, [workspaceId, fragments]);
-const fragmentOf = (email) => {
-  const local = email.split('@')[0];
-  const length = Math.min(local.length, 4 + randomInt(3));
-  const start = randomInt(local.length - length + 1);
-  return local.slice(start, start + length);
-};
 const milliseconds = async (statement) => {
   const started = process.hrtime.bigint();
   await db.query(statement);
@@ -35,7 +29,7 @@ const milliseconds = async (statement) => {
 
 const sums = { on: {}, off: {} };
 for (const { text_value: email } of rows) {
-  const fragment = fragmentOf(email);
+  const fragment = emailFragment(email);
   const body = { query: { field: 'email', operator: '~', value: fragment }, pagination: { per_page: PER_PAGE } };
   const { statements } = await statementsFor(db, workspaceId, { method: 'POST', path: '/contacts/search', body });
   const line = [JSON.stringify(fragment)];

@@ -30,18 +30,21 @@ export async function pageCursors(db, workspaceId) {
   });
 }
 
+/** What the `email ~` scenario searches for: 4 to 6 characters of an email's local part, drawn at random. */
+export function emailFragment(email) {
+  const local = email.split('@')[0];
+  const length = Math.min(local.length, 4 + randomInt(3));
+  const start = randomInt(local.length - length + 1);
+  return local.slice(start, start + length);
+}
+
 /** What each scenario sends; `indexed` says whether an index is meant to serve its filter. */
 export function searchSpecs(samples, cursors) {
   const pick = (list) => list[randomInt(list.length)];
   const pages = cursors.length + 1;
   const deep = cursors.filter((c) => c.page > pages / 2);
   const search = (queryFor) => ({ method: 'POST', path: () => '/contacts/search', body: () => ({ query: queryFor(), pagination: { per_page: PER_PAGE } }) });
-  const fragment = () => {
-    const local = pick(samples.emails).split('@')[0];
-    const length = Math.min(local.length, 4 + randomInt(3));
-    const start = randomInt(local.length - length + 1);
-    return local.slice(start, start + length);
-  };
+  const fragment = () => emailFragment(pick(samples.emails));
   return [
     { name: 'service GET /contacts page 1', indexed: true, method: 'GET', path: () => `/contacts?per_page=${PER_PAGE}` },
     { name: 'service GET /contacts deep pages (2nd half)', indexed: true, method: 'GET', path: () => `/contacts?per_page=${PER_PAGE}&starting_after=${pick(deep).cursor}` },
