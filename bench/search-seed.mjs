@@ -90,10 +90,12 @@ export function searchSamples(count, now) {
   const nextInput = contactInputs(count, { now });
   const emails = sampler(count);
   const externalIds = sampler(count);
+  const phones = sampler(count);
   for (let i = 0; i < count; i++) {
     const { input } = nextInput();
     emails.add(i, input.email);
     externalIds.add(i, input.external_id);
+    phones.add(i, input.phone);
   }
-  return { emails: emails.values, externalIds: externalIds.values };
+  return { emails: emails.values, externalIds: externalIds.values, phones: phones.values };
 }
