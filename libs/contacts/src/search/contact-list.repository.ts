@@ -357,9 +357,15 @@ export class ContactListRepository {
     return this.sizes.learn(workspaceOf(plan), listed);
   }
 
-  /** The total alone, as page 1 of the plan would count it: exact up to EXACT_COUNT_LIMIT, then the estimate. */
+  /**
+   * The total alone, as page 1 of the plan would count it: exact up to EXACT_COUNT_LIMIT, then the estimate. A
+   * pattern walks first, as its page 1 does, so that its estimate is the same share of the list (a segment's count
+   * and its search's total_count agree).
+   */
   async count(plan: SearchPlan): Promise<number> {
-    const total = await this.total(plan, pageStatements(plan));
+    const statements = pageStatements(plan);
+    const walked = plan.stored?.selects && statements.walk ? await this.walk(plan, statements.walk) : null;
+    const total = await this.total(plan, statements, walked?.reach ?? null);
     if (total === null) throw new Error('a count needs a plan without a cursor');
     return total;
   }
@@ -372,21 +378,24 @@ export class ContactListRepository {
    * contacts, 38 hits in the first walk: 3,800 matches, 65 ms).
    */
   private async readPage(plan: SearchPlan, statements: PageStatements): Promise<{ rows: Record<string, unknown>[]; reach: number | null }> {
-    if (statements.walk) {
-      let walked = (await this.pool.query(statements.walk)).rows;
-      let hits = walked.filter((row) => row.hit);
-      const marker = walked.find((row) => row.marker);
-      if (marker && hits.length * 2 >= plan.perPage + 1 && hits.length <= plan.perPage) {
-        const from = { keys: [marker.k0], id: marker.k1 as string };
-        walked = (await this.pool.query(walkStatement(plan, plan.stored!, from, WALK_LIMIT))).rows;
-        // The second walk numbers its values from 1, after the first walk's WALK_LIMIT + 1.
-        hits = [...hits, ...walked.filter((row) => row.hit).map((row) => ({ ...row, n: Number(row.n) + WALK_LIMIT + 1 }))];
-      }
-      if (hits.length > plan.perPage) return { rows: hits.slice(0, plan.perPage + 1), reach: Number(hits[plan.perPage].n) };
-      if (!walked.some((row) => row.marker)) return { rows: hits, reach: null };
-      this.sizes.walkedPast(workspaceOf(plan));
+    return (statements.walk && (await this.walk(plan, statements.walk))) || { rows: (await this.pool.query(statements.page)).rows, reach: null };
+  }
+
+  /** The walk's page (readPage), or null when it met its marker before it filled one. */
+  private async walk(plan: SearchPlan, first: Statement): Promise<{ rows: Record<string, unknown>[]; reach: number | null } | null> {
+    let walked = (await this.pool.query(first)).rows;
+    let hits = walked.filter((row) => row.hit);
+    const marker = walked.find((row) => row.marker);
+    if (marker && hits.length * 2 >= plan.perPage + 1 && hits.length <= plan.perPage) {
+      const from = { keys: [marker.k0], id: marker.k1 as string };
+      walked = (await this.pool.query(walkStatement(plan, plan.stored!, from, WALK_LIMIT))).rows;
+      // The second walk numbers its values from 1, after the first walk's WALK_LIMIT + 1.
+      hits = [...hits, ...walked.filter((row) => row.hit).map((row) => ({ ...row, n: Number(row.n) + WALK_LIMIT + 1 }))];
     }
-    return { rows: (await this.pool.query(statements.page)).rows, reach: null };
+    if (hits.length > plan.perPage) return { rows: hits.slice(0, plan.perPage + 1), reach: Number(hits[plan.perPage].n) };
+    if (!walked.some((row) => row.marker)) return { rows: hits, reach: null };
+    this.sizes.walkedPast(workspaceOf(plan));
+    return null;
   }
 
 
