@@ -56,7 +56,9 @@ export interface StoredMatch {
   equality: boolean;
   /**
    * A pattern's mapped form alone, which its trigram index selects rows by: the planner's estimate of it is the
-   * closer one (at 1M contacts 4.1 times off in geometric mean over 18 fragments, against 11.7 for both conditions).
+   * closer one (at 1M contacts 4.1 times off in geometric mean over 18 fragments, against 11.7 for both conditions),
+   * though still a default for the fragment's length (the partial index's expression has no statistics), so a page 1
+   * whose walk filled it estimates from the walk instead (patternEstimate).
    */
   selects?: string;
 }
