@@ -46,6 +46,7 @@ export { ContactSearchTrigramsAcrossPunctuation1764200001090 } from './store/mig
 export { ContactSearchRoleProbe1764200001100 } from './store/migrations/1764200001100-contact-search-role-probe.js';
 export { ContactSearchValuesRole1764200001110 } from './store/migrations/1764200001110-contact-search-values-role.js';
 export { CompanyContactsByKeyAtAnySize1764200001120 } from './store/migrations/1764200001120-company-contacts-by-key-at-any-size.js';
+export { ContactRowSearchIndexes1764200001130 } from './store/migrations/1764200001130-contact-row-search-indexes.js';
 export { Segments1764200000950 } from './store/migrations/1764200000950-segments.js';
 export { CompanyNotes1764200000960 } from './store/migrations/1764200000960-company-notes.js';
 export { CompanySegments1764200000970 } from './store/migrations/1764200000970-company-segments.js';

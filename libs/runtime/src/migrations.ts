@@ -23,6 +23,7 @@ import {
   ContactSearchRoleProbe1764200001100,
   ContactSearchValuesRole1764200001110,
   CompanyContactsByKeyAtAnySize1764200001120,
+  ContactRowSearchIndexes1764200001130,
 } from '@app/contacts';
 import {
   Checkpoints1764200000050,
@@ -74,4 +75,5 @@ export const MIGRATIONS = [
   ContactSearchRoleProbe1764200001100,
   ContactSearchValuesRole1764200001110,
   CompanyContactsByKeyAtAnySize1764200001120,
+  ContactRowSearchIndexes1764200001130,
 ];

@@ -9,6 +9,7 @@ import {
   resolveField,
 } from './search-fields.js';
 import { LIMITS } from '@app/intercom';
+import { CUSTOM_PREFIX } from '../domain/contact.events.js';
 import { contactColumns } from '../store/contact-state.columns.js';
 import { SearchQueryInvalidError as Invalid } from './search.errors.js';
 
@@ -75,6 +76,11 @@ interface Scope {
    * that contact's rows by primary key instead of selecting every match.
    */
   probe: boolean;
+  /**
+   * A filter on several fields: a positive filter that an index of the contact row serves (rowCondition) is a
+   * condition on that row, so that the planner combines those indexes' bitmaps before it reads a row.
+   */
+  row: boolean;
 }
 
 /**
@@ -85,7 +91,12 @@ interface Scope {
  */
 export function compileFilter(query: unknown, context: SearchContext, params: SqlParams, workspace: string): CompiledFilter {
   checkListValues(query);
-  return compileNode(query, { context, params, workspace, keys: new Map(), probe: false }, 0);
+  const bound = params.values.length;
+  const compiled = compileNode(query, { context, params, workspace, keys: new Map(), probe: false, row: false }, 0);
+  if (compiled.stored) return compiled;
+  // Not one stored field's rows: compiled again, on the contact row where its indexes serve a filter.
+  params.values.length = bound;
+  return compileNode(query, { context, params, workspace, keys: new Map(), probe: false, row: true }, 0);
 }
 
 /** The IN and NIN lists of a whole query hold at most LIMITS.searchListValues values together. */
@@ -101,7 +112,7 @@ export function checkListValues(query: unknown): void {
  * compiled in the version it was written in. `probe` compiles for a few known contacts (primary-key probes).
  */
 export function compileSegment(segment: SavedSearch, context: SearchContext, params: SqlParams, workspace: string, probe: boolean): string {
-  return compileSaved(segment, { context, params, workspace, keys: new Map(), probe }).sql;
+  return compileSaved(segment, { context, params, workspace, keys: new Map(), probe, row: false }).sql;
 }
 
 const c = contactColumns('c');
@@ -260,6 +271,8 @@ export function compileValue(field: SearchField, operator: string, value: unknow
 }
 
 function compileStored(field: SearchField, stored: StoredField, operator: string, value: unknown, scope: Scope): CompiledFilter {
+  const row = scope.row && value !== null ? rowCondition(field, operator, value, scope.params) : null;
+  if (row) return { sql: row };
   const key = scope.keys.get(field.name) ?? stored.key(scope.params);
   scope.keys.set(field.name, key);
   const column = `v.${stored.column}`;
@@ -271,6 +284,35 @@ function compileStored(field: SearchField, stored: StoredField, operator: string
   const { cond, selects } = storedCondition(field, column, operator, value, scope.params);
   if (NEGATIVE.has(operator)) return storedMiss(scope, key, cond);
   return storedMatch(scope, field.name, rowsOf(scope, key), cond, operator === '=' && field.type !== 'date', selects);
+}
+
+/** The values of text fields the contact row's trigram indexes hold (migration 1764200001130), as SQL over `c`. */
+const ROW_TRIGRAMS: Record<string, string> = { email: c.emailLower, name: c.text('name'), phone: c.text('phone'), formatted_phone: c.text('phone') };
+/** The times the contact row's btree indexes hold, each after the workspace. */
+const ROW_TIMES: Record<string, string> = { last_seen_at: c.number('last_seen_at'), signed_up_at: c.number('signed_up_at'), updated_at: c.number('updated_at') };
+
+/**
+ * A positive filter as a condition on the contact row `c`, where one of its indexes serves it (migration
+ * 1764200001130), else null: a pattern on email, name or phone (the same conditions as on contact_search_values:
+ * the mapped pattern selects by trigrams, the pattern decides), a time compared, and `=` on a custom attribute of
+ * any type but a date (containment of the one key and its JSON value: a string equals a string only, a number a
+ * number of the same value, as the typed columns compare). Each is NULL (no match) where the contact has no value.
+ */
+function rowCondition(field: SearchField, operator: string, value: unknown, params: SqlParams): string | null {
+  const pattern = LIKE_PATTERNS[operator];
+  const trigrams = ROW_TRIGRAMS[field.name];
+  if (pattern && operator !== '!~' && trigrams) {
+    const like = field.lowerCase ? 'LIKE' : 'ILIKE';
+    const bound = params.bind(pattern(escapeLike(scalar(field, operator, value) as string)), 'text');
+    return `(${trigrams} ${like} ${bound} AND contact_search_trigram_text(${trigrams}) ${like} contact_search_trigram_text(${bound}))`;
+  }
+  const time = ROW_TIMES[field.name];
+  if (time && field.type === 'date') return compileDate(time, 'numeric', operator, scalar(field, operator, value) as number, params);
+  if (field.name.startsWith(CUSTOM_PREFIX) && operator === '=' && field.type !== 'date') {
+    const attribute = { [field.name.slice(CUSTOM_PREFIX.length)]: scalar(field, operator, value) };
+    return `${c.customAttributes} @> ${params.bind(JSON.stringify(attribute), 'jsonb')}`;
+  }
+  return null;
 }
 
 /** The condition on the row `v` of contact_search_values that a negative operator requires no row to meet. */

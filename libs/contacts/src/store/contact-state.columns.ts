@@ -17,6 +17,10 @@ export const contactColumns = (row = 'c') => ({
   text: (key: StateKey) => `(${row}.state->>'${key}')`,
   /** A whole-number value of the state (times, owner id). */
   bigint: (key: StateKey) => `(${row}.state->>'${key}')::bigint`,
+  /** A number of the state, NULL where it holds none: what the row's time indexes hold (migration 1764200001130). */
+  number: (key: StateKey) => `(CASE jsonb_typeof(${row}.state->'${key}') WHEN 'number' THEN (${row}.state->>'${key}')::numeric END)`,
+  /** The custom attributes, `{}` where none: what the row's containment index holds (migration 1764200001130). */
+  customAttributes: `coalesce(${row}.state->'custom_attributes', '{}'::jsonb)`,
   /** A list of ids of the state, as jsonb (tag_ids, company_ids, note_ids). */
   ids: (key: 'tag_ids' | 'company_ids' | 'note_ids') => `${row}.state->'${key}'`,
   /** One custom attribute, as jsonb; `name` is a bound parameter. */
