@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SEARCH_POOL, SEARCH_WORK_MEM_MB } from '@app/event-store';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Client, type Json, api } from './support/api.js';
 import { storedEvents } from './support/stored-events.js';
@@ -144,6 +145,10 @@ describe('slow and crowded database', () => {
     expect((await as.ok.contacts.search({ query: { field: 'email', operator: '=', value: 'searched@example.com' } })).total_count).toBe(1);
     const sessions = await Promise.all(Array.from({ length: 3 }, () => t!.pool.query('SHOW statement_timeout')));
     expect(sessions.map((r) => r.rows[0].statement_timeout)).toEqual(['10s', '10s', '10s']);
+    // The search sessions hold their bitmaps exact (SEARCH_WORK_MEM_MB); the writers keep the server's default.
+    const search = t.app.get<pg.Pool>(SEARCH_POOL);
+    expect((await search.query('SHOW work_mem')).rows[0].work_mem).toBe(`${SEARCH_WORK_MEM_MB}MB`);
+    expect((await t.pool.query('SHOW work_mem')).rows[0].work_mem).not.toBe(`${SEARCH_WORK_MEM_MB}MB`);
   });
 
   it('answers 503 within the connect timeout when every pooled connection is taken', async () => {

@@ -16,6 +16,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Waiting for a pooled connection (a free one, or a new one) fails after this long. Default 2000. */
   connectTimeoutMs?: number;
+  /** The session's work_mem, in MB: what each sort or bitmap of a statement may hold in memory. PostgreSQL's when unset. */
+  workMemMb?: number;
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
@@ -33,7 +35,7 @@ export function createPool(options: Omit<DatabaseOptions, 'migrations'>): pg.Poo
     keepAlive: true,
     // A forgotten open transaction would hold back every gap-safe log reader. The statement timeout is the
     // request's bound; the log processors raise it inside their batch transactions (SET LOCAL).
-    options: `-c idle_in_transaction_session_timeout=15000 -c statement_timeout=${options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}`,
+    options: `-c idle_in_transaction_session_timeout=15000 -c statement_timeout=${options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS}${options.workMemMb ? ` -c work_mem=${options.workMemMb}MB` : ''}`,
   });
   // An idle session that dies (the server restarts, the network drops) is emitted here after pg-pool has
   // discarded it; unheard, that 'error' would be an uncaught exception and take the whole process down.
