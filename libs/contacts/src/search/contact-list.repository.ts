@@ -225,6 +225,9 @@ export const ESTIMATE_KEPT_MS = 60_000;
 /** What the kept estimates may hold: about 5,000 searches. */
 export const ESTIMATES_BYTES = 256 * 1024;
 
+/** The listed contacts from which a workspace's filters on several fields read the contact row's indexes. */
+export const ROW_INDEXES_MIN_CONTACTS = 100_000;
+
 /** What the workspace sizes may hold: about 12,000 workspaces of 36-character ids. */
 export const SIZES_BYTES = 1024 * 1024;
 
@@ -234,6 +237,10 @@ export const SIZES_BYTES = 1024 * 1024;
  */
 export class WorkspaceSizes {
   private readonly sizes = new ByteBudgetCache<number>(SIZES_BYTES, () => 16);
+
+  get(workspaceId: string): number | undefined {
+    return this.sizes.get(workspaceId);
+  }
 
   largerThanWalk(workspaceId: string): boolean {
     return (this.sizes.get(workspaceId) ?? 0) > WALK_LIMIT;
@@ -261,6 +268,18 @@ export class ContactListRepository {
   private readonly estimates = new ByteBudgetCache<{ rows: number; at: number }>(ESTIMATES_BYTES, () => 32);
 
   constructor(@Inject(SEARCH_POOL) private readonly pool: pg.Pool) {}
+
+  /**
+   * Whether a filter on several fields in this workspace reads the contact row's indexes (search-compiler.ts,
+   * rowCondition): its listed contacts as this process last counted them, or counted now (its counter rows, a few
+   * index entries) when it has not. Those indexes hold every workspace's values, so a small workspace would pay for
+   * the largest: at 10,000 contacts beside 1,000,000, `plan = "pro" AND (email ~ OR phone ^) AND last_seen_at >`
+   * took 22 to 65 ms a page on them and 11 to 56 ms on its own rows of contact_search_values.
+   */
+  async rowIndexesServe(workspaceId: string): Promise<boolean> {
+    const listed = this.sizes.get(workspaceId) ?? this.sizes.learn(workspaceId, Number((await this.pool.query({ text: COUNTER_TOTAL, values: [workspaceId] })).rows[0].total));
+    return listed >= ROW_INDEXES_MIN_CONTACTS;
+  }
 
   /**
    * A filter (a long pattern, a negative operator) can make either query slow: both run on the search pool, whose

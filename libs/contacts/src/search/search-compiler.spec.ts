@@ -10,9 +10,9 @@ import { InvalidSortOrderError, SearchQueryInvalidError } from './search.errors.
 const given = (attributes: Record<string, DataType> = {}, version = 11): SearchContext => ({ attributes: new Map(Object.entries(attributes)), version });
 const ATTRIBUTES = given({ plan: 'string', seats: 'integer', score: 'float', vip: 'boolean', renews_on: 'date', paid_at: 'datetime' });
 
-function whenCompiled(query: unknown, context = ATTRIBUTES) {
+function whenCompiled(query: unknown, context = ATTRIBUTES, rowIndexes = false) {
   const params = new SqlParams();
-  return { sql: compileFilter(query, context, params, '$ws').sql, values: params.values };
+  return { sql: compileFilter(query, context, params, '$ws', rowIndexes).sql, values: params.values };
 }
 const thenRejected = (query: unknown, message: RegExp, context = ATTRIBUTES) =>
   expect(() => whenCompiled(query, context)).toThrow(expect.objectContaining({ code: 'parameter_invalid', message: expect.stringMatching(message) }));
@@ -172,20 +172,21 @@ describe('search compiler: AND / OR', () => {
 
   const role = (n: number) => `v.text_value = $${n}::text`;
 
-  it('nests two levels: (1 OR 2) AND (3 OR 4); filters on one field merge into one index range, a pattern is on the row', () => {
+  it('nests two levels: (1 OR 2) AND (3 OR 4); filters on one field merge into one index range, others union', () => {
     const { sql, values } = whenCompiled(group('AND', [group('OR', [leaf, leaf]), group('OR', [leaf, single('name', '^', 'a')])]));
-    const name = `((c.state->>'name') ILIKE $4::text AND contact_search_trigram_text((c.state->>'name')) ILIKE contact_search_trigram_text($4::text))`;
-    expect(sql).toBe(`(${ids("'role'", `(${role(1)} OR ${role(2)})`)} AND (${ids("'role'", role(3))} OR ${name}))`);
+    const union = `c.id IN (SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = 'role' AND ${role(3)} UNION ALL ` +
+      `SELECT v.contact_id FROM contact_search_values v WHERE v.workspace_id = $ws AND v.field = 'name' AND (v.text_value ILIKE $4::text AND contact_search_trigram_text(v.text_value) ILIKE contact_search_trigram_text($4::text)))`;
+    expect(sql).toBe(`(${ids("'role'", `(${role(1)} OR ${role(2)})`)} AND ${union})`);
     expect(values).toEqual(['user', 'user', 'user', 'a%']);
   });
 
-  it('puts on the contact row, in a filter on several fields, what its indexes serve: patterns, times, custom attribute equality', () => {
+  it('puts on the contact row, in a large workspace, what its indexes serve of a filter on several fields: patterns, times, custom attribute equality', () => {
     const { sql, values } = whenCompiled(group('AND', [
       single('custom_attributes.plan', '=', 'pro'),
       group('OR', [single('email', '~', 'Ann'), single('phone', '^', '+1415')]),
       single('last_seen_at', '>', 86_400),
       single('email', '=', 'a@b.co'),
-    ]));
+    ]), ATTRIBUTES, true);
     const email = `(c.email_lower LIKE $2::text AND contact_search_trigram_text(c.email_lower) LIKE contact_search_trigram_text($2::text))`;
     const phone = `((c.state->>'phone') ILIKE $3::text AND contact_search_trigram_text((c.state->>'phone')) ILIKE contact_search_trigram_text($3::text))`;
     const seen = `(CASE jsonb_typeof(c.state->'last_seen_at') WHEN 'number' THEN (c.state->>'last_seen_at')::numeric END) >= $4::numeric`;
@@ -193,11 +194,14 @@ describe('search compiler: AND / OR', () => {
     // Equality on email has no row index of its own: it stays the rows of contact_search_values.
     expect(sql).toBe(`(${plan} AND (${email} OR ${phone}) AND ${seen} AND ${ids("'email'", 'v.text_value = $5::text')})`);
     expect(values).toEqual(['{"plan":"pro"}', '%ann%', '+1415%', 172_800, 'a@b.co']);
+    // In a smaller workspace the same filter stays on the rows of contact_search_values.
+    expect(whenCompiled(group('AND', [single('name', '~', 'bo'), leaf]), ATTRIBUTES, true).sql).toMatch(/^\(\(\(c\.state->>'name'\) ILIKE/);
+    expect(whenCompiled(group('AND', [single('name', '~', 'bo'), leaf])).sql).toMatch(/^\(c\.id IN \(SELECT v\.contact_id FROM contact_search_values v .* 'name'/);
   });
 
-  it('keeps a filter on one field, or a negative one, on contact_search_values', () => {
-    expect(whenCompiled(single('email', '~', 'ann')).sql).toMatch(/^c\.id IN \(SELECT v\.contact_id FROM contact_search_values v/);
-    const { sql } = whenCompiled(group('AND', [single('email', '!~', 'ann'), single('name', '~', 'bo')]));
+  it('keeps a filter on one field, or a negative one, on contact_search_values in a large workspace too', () => {
+    expect(whenCompiled(single('email', '~', 'ann'), ATTRIBUTES, true).sql).toMatch(/^c\.id IN \(SELECT v\.contact_id FROM contact_search_values v/);
+    const { sql } = whenCompiled(group('AND', [single('email', '!~', 'ann'), single('name', '~', 'bo')]), ATTRIBUTES, true);
     expect(sql).toMatch(/^\(NOT EXISTS \(SELECT 1 FROM contact_search_values v .* AND \(\(c\.state->>'name'\) ILIKE/);
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_VERSION } from '@app/intercom';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ContactListRepository, ORDERED_COUNT_VALUES, WALK_LIMIT, pageStatements } from './contact-list.repository.js';
+import { ContactListRepository, ORDERED_COUNT_VALUES, ROW_INDEXES_MIN_CONTACTS, WALK_LIMIT, pageStatements } from './contact-list.repository.js';
 import { planSearch } from './search-plan.js';
 
 let pool: pg.Pool;
@@ -229,3 +229,37 @@ async function withLargeWorkspace(
     await pool.query('DELETE FROM contact_counts WHERE workspace_id = $1', [workspaceId]);
   }
 }
+
+describe("the contact row's indexes, for a filter on several fields", () => {
+  it('serve a large workspace: the planner combines their bitmaps, and the answer is the same as from the side table', async () => {
+    await withContacts(async (client, workspaceId) => {
+      await client.query('ANALYZE contacts');
+      const query = { operator: 'AND', value: [{ field: 'email', operator: '~', value: 'E.ROX' }, { field: 'updated_at', operator: '<', value: 10 * 86_400 }] };
+      const plan = (rowIndexes: boolean) => planSearch({ workspaceId, query, perPage: 50, context: { attributes: new Map(), version: DEFAULT_VERSION }, rowIndexes });
+      const [onRow, onSide] = [pageStatements(plan(true)), pageStatements(plan(false))];
+      // 400 contacts read fastest by the workspace's own list index: the same leaves ORed, over every workspace and
+      // no sequential scan, show that the row's indexes hold what the compiler writes (a BitmapOr of both).
+      const either = planSearch({ workspaceId, query: { ...query, operator: 'OR' }, perPage: 50, context: { attributes: new Map(), version: DEFAULT_VERSION }, rowIndexes: true });
+      const alone = { text: `SELECT 1 FROM contacts c WHERE $1::text IS NOT NULL AND ${either.filter}`, values: either.params.values.slice(0, either.filterValueCount) };
+      expect((await explained(client, alone)).map((node) => node['Index Name'])).toEqual(expect.arrayContaining(['contacts_row_email_trgm_idx', 'contacts_row_updated_at_idx']));
+      expect(onSide.page.text).not.toContain('c.email_lower');
+      const ids = async (statement: typeof onRow.page) => (await client.query(statement)).rows.map((row) => row.k1);
+      expect(await ids(onRow.page)).toEqual(Array.from({ length: 20 }, (_, i) => `c${i + 1}`));
+      expect(await ids(onSide.page)).toEqual(await ids(onRow.page));
+    });
+  });
+
+  it('serve a workspace from ROW_INDEXES_MIN_CONTACTS listed contacts, counted once by its counter rows', async () => {
+    const [small, large] = [`w-${randomUUID()}`, `w-${randomUUID()}`];
+    await pool.query('INSERT INTO contact_counts (workspace_id, slot, visible) VALUES ($1, 0, $3 - 1), ($2, 0, $3 - 1), ($2, 1, 1)', [small, large, ROW_INDEXES_MIN_CONTACTS]);
+    try {
+      const repository = new ContactListRepository(pool);
+      expect([await repository.rowIndexesServe(small), await repository.rowIndexesServe(large)]).toEqual([false, true]);
+      // Known now: the counter rows are not read again (a stale size is a hint, as for the walk).
+      await pool.query('DELETE FROM contact_counts WHERE workspace_id = $1', [large]);
+      expect(await repository.rowIndexesServe(large)).toBe(true);
+    } finally {
+      await pool.query('DELETE FROM contact_counts WHERE workspace_id = ANY($1)', [[small, large]]);
+    }
+  });
+});

@@ -16,6 +16,8 @@ export interface PageRequest {
   perPage: number;
   startingAfter?: string | null;
   context: SearchContext;
+  /** The workspace is large enough for the contact row's indexes (ContactListRepository.rowIndexesServe). */
+  rowIndexes?: boolean;
 }
 
 /** Everything the read model needs for one page: the compiled filter, the order and where to resume. */
@@ -44,7 +46,7 @@ export interface SearchPlan {
 export function planSearch(request: PageRequest): SearchPlan {
   const params = new SqlParams();
   const workspace = params.bind(request.workspaceId);
-  const compiled = request.query === undefined ? null : compileFilter(request.query, request.context, params, workspace);
+  const compiled = request.query === undefined ? null : compileFilter(request.query, request.context, params, workspace, request.rowIndexes);
   const filter = compiled?.sql ?? null;
   const stored = compiled?.stored ?? null;
   const filterValueCount = params.values.length;
