@@ -271,14 +271,13 @@ export class ContactListRepository {
 
   /**
    * Whether a filter on several fields in this workspace reads the contact row's indexes (search-compiler.ts,
-   * rowCondition): its listed contacts as this process last counted them, or counted now (its counter rows, a few
-   * index entries) when it has not. Those indexes hold every workspace's values, so a small workspace would pay for
+   * rowCondition): its listed contacts as this process last counted them (any search's count learns them; unknown,
+   * it does not, so a page 1 that holds every match stays one statement). Those indexes hold every workspace's values, so a small workspace would pay for
    * the largest: at 10,000 contacts beside 1,000,000, `plan = "pro" AND (email ~ OR phone ^) AND last_seen_at >`
    * took 22 to 65 ms a page on them and 11 to 56 ms on its own rows of contact_search_values.
    */
-  async rowIndexesServe(workspaceId: string): Promise<boolean> {
-    const listed = this.sizes.get(workspaceId) ?? this.sizes.learn(workspaceId, Number((await this.pool.query({ text: COUNTER_TOTAL, values: [workspaceId] })).rows[0].total));
-    return listed >= ROW_INDEXES_MIN_CONTACTS;
+  rowIndexesServe(workspaceId: string): boolean {
+    return (this.sizes.get(workspaceId) ?? 0) >= ROW_INDEXES_MIN_CONTACTS;
   }
 
   /**

@@ -37,7 +37,7 @@ export class SearchContactsHandler implements IQueryHandler<SearchContactsQuery,
     // A company segment's id is read as no segment: it has no contacts.
     const named = namedSegments(query);
     const segments: Map<string, SavedSearch> = new Map((await this.segments.findMany(workspaceId, named, 'contacts')).map((segment) => [segment.id, segment]));
-    const rowIndexes = await this.contacts.rowIndexesServe(workspaceId);
+    const rowIndexes = this.contacts.rowIndexesServe(workspaceId);
     const planWith = (attributes: SearchContext['attributes']) =>
       planSearch({ workspaceId, query, sort, perPage, startingAfter, context: { attributes, version, segments }, rowIndexes });
     const plan = mentionsCustomAttributes(query, sort, ...[...segments.values()].map((segment) => segment.query))

@@ -38,7 +38,7 @@ export class SegmentMembership {
   async counts(workspaceId: string, segments: readonly Segment[], attributes: ReadonlyMap<string, DataType>): Promise<number[]> {
     const known = new Map(segments.map((segment) => [segment.id, segment]));
     const counts: number[] = [];
-    const rowIndexes = await this.contacts.rowIndexesServe(workspaceId);
+    const rowIndexes = this.contacts.rowIndexesServe(workspaceId);
     for (let i = 0; i < segments.length; i += COUNT_CONCURRENCY) {
       const chunk = segments.slice(i, i + COUNT_CONCURRENCY).map((segment) => {
         const query = { field: 'segment_id', operator: '=', value: segment.id };
